@@ -1,0 +1,5 @@
+import sys
+
+from asskomm.cli import main
+
+sys.exit(main())
