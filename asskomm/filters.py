@@ -1,0 +1,105 @@
+"""The view filters (Kreis, Problemfeld, Baustein, Stand) and their URL form.
+
+``Filters.from_query`` never raises: a malformed parameter is dropped and reported as a German notice,
+so a shared link with a typo still opens a map.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+
+PROGRAMME_START = dt.date(2019, 2, 6)
+_KREIS_KEY = re.compile(r"^\d{5}$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    stand: dt.date
+    kreise: tuple[str, ...] = ()
+    problemfelder: tuple[str, ...] = ()
+    baustein: str | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return not (self.kreise or self.problemfelder or self.baustein)
+
+    def to_query(self, today: dt.date | None = None) -> dict[str, list[str] | str]:
+        """Query parameters for this view (the date is left out when it is today)."""
+        query: dict[str, list[str] | str] = {}
+        if self.kreise:
+            query["kreis"] = list(self.kreise)
+        if self.problemfelder:
+            query["problemfeld"] = list(self.problemfelder)
+        if self.baustein:
+            query["baustein"] = self.baustein
+        if self.stand != (today or dt.date.today()):
+            query["stand"] = self.stand.isoformat()
+        return query
+
+    @classmethod
+    def from_query(
+        cls,
+        params: Mapping[str, str | Iterable[str]],
+        *,
+        kreise: Iterable[str],
+        problemfelder: Iterable[str],
+        bausteine: Iterable[str],
+        today: dt.date | None = None,
+    ) -> tuple[Filters, list[str]]:
+        """Parse URL parameters; returns the filters and German notices for what was ignored."""
+        today = today or dt.date.today()
+        notices: list[str] = []
+        known_kreise, known_pf, known_bs = set(kreise), set(problemfelder), set(bausteine)
+
+        def values(name: str) -> list[str]:
+            raw = params.get(name)
+            if raw is None:
+                return []
+            items = [raw] if isinstance(raw, str) else list(raw)
+            out: list[str] = []
+            for item in items:
+                out.extend(part.strip() for part in str(item).split(",") if part.strip())
+            return out
+
+        chosen_kreise = []
+        for key in values("kreis"):
+            if _KREIS_KEY.match(key) and key in known_kreise:
+                if key not in chosen_kreise:
+                    chosen_kreise.append(key)
+            else:
+                notices.append(f"Parameter »kreis={key}« ignoriert: kein sächsischer Kreisschlüssel (5 Ziffern).")
+
+        chosen_pf = []
+        for key in values("problemfeld"):
+            if key in known_pf:
+                if key not in chosen_pf:
+                    chosen_pf.append(key)
+            else:
+                notices.append(f"Parameter »problemfeld={key}« ignoriert: unbekanntes Problemfeld.")
+
+        baustein = None
+        for key in values("baustein")[:1]:
+            if key in known_bs:
+                baustein = key
+            else:
+                notices.append(f"Parameter »baustein={key}« ignoriert: unbekannter Baustein.")
+
+        stand = today
+        for raw in values("stand")[:1]:
+            try:
+                parsed = dt.date.fromisoformat(raw)
+            except ValueError:
+                notices.append(f"Parameter »stand={raw}« ignoriert: kein Datum im Format JJJJ-MM-TT.")
+                continue
+            if parsed < PROGRAMME_START or parsed > today:
+                notices.append(
+                    f"Parameter »stand={raw}« ignoriert: liegt außerhalb von "
+                    f"{PROGRAMME_START:%d.%m.%Y} bis {today:%d.%m.%Y}."
+                )
+                continue
+            stand = parsed
+
+        return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein), notices

@@ -1,0 +1,113 @@
+"""German labels, the one colour palette, and German number/date formatting.
+
+Every view (interactive map, PNG/PDF export, snapshot, tables) takes its words and colours from here.
+Numbers and dates are formatted in Python, never by the browser's locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+# Status stages of a municipality at a date, lowest first.
+STATUS_ORDER = ("nicht_beteiligt", "beraten", "kooperation")
+STATUS_LABELS = {
+    "nicht_beteiligt": "nicht beteiligt",
+    "beraten": "beraten",
+    "kooperation": "Kooperationsvereinbarung",
+}
+# Colour-blind-safe (Okabe-Ito blues on a neutral grey); stages differ in lightness too,
+# so they stay apart in greyscale print and on a washed-out projector.
+STATUS_COLOURS = {
+    "nicht_beteiligt": "#E8E8E8",
+    "beraten": "#8CC8EC",
+    "kooperation": "#0062A8",
+}
+# Municipalities outside the current filter: kept on the map, but greyed.
+FILTERED_OUT_COLOUR = "#F7F7F7"
+FILTERED_OUT_OPACITY = 0.35
+MODEL_OUTLINE_COLOUR = "#D55E00"  # vermillion outline marks the eight Modellkommunen
+KREIS_BORDER_COLOUR = "#333333"
+GEMEINDE_BORDER_COLOUR = "#9A9A9A"
+MARKER_COLOURS = {
+    "kpr": "#E69F00",  # Präventionsrat
+    "sicherheitsanalyse": "#CC79A7",  # Sicherheitsanalyse
+}
+MARKER_LABELS = {
+    "kpr": "Kommunaler Präventionsrat",
+    "sicherheitsanalyse": "Sicherheitsanalyse",
+}
+
+BKG_ATTRIBUTION_TEMPLATE = "© GeoBasis-DE / BKG ({year}), dl-de/by-2-0"
+
+MONTHS_DE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+
+
+def _group_thousands(digits: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return ".".join(out)
+
+
+def fmt_num(value: float | int | None, decimals: int = 0) -> str:
+    """German number: ``1234.5`` → ``1.234,5``; None/NaN → ``–``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    sign = "-" if value < 0 and float(text) != 0 else ""
+    return sign + _group_thousands(whole) + ("," + frac if frac else "")
+
+
+def fmt_int(value: float | int | None) -> str:
+    return fmt_num(value, 0)
+
+
+def fmt_pct(share: float | None, decimals: int = 1) -> str:
+    """Share 0..1 as German percent: ``0.1234`` → ``12,3 %``."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    return f"{fmt_num(share * 100, decimals)} %"
+
+
+def fmt_eur(value: float | int | None) -> str:
+    return "–" if value is None else f"{fmt_num(value, 0)} €"
+
+
+def fmt_date(value: dt.date | dt.datetime | str | None) -> str:
+    """German date. Accepts a date or an ISO string of day, month or year precision.
+
+    ``2019-02-06`` → ``06.02.2019``; ``2021-06`` → ``06/2021``; ``2021`` → ``2021``; empty → ``–``.
+    """
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value).strip()
+    parts = text.split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}.{parts[1]}.{parts[0]}"
+    if len(parts) == 2:
+        return f"{parts[1]}/{parts[0]}"
+    return text
+
+
+def fmt_datetime(value: dt.datetime) -> str:
+    return value.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def fmt_month_year(value: dt.date) -> str:
+    return f"{MONTHS_DE[value.month - 1]} {value.year}"
+
+
+def bkg_attribution(year: int | str, changed: bool = True) -> str:
+    text = BKG_ATTRIBUTION_TEMPLATE.format(year=year)
+    return text + " (Daten verändert)" if changed else text
