@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Install what the tests need and run them all.
+#
+#   bash scripts/test.sh [pytest arguments...]     e.g.  bash scripts/test.sh -m "not browser" -x
+#
+# 1. Debian packages (only those missing): chromium (browser tests), fonts-dejavu-core (PDF/PNG text),
+#    poppler-utils (pdftotext for PDF checks), python3-venv. `apt-get update` runs once, before the install;
+#    sudo is used only when not root.
+# 2. .venv with requirements-dev.txt (reinstalled only when a requirements file changed).
+# 3. ruff check .   4. pytest "$@"
+# Exit status: non-zero if any step fails (pytest's own status is passed through; 5 = no tests ran).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+        echo "test.sh: installing Debian packages: ${missing[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    else
+        echo "test.sh: WARNING: no apt-get; missing: ${missing[*]} (browser tests will fail in CI)" >&2
+    fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "test.sh: creating $VENV" >&2
+    "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.asskomm-requirements-dev"
+want="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "test.sh: installing requirements-dev.txt into $VENV" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    echo "$want" >"$stamp"
+fi
+
+echo "test.sh: ruff check ." >&2
+"$VENV/bin/python" -m ruff check .
+
+echo "test.sh: pytest $*" >&2
+exec "$VENV/bin/python" -m pytest "$@"
