@@ -1,0 +1,480 @@
+"""The ASSKomm map as a pure function of data and filters → folium objects (no Streamlit here).
+
+Two parts, so that a filter change never remounts the map in the browser:
+
+* ``base_map(geometry, ...)`` – constant for a given boundary layer: the 418 Gemeinden polygons (neutral
+  style), Kreis borders in a pane above them, panes for outlines and markers, and a small controller
+  (``window.asskomm``) that restyles the polygons. Its Leaflet script, and hence streamlit-folium's component
+  key, does not depend on the filters or the date.
+* ``status_layers(...)`` – what changes with filters and date: one ``folium.FeatureGroup`` holding a compact
+  state (status, match and flags per AGS, tooltip fragments, markers). Passed to ``st_folium`` as
+  ``feature_group_to_add``, it is evaluated inside the existing map: polygons are restyled in place, outlines
+  and circle markers are added to the feature group (and removed with it on the next change). The polygons'
+  geometry is sent once, not on every change.
+
+Every string that comes from data (names, Kreis names, focus areas, notes) is HTML-escaped here, in Python,
+before it can reach tooltip HTML; the controller only concatenates escaped fragments.
+
+Only Leaflet is loaded (from the app's own origin, see ``asskomm.assets``): folium's default jQuery,
+Bootstrap and Font Awesome from CDNs are dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+from collections.abc import Iterable, Mapping
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from asskomm import assets, labels
+
+SAXONY_CENTER = (50.93, 13.46)
+# basemap.de web raster (BKG), only when the user switches it on (it sends requests to a third party).
+BASEMAP_DE_URL = (
+    "https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_grau/default/"
+    "GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png"
+)
+BASEMAP_DE_ATTRIBUTION = "© basemap.de / BKG"
+
+PANE_KREISE = "asskommKreise"
+PANE_OUTLINE = "asskommOutline"
+PANE_MARKER = "asskommMarker"
+
+MARKER_KINDS = ("kpr", "sicherheitsanalyse")
+
+
+def _js(value: object) -> str:
+    """JSON for embedding in a <script>: compact, and no ``</script>`` or HTML comment can close it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def esc(value: object) -> str:
+    """HTML-escape a data value for tooltip/popup HTML (None/NaN → empty)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Geometry (prepared once per boundary layer; plain strings, so st.cache_data can keep it)
+
+
+@dataclasses.dataclass(frozen=True)
+class MapGeometry:
+    gemeinden_geojson: str  # FeatureCollection; properties: ags, h (escaped tooltip header), p ([lat, lon])
+    kreise_geojson: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
+    attribution: str
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.gemeinden_geojson.encode()) + len(self.kreise_geojson.encode())
+
+
+def _round_coords(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+
+
+def _simplified_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Simplify the layer as a coverage (shared borders stay shared: no gaps or overlaps)."""
+    if tolerance <= 0:
+        return geoms
+    return shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+
+
+def _feature_collection(features: list[dict]) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def tooltip_header(name: str, kreis_name: str | None) -> str:
+    head = f"<b>{esc(name)}</b>"
+    return head + (f"<br>{esc(kreis_name)}" if kreis_name else "")
+
+
+def prepare_geometry(
+    gemeinden,
+    kreise,
+    *,
+    attribution: str = "",
+    tolerance: float = 0.0004,
+    decimals: int = 4,
+) -> MapGeometry:
+    """Compact GeoJSON of the Gemeinden (with tooltip header and marker point) and the Kreis borders.
+
+    ``gemeinden``: GeoDataFrame (EPSG:4326) with ``ags``, ``name``, ``kreis_name``;
+    ``kreise``: GeoDataFrame (EPSG:4326). Coordinates are simplified as a coverage and rounded to
+    ``decimals`` (4 ≈ 10 m), which keeps the map payload small without opening gaps.
+    """
+    geoms = _round_coords(_simplified_coverage(np.asarray(gemeinden.geometry.values), tolerance), decimals)
+    points = shapely.point_on_surface(np.asarray(gemeinden.geometry.values))
+    features = []
+    for ags, name, kreis_name, geom, point in zip(
+        gemeinden["ags"], gemeinden["name"], gemeinden.get("kreis_name", [None] * len(gemeinden)),
+        geoms, points, strict=True,
+    ):
+        features.append({
+            "type": "Feature",
+            "properties": {
+                "ags": str(ags),
+                "h": tooltip_header(name, kreis_name),
+                "p": [round(point.y, 4), round(point.x, 4)],
+            },
+            "geometry": json.loads(shapely.to_geojson(geom)),
+        })
+    kreis_geoms = _round_coords(_simplified_coverage(np.asarray(kreise.geometry.values), tolerance), decimals)
+    kreis_features = [
+        {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(g))}
+        for g in shapely.boundary(kreis_geoms)
+    ]
+    west, south, east, north = (float(v) for v in gemeinden.total_bounds)
+    return MapGeometry(
+        gemeinden_geojson=_feature_collection(features),
+        kreise_geojson=_feature_collection(kreis_features),
+        bounds=((round(south, 4), round(west, 4)), (round(north, 4), round(east, 4))),
+        attribution=attribution,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The constant base map
+
+
+_CONTROLLER_JS = """
+(function () {
+  var layer = {{ this.layer_name }};
+  var map = {{ this.map_name }};
+  var cfg = {{ this.config }};
+  var byAgs = {};
+  layer.eachLayer(function (l) { byAgs[l.feature.properties.ags] = l; });
+  var A = window.asskomm = {layer: layer, byAgs: byAgs, state: null, applied: 0};
+  A.tooltip = function (props) {
+    var st = A.state;
+    var body = st && st.t[props.ags];
+    if (body === undefined) { body = st ? cfg.defaultTip[(st.s[props.ags] || [0])[0]] : ""; }
+    return '<div class="asskomm-tip">' + props.h + (body ? "<br>" + body : "") + "</div>";
+  };
+  layer.eachLayer(function (l) {
+    l.bindTooltip(function () { return A.tooltip(l.feature.properties); },
+                  {sticky: true, direction: "top", offset: [0, -6]});
+  });
+  A.apply = function (st, group) {
+    A.state = st;
+    layer.eachLayer(function (l) {
+      var a = l.feature.properties.ags;
+      var v = st.s[a] || [0, 1, 0];
+      var matched = v[1] === 1;
+      l.setStyle({
+        fillColor: matched ? cfg.colours[v[0]] : cfg.outColour,
+        fillOpacity: matched ? cfg.fillOpacity : cfg.outOpacity,
+        color: matched ? cfg.border : cfg.outBorder,
+        weight: cfg.weight, opacity: 1
+      });
+    });
+    var outline = function (a, style) {
+      var l = byAgs[a];
+      if (!l) { return; }
+      L.geoJSON(l.feature, {pane: cfg.panes.outline, interactive: false, style: style}).addTo(group);
+    };
+    st.model.forEach(function (a) { outline(a, cfg.modelStyle); });
+    if (st.sel) { outline(st.sel, cfg.selectedStyle); }
+    st.markers.forEach(function (m) {
+      var l = byAgs[m[0]];
+      if (!l) { return; }
+      var ms = cfg.markerStyles[m[1]];
+      var c = L.circleMarker(l.feature.properties.p, Object.assign({pane: cfg.panes.marker}, ms));
+      c.feature = {type: "Feature", properties: {ags: m[0], kind: m[1]}, geometry: null};
+      c.bindTooltip('<div class="asskomm-tip">' + l.feature.properties.h + "<br>" + m[2] + "</div>",
+                    {direction: "top"});
+      c.addTo(group);
+    });
+    A.applied += 1;
+  };
+})();
+"""
+
+
+class _GemeindenLayer(MacroElement):
+    """The Gemeinden polygons in the overlay pane, with the restyling controller."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            style: {{ this.initial_style }},
+            attribution: {{ this.attribution }}
+        }).addTo({{ this._parent.get_name() }});
+        """
+        + _CONTROLLER_JS.replace("{{ this.layer_name }}", "{{ this.get_name() }}").replace(
+            "{{ this.map_name }}", "{{ this._parent.get_name() }}"
+        )
+        + """
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: MapGeometry, config: dict):
+        super().__init__()
+        self._name = "GemeindenLayer"
+        self.data = geometry.gemeinden_geojson.replace("<", "\\u003c").replace(">", "\\u003e")
+        self.attribution = _js(geometry.attribution)
+        self.initial_style = _js({
+            "fillColor": labels.STATUS_COLOURS["nicht_beteiligt"], "fillOpacity": 0.85,
+            "color": labels.GEMEINDE_BORDER_COLOUR, "weight": 0.6,
+        })
+        self.config = _js(config)
+
+
+class _KreisBorders(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            pane: {{ this.pane }}, interactive: false,
+            style: {color: {{ this.colour }}, weight: 1.6, opacity: 0.9, fill: false}
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: MapGeometry):
+        super().__init__()
+        self._name = "KreisBorders"
+        self.data = geometry.kreise_geojson
+        self.pane = _js(PANE_KREISE)
+        self.colour = _js(labels.KREIS_BORDER_COLOUR)
+
+
+class _Css(MacroElement):
+    """Inline CSS for tooltips (into the map's header; no external stylesheet)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, css: str):
+        super().__init__()
+        self._name = "Css"
+        self.css = css
+
+
+def _controller_config() -> dict:
+    return {
+        "colours": [labels.STATUS_COLOURS[s] for s in labels.STATUS_ORDER],
+        "fillOpacity": 0.9,
+        "border": labels.GEMEINDE_BORDER_COLOUR,
+        "weight": 0.6,
+        "outColour": labels.FILTERED_OUT_COLOUR,
+        "outOpacity": labels.FILTERED_OUT_OPACITY,
+        "outBorder": "#C8C8C8",
+        "defaultTip": [esc(labels.STATUS_LABELS[s]) for s in labels.STATUS_ORDER],
+        "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER},
+        "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
+        "selectedStyle": {"color": "#000000", "weight": 3.5, "dashArray": "6 4", "fill": False, "opacity": 1},
+        "markerStyles": {
+            "kpr": {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": labels.MARKER_COLOURS["kpr"],
+                    "fillOpacity": 1},
+            "sicherheitsanalyse": {"radius": 9, "color": labels.MARKER_COLOURS["sicherheitsanalyse"],
+                                   "weight": 3, "fill": False, "opacity": 1},
+        },
+    }
+
+
+def leaflet_only(m: folium.Map, base_url_path: str = "") -> folium.Map:
+    """Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome) by the self-hosted Leaflet."""
+    m.default_js = [("leaflet", assets.leaflet_js_url(base_url_path))]
+    m.default_css = [("leaflet_css", assets.leaflet_css_url(base_url_path))]
+    return m
+
+
+def base_map(
+    geometry: MapGeometry,
+    *,
+    base_url_path: str = "",
+    basemap: bool = False,
+    font_size: str = "15px",
+) -> folium.Map:
+    """The constant part of the map (does not depend on filters or date)."""
+    m = folium.Map(
+        location=SAXONY_CENTER,
+        zoom_start=8,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        min_zoom=6,
+        max_zoom=14,
+        font_size=font_size,
+    )
+    leaflet_only(m, base_url_path)
+    m.get_root().header.add_child(_Css(
+        ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
+        ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
+        ".leaflet-tooltip{white-space:normal;min-width:12em}"
+    ))
+    if basemap:
+        folium.TileLayer(
+            BASEMAP_DE_URL, attr=BASEMAP_DE_ATTRIBUTION, name="basemap.de", max_zoom=14, opacity=0.6
+        ).add_to(m)
+    folium.map.CustomPane(PANE_KREISE, z_index=410).add_to(m)
+    folium.map.CustomPane(PANE_OUTLINE, z_index=420).add_to(m)
+    folium.map.CustomPane(PANE_MARKER, z_index=430, pointer_events=True).add_to(m)
+    _GemeindenLayer(geometry, _controller_config()).add_to(m)
+    _KreisBorders(geometry).add_to(m)
+    (south, west), (north, east) = geometry.bounds
+    m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
+    return m
+
+
+# --------------------------------------------------------------------------------------------------
+# What changes with filters and date
+
+
+def matches(
+    table: pd.DataFrame,
+    kreis_of: Mapping[str, str],
+    *,
+    kreise: Iterable[str] = (),
+    problemfelder: Iterable[str] = (),
+    baustein: str | None = None,
+) -> pd.Series:
+    """Which rows of a status table match the filters (index aligned with ``table``).
+
+    Kreis: the Gemeinde lies in one of the chosen Kreise. Problemfeld: it has at least one of the chosen
+    focus areas. Baustein: it has reached that building block by the chosen date (a flag column of the same
+    name, ``beratung``/``kooperationsvereinbarung`` via the status stage).
+    """
+    mask = pd.Series(True, index=table.index)
+    kreise = set(kreise)
+    if kreise:
+        mask &= table["ags"].map(lambda a: kreis_of.get(a) in kreise)
+    problemfelder = set(problemfelder)
+    if problemfelder:
+        mask &= table["problemfelder"].map(lambda pf: bool(problemfelder & set(pf or ())))
+    if baustein:
+        mask &= baustein_mask(table, baustein)
+    return mask.astype(bool)
+
+
+_STAGE_BAUSTEINE = {
+    "beratung": ("beraten", "kooperation"),
+    "kooperationsvereinbarung": ("kooperation",),
+    "kooperation": ("kooperation",),
+}
+_FLAG_ALIASES = {"praeventionsrat": "kpr", "kommunaler_praeventionsrat": "kpr", "kpr_konstituiert": "kpr"}
+
+
+def baustein_mask(table: pd.DataFrame, baustein: str) -> pd.Series:
+    if baustein in _STAGE_BAUSTEINE:
+        return table["status"].isin(_STAGE_BAUSTEINE[baustein])
+    column = _FLAG_ALIASES.get(baustein, baustein)
+    if column in table.columns:
+        return table[column].fillna(False).astype(bool)
+    return pd.Series(False, index=table.index)
+
+
+def status_since_text(status: str, since: str | None) -> str:
+    label = labels.STATUS_LABELS.get(status, status)
+    if status == "nicht_beteiligt" or not since:
+        return esc(label)
+    return f"{esc(label)} seit {esc(labels.fmt_date(since))}"
+
+
+def tooltip_body(row: Mapping, problemfeld_labels: Mapping[str, str]) -> str:
+    """Escaped tooltip lines below name and Kreis: status since, Modellkommune, focus areas."""
+    lines = [status_since_text(row["status"], row.get("status_seit"))]
+    if row.get("modellkommune"):
+        lines.append("Modellkommune")
+    pfs = [problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())]
+    if pfs:
+        lines.append("Problemfelder: " + esc(", ".join(pfs)))
+    return "<br>".join(lines)
+
+
+def map_state(
+    table: pd.DataFrame,
+    matched: pd.Series,
+    *,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    selected: str | None = None,
+    markers: Iterable[str] = MARKER_KINDS,
+) -> dict:
+    """The compact per-AGS state the controller applies (plain JSON types)."""
+    problemfeld_labels = problemfeld_labels or {}
+    order = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
+    markers = [k for k in markers if k in MARKER_KINDS]
+    state: dict = {"s": {}, "t": {}, "model": [], "markers": [], "sel": selected or None}
+    for row, ok in zip(table.to_dict("records"), matched.tolist(), strict=True):
+        ags = str(row["ags"])
+        model = bool(row.get("modellkommune"))
+        state["s"][ags] = [order.get(row["status"], 0), 1 if ok else 0, 1 if model else 0]
+        has_detail = row["status"] != "nicht_beteiligt" or model or bool(row.get("problemfelder"))
+        if has_detail:
+            state["t"][ags] = tooltip_body(row, problemfeld_labels)
+        if model and ok:
+            state["model"].append(ags)
+        if ok:
+            for kind in markers:
+                if row.get(kind):
+                    state["markers"].append([ags, kind, esc(labels.MARKER_LABELS[kind])])
+    return state
+
+
+class _StatusUpdate(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.asskomm.apply({{ this.state }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, state: dict):
+        super().__init__()
+        self._name = "StatusUpdate"
+        self.state = _js(state)
+
+
+def status_layers(
+    table: pd.DataFrame,
+    matched: pd.Series,
+    *,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    selected: str | None = None,
+    markers: Iterable[str] = MARKER_KINDS,
+) -> list[folium.FeatureGroup]:
+    """The changing layers, for ``st_folium(..., feature_group_to_add=...)``."""
+    group = folium.FeatureGroup(name="ASSKomm-Status", control=False)
+    _StatusUpdate(map_state(table, matched, problemfeld_labels=problemfeld_labels, selected=selected,
+                            markers=markers)).add_to(group)
+    return [group]
+
+
+def standalone_html(m: folium.Map, layers: list[folium.FeatureGroup]) -> str:
+    """A self-contained HTML page of base map + layers (for tests and exports outside Streamlit)."""
+    for group in layers:
+        group.add_to(m)
+    return m.get_root().render()
+
+
+def legend_rows(table: pd.DataFrame, matched: pd.Series) -> list[dict]:
+    """Legend entries with counts (of the matching Gemeinden) in status order."""
+    counts = table.loc[matched.values, "status"].value_counts()
+    rows = [
+        {"key": s, "label": labels.STATUS_LABELS[s], "colour": labels.STATUS_COLOURS[s],
+         "count": int(counts.get(s, 0))}
+        for s in labels.STATUS_ORDER
+    ]
+    return rows

@@ -1,0 +1,171 @@
+"""asskomm.mapview: the map as a pure function of data and filters."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import streamlit_folium as sf
+from shapely.geometry import box
+
+from asskomm import labels, mapview
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def layers():
+    """A 4×3 grid of Gemeinden in two Kreise (a shared-border coverage, like the real layer)."""
+    rows = []
+    for i in range(4):
+        for j in range(3):
+            kreis = "14521" if i < 2 else "14626"
+            ags = f"{kreis}{i}{j}0"
+            name = EVIL if (i, j) == (0, 0) else f"Gemeinde {i}{j}"
+            rows.append({"ags": ags, "name": name, "kreis_ags": kreis, "kreis_name": f"Kreis {kreis}",
+                         "geometry": box(12 + i * 0.2, 50.5 + j * 0.2, 12.2 + i * 0.2, 50.7 + j * 0.2)})
+    gem = gpd.GeoDataFrame(rows, crs="EPSG:4326")
+    kreise = gem.dissolve("kreis_ags").reset_index()[["kreis_ags", "geometry"]]
+    return gem, kreise
+
+
+@pytest.fixture
+def table(layers):
+    gem, _ = layers
+    out = []
+    for n, ags in enumerate(gem["ags"]):
+        status = labels.STATUS_ORDER[n % 3]
+        out.append({
+            "ags": ags, "status": status, "status_seit": "" if status == "nicht_beteiligt" else "2021-06",
+            "modellkommune": n == 2, "kpr": n in (1, 2), "sicherheitsanalyse": n == 5, "coaching": False,
+            "foerderung": False, "koordinierungsstelle": False,
+            "problemfelder": ("vandalismus",) if n % 2 else (), "teilnehmer": (),
+        })
+    return pd.DataFrame(out)
+
+
+def _streamlit_folium_args(m, groups):
+    """What st_folium sends to the browser (without a Streamlit session)."""
+    m.get_root().render()
+    header = sf._get_header(m)
+    leaflet = sf._get_map_string(m)
+    fg = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups))
+    return {"header": header, "leaflet": leaflet, "feature_group": fg,
+            "hash": sf.generate_js_hash(leaflet, "karte", False)}
+
+
+def test_geometry_is_compact_and_escaped(layers):
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise, attribution="© GeoBasis-DE / BKG (2024)")
+    data = json.loads(geo.gemeinden_geojson)
+    assert len(data["features"]) == len(gem)
+    props = data["features"][0]["properties"]
+    assert set(props) == {"ags", "h", "p"}
+    assert "<img" not in props["h"] and "&lt;img" in props["h"]
+    assert len(json.loads(geo.kreise_geojson)["features"]) == 2
+    (south, west), (north, east) = geo.bounds
+    assert south < north and west < east
+
+
+def test_base_map_loads_only_self_hosted_leaflet(layers):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise))
+    html = m.get_root().render()
+    assert re.findall(r'<script[^>]+src="([^"]+)"', html) == ["/app/static/leaflet/leaflet.js"]
+    assert re.findall(r'<link[^>]+href="([^"]+)"', html) == ["/app/static/leaflet/leaflet.css"]
+    assert "https://" not in html.replace(mapview.BASEMAP_DE_URL, "")
+    assert "tileLayer" not in html  # no basemap unless switched on
+
+
+def test_basemap_only_when_switched_on(layers):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise), basemap=True)
+    assert mapview.BASEMAP_DE_URL in m.get_root().render()
+
+
+def test_links_that_st_folium_collects_are_local(layers):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise), base_url_path="asskomm")
+    links = [src for _, src in m.default_js] + [href for _, href in m.default_css]
+    assert links == ["/asskomm/app/static/leaflet/leaflet.js", "/asskomm/app/static/leaflet/leaflet.css"]
+
+
+def test_filter_change_keeps_component_key(layers, table):
+    """streamlit-folium remounts the map when the base script's hash changes; filters must not change it."""
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise)
+    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
+    everything = mapview.matches(table, kreis_of)
+    some = mapview.matches(table, kreis_of, kreise=["14626"], problemfelder=["vandalismus"])
+    a = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, everything))
+    b = _streamlit_folium_args(mapview.base_map(geo),
+                               mapview.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"]))
+    assert a["hash"] == b["hash"]
+    assert a["leaflet"] == b["leaflet"]
+    assert a["feature_group"] != b["feature_group"]
+    assert "window.asskomm.apply(" in b["feature_group"]
+    assert len(a["feature_group"]) < 20_000
+
+
+def test_state_and_tooltips(layers, table):
+    gem, _ = layers
+    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
+    matched = mapview.matches(table, kreis_of, kreise=["14521"])
+    evil_table = table.assign(problemfelder=[("x",)] * len(table))
+    state = mapview.map_state(evil_table, matched, problemfeld_labels={"x": EVIL}, selected="1452100")
+    first = table["ags"][0]
+    assert state["s"][first] == [0, 1, 0]
+    assert state["s"][table["ags"][11]][1] == 0  # Kreis 14626 greyed, not removed
+    assert len(state["s"]) == len(table)
+    assert state["model"] == [table["ags"][2]]
+    assert "<img" not in json.dumps(state) and "&lt;img" in state["t"][first]
+    assert "Kooperationsvereinbarung seit 06/2021" in state["t"][table["ags"][2]]
+    kinds = sorted(k for _, k, _ in state["markers"])
+    assert kinds == ["kpr", "kpr", "sicherheitsanalyse"]
+    assert mapview.map_state(table, matched, markers=())["markers"] == []
+
+
+def test_state_json_cannot_close_the_script(table):
+    matched = pd.Series(True, index=table.index)
+    group = mapview.status_layers(table.assign(problemfelder=[("</script>",)] * len(table)), matched,
+                                  problemfeld_labels={})[0]
+    js = next(iter(group._children.values())).state
+    assert "</script>" not in js and "<" not in js
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, 12),
+        ({"kreise": ["14521"]}, 6),
+        ({"kreise": ["14521", "14626"]}, 12),
+        ({"problemfelder": ["vandalismus"]}, 6),
+        ({"kreise": ["14626"], "problemfelder": ["vandalismus"]}, 3),
+        ({"baustein": "beratung"}, 8),
+        ({"baustein": "kooperationsvereinbarung"}, 4),
+        ({"baustein": "kpr"}, 2),
+        ({"baustein": "modellkommune"}, 1),
+        ({"baustein": "sonstiges"}, 0),
+    ],
+)
+def test_matches(layers, table, kwargs, expected):
+    gem, _ = layers
+    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
+    assert int(mapview.matches(table, kreis_of, **kwargs).sum()) == expected
+
+
+def test_legend_counts_matching_gemeinden(table):
+    matched = pd.Series([True] * 6 + [False] * 6, index=table.index)
+    rows = mapview.legend_rows(table, matched)
+    assert [r["key"] for r in rows] == list(labels.STATUS_ORDER)
+    assert [r["count"] for r in rows] == [2, 2, 2]
+    assert rows[2]["colour"] == labels.STATUS_COLOURS["kooperation"]
+
+
+def test_status_since_uses_german_dates():
+    assert mapview.status_since_text("beraten", "2020-03-01") == "beraten seit 01.03.2020"
+    assert mapview.status_since_text("kooperation", "") == "Kooperationsvereinbarung"
+    assert mapview.status_since_text("nicht_beteiligt", "2020") == "nicht beteiligt"
