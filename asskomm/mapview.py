@@ -91,8 +91,9 @@ def _simplified_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 def _feature_collection(features: list[dict]) -> str:
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def tooltip_header(name: str, kreis_name: str | None) -> str:
@@ -118,18 +119,24 @@ def prepare_geometry(
     points = shapely.point_on_surface(np.asarray(gemeinden.geometry.values))
     features = []
     for ags, name, kreis_name, geom, point in zip(
-        gemeinden["ags"], gemeinden["name"], gemeinden.get("kreis_name", [None] * len(gemeinden)),
-        geoms, points, strict=True,
+        gemeinden["ags"],
+        gemeinden["name"],
+        gemeinden.get("kreis_name", [None] * len(gemeinden)),
+        geoms,
+        points,
+        strict=True,
     ):
-        features.append({
-            "type": "Feature",
-            "properties": {
-                "ags": str(ags),
-                "h": tooltip_header(name, kreis_name),
-                "p": [round(point.y, 4), round(point.x, 4)],
-            },
-            "geometry": json.loads(shapely.to_geojson(geom)),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "ags": str(ags),
+                    "h": tooltip_header(name, kreis_name),
+                    "p": [round(point.y, 4), round(point.x, 4)],
+                },
+                "geometry": json.loads(shapely.to_geojson(geom)),
+            }
+        )
     kreis_geoms = _round_coords(_simplified_coverage(np.asarray(kreise.geometry.values), tolerance), decimals)
     kreis_features = [
         {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(g))}
@@ -226,10 +233,14 @@ class _GemeindenLayer(MacroElement):
         self._name = "GemeindenLayer"
         self.data = geometry.gemeinden_geojson.replace("<", "\\u003c").replace(">", "\\u003e")
         self.attribution = _js(geometry.attribution)
-        self.initial_style = _js({
-            "fillColor": labels.STATUS_COLOURS["nicht_beteiligt"], "fillOpacity": 0.85,
-            "color": labels.GEMEINDE_BORDER_COLOUR, "weight": 0.6,
-        })
+        self.initial_style = _js(
+            {
+                "fillColor": labels.STATUS_COLOURS["nicht_beteiligt"],
+                "fillOpacity": 0.85,
+                "color": labels.GEMEINDE_BORDER_COLOUR,
+                "weight": 0.6,
+            }
+        )
         self.config = _js(config)
 
 
@@ -284,10 +295,20 @@ def _controller_config() -> dict:
         "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
         "selectedStyle": {"color": "#000000", "weight": 3.5, "dashArray": "6 4", "fill": False, "opacity": 1},
         "markerStyles": {
-            "kpr": {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": labels.MARKER_COLOURS["kpr"],
-                    "fillOpacity": 1},
-            "sicherheitsanalyse": {"radius": 9, "color": labels.MARKER_COLOURS["sicherheitsanalyse"],
-                                   "weight": 3, "fill": False, "opacity": 1},
+            "kpr": {
+                "radius": 5,
+                "color": "#ffffff",
+                "weight": 1.5,
+                "fillColor": labels.MARKER_COLOURS["kpr"],
+                "fillOpacity": 1,
+            },
+            "sicherheitsanalyse": {
+                "radius": 9,
+                "color": labels.MARKER_COLOURS["sicherheitsanalyse"],
+                "weight": 3,
+                "fill": False,
+                "opacity": 1,
+            },
         },
     }
 
@@ -319,11 +340,13 @@ def base_map(
         font_size=font_size,
     )
     leaflet_only(m, base_url_path)
-    m.get_root().header.add_child(_Css(
-        ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
-        ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
-        ".leaflet-tooltip{white-space:normal;min-width:12em}"
-    ))
+    m.get_root().header.add_child(
+        _Css(
+            ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
+            ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
+            ".leaflet-tooltip{white-space:normal;min-width:12em}"
+        )
+    )
     if basemap:
         folium.TileLayer(
             BASEMAP_DE_URL, attr=BASEMAP_DE_ATTRIBUTION, name="basemap.de", max_zoom=14, opacity=0.6
@@ -457,8 +480,9 @@ def status_layers(
 ) -> list[folium.FeatureGroup]:
     """The changing layers, for ``st_folium(..., feature_group_to_add=...)``."""
     group = folium.FeatureGroup(name="ASSKomm-Status", control=False)
-    _StatusUpdate(map_state(table, matched, problemfeld_labels=problemfeld_labels, selected=selected,
-                            markers=markers)).add_to(group)
+    _StatusUpdate(
+        map_state(table, matched, problemfeld_labels=problemfeld_labels, selected=selected, markers=markers)
+    ).add_to(group)
     return [group]
 
 
@@ -473,8 +497,12 @@ def legend_rows(table: pd.DataFrame, matched: pd.Series) -> list[dict]:
     """Legend entries with counts (of the matching Gemeinden) in status order."""
     counts = table.loc[matched.values, "status"].value_counts()
     rows = [
-        {"key": s, "label": labels.STATUS_LABELS[s], "colour": labels.STATUS_COLOURS[s],
-         "count": int(counts.get(s, 0))}
+        {
+            "key": s,
+            "label": labels.STATUS_LABELS[s],
+            "colour": labels.STATUS_COLOURS[s],
+            "count": int(counts.get(s, 0)),
+        }
         for s in labels.STATUS_ORDER
     ]
     return rows

@@ -25,8 +25,15 @@ def layers():
             kreis = "14521" if i < 2 else "14626"
             ags = f"{kreis}{i}{j}0"
             name = EVIL if (i, j) == (0, 0) else f"Gemeinde {i}{j}"
-            rows.append({"ags": ags, "name": name, "kreis_ags": kreis, "kreis_name": f"Kreis {kreis}",
-                         "geometry": box(12 + i * 0.2, 50.5 + j * 0.2, 12.2 + i * 0.2, 50.7 + j * 0.2)})
+            rows.append(
+                {
+                    "ags": ags,
+                    "name": name,
+                    "kreis_ags": kreis,
+                    "kreis_name": f"Kreis {kreis}",
+                    "geometry": box(12 + i * 0.2, 50.5 + j * 0.2, 12.2 + i * 0.2, 50.7 + j * 0.2),
+                }
+            )
     gem = gpd.GeoDataFrame(rows, crs="EPSG:4326")
     kreise = gem.dissolve("kreis_ags").reset_index()[["kreis_ags", "geometry"]]
     return gem, kreise
@@ -38,12 +45,21 @@ def table(layers):
     out = []
     for n, ags in enumerate(gem["ags"]):
         status = labels.STATUS_ORDER[n % 3]
-        out.append({
-            "ags": ags, "status": status, "status_seit": "" if status == "nicht_beteiligt" else "2021-06",
-            "modellkommune": n == 2, "kpr": n in (1, 2), "sicherheitsanalyse": n == 5, "coaching": False,
-            "foerderung": False, "koordinierungsstelle": False,
-            "problemfelder": ("vandalismus",) if n % 2 else (), "teilnehmer": (),
-        })
+        out.append(
+            {
+                "ags": ags,
+                "status": status,
+                "status_seit": "" if status == "nicht_beteiligt" else "2021-06",
+                "modellkommune": n == 2,
+                "kpr": n in (1, 2),
+                "sicherheitsanalyse": n == 5,
+                "coaching": False,
+                "foerderung": False,
+                "koordinierungsstelle": False,
+                "problemfelder": ("vandalismus",) if n % 2 else (),
+                "teilnehmer": (),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -53,8 +69,12 @@ def _streamlit_folium_args(m, groups):
     header = sf._get_header(m)
     leaflet = sf._get_map_string(m)
     fg = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups))
-    return {"header": header, "leaflet": leaflet, "feature_group": fg,
-            "hash": sf.generate_js_hash(leaflet, "karte", False)}
+    return {
+        "header": header,
+        "leaflet": leaflet,
+        "feature_group": fg,
+        "hash": sf.generate_js_hash(leaflet, "karte", False),
+    }
 
 
 def test_geometry_is_compact_and_escaped(layers):
@@ -101,8 +121,9 @@ def test_filter_change_keeps_component_key(layers, table):
     everything = mapview.matches(table, kreis_of)
     some = mapview.matches(table, kreis_of, kreise=["14626"], problemfelder=["vandalismus"])
     a = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, everything))
-    b = _streamlit_folium_args(mapview.base_map(geo),
-                               mapview.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"]))
+    b = _streamlit_folium_args(
+        mapview.base_map(geo), mapview.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"])
+    )
     assert a["hash"] == b["hash"]
     assert a["leaflet"] == b["leaflet"]
     assert a["feature_group"] != b["feature_group"]
@@ -130,8 +151,9 @@ def test_state_and_tooltips(layers, table):
 
 def test_state_json_cannot_close_the_script(table):
     matched = pd.Series(True, index=table.index)
-    group = mapview.status_layers(table.assign(problemfelder=[("</script>",)] * len(table)), matched,
-                                  problemfeld_labels={})[0]
+    group = mapview.status_layers(
+        table.assign(problemfelder=[("</script>",)] * len(table)), matched, problemfeld_labels={}
+    )[0]
     js = next(iter(group._children.values())).state
     assert "</script>" not in js and "<" not in js
 
