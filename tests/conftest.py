@@ -1,0 +1,227 @@
+"""Shared pytest fixtures (the helpers themselves live in tests/harness.py).
+
+Server
+    ``app_server``                 ``streamlit run dashboard.py`` with a temporary ``ASSKOMM_DB``; scope from
+                                   ``--server-scope`` / ``ASSKOMM_SERVER_SCOPE`` (session (default), module, function)
+    ``app_url``                    its base URL, e.g. ``http://127.0.0.1:41234``
+    ``streamlit_server_factory``   ``start(script="dashboard.py", env={...}, **start_streamlit_kwargs)``;
+                                   every server it started is stopped after the test
+Browser (Playwright, Debian's Chromium; tests using these are marked ``browser`` automatically)
+    ``browser``                    session-wide Chromium; missing Chromium fails under CI=true, skips otherwise
+    ``browser_context``            fresh context, 1280×800, de-DE, Europe/Berlin, with a ``Recorder`` attached
+    ``recorder``                   that Recorder: ``.requests``, ``.console``, ``.assert_same_origin(url)``,
+                                   ``.assert_no_console_errors()``, ``.bytes_downloaded()``
+    ``page``                       a page in that context; on failure a screenshot and the recorder's log go
+                                   to ``test-output/failures/``
+    ``screenshot``                 ``screenshot(name=None, page=None, full_page=True) -> Path`` (PNG under
+                                   ``test-output/screenshots/``)
+AppTest
+    ``tmp_db``                     path of a fresh temporary SQLite file (not yet created)
+    ``apptest``                    ``apptest(path="dashboard.py", query_params=None, env=None, run=True)``
+                                   -> AppTest; ``ASSKOMM_DB`` and ``env`` stay set for the whole test
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import harness
+import pytest
+
+SCOPES = ("session", "package", "module", "class", "function")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("asskomm", "ASSKomm-Karte test harness")
+    group.addoption(
+        "--server-scope",
+        choices=SCOPES,
+        default=os.environ.get("ASSKOMM_SERVER_SCOPE", "session"),
+        help="lifetime of the app_server fixture (default: session; env ASSKOMM_SERVER_SCOPE)",
+    )
+    group.addoption("--headed", action="store_true", help="show the browser window (local debugging)")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Anything that drives the browser is a browser test, even if its author forgot the marker.
+    for item in items:
+        if {"page", "browser", "browser_context"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    # Remember each phase's report on the item so fixtures can save artefacts when the test failed.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    node = request.node
+    return any(
+        getattr(node, f"rep_{when}", None) is not None and getattr(node, f"rep_{when}").failed
+        for when in ("setup", "call")
+    )
+
+
+# ----------------------------------------------------------------------------------------------- server
+
+
+def _server_scope(fixture_name: str, config: pytest.Config) -> str:
+    return config.getoption("--server-scope")
+
+
+@pytest.fixture(scope="session")
+def test_output_dir() -> Path:
+    harness.OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return harness.OUTPUT_DIR
+
+
+@pytest.fixture(scope=_server_scope)
+def app_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[harness.StreamlitServer]:
+    """``streamlit run dashboard.py`` on a free port with its own temporary database."""
+    db = tmp_path_factory.mktemp("app-db") / "asskomm.sqlite"
+    server = harness.start_streamlit(
+        harness.ENTRYPOINT, db_path=db, name=f"app-{request.node.name or 'session'}"
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def app_url(app_server: harness.StreamlitServer) -> str:
+    return app_server.url
+
+
+@pytest.fixture
+def streamlit_server_factory(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., harness.StreamlitServer]]:
+    """``start(script="dashboard.py", env=None, **kwargs)`` starts a server with extra env vars (own DB)."""
+    servers: list[harness.StreamlitServer] = []
+
+    def start(script: str = harness.ENTRYPOINT, env: dict[str, str | None] | None = None, **kwargs):
+        kwargs.setdefault("db_path", tmp_path_factory.mktemp("factory-db") / "asskomm.sqlite")
+        kwargs.setdefault("name", f"{request.node.name}-{len(servers)}")
+        server = harness.start_streamlit(script, env=env, **kwargs)
+        servers.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
+
+
+# ---------------------------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright()
+    pw = manager.start()
+    try:
+        yield pw
+    finally:
+        manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance, pytestconfig: pytest.Config):
+    try:
+        harness.chromium_path()
+    except harness.BrowserMissing as exc:
+        if in_ci():
+            pytest.fail(f"CI=true but {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    browser = harness.launch_chromium(playwright_instance, headless=not pytestconfig.getoption("--headed"))
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(browser):
+    context = harness.new_context(browser)
+    context.set_default_timeout(30_000)
+    context._asskomm_recorder = harness.Recorder().attach(context)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def recorder(browser_context) -> harness.Recorder:
+    return browser_context._asskomm_recorder
+
+
+@pytest.fixture
+def page(browser_context, recorder: harness.Recorder, request: pytest.FixtureRequest, test_output_dir: Path):
+    page = browser_context.new_page()
+    yield page
+    if _failed(request):
+        name = harness._safe_name(request.node.nodeid)
+        failures = test_output_dir / "failures"
+        try:
+            harness.save_screenshot(page, name, directory=failures)
+        except Exception as exc:  # a crashed page must not hide the real failure
+            print(f"could not save failure screenshot: {exc}")
+        recorder.dump(failures / f"{name}.log")
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """``screenshot(name=None, page=None, full_page=True)``: PNG in test-output/screenshots/, returns the path."""
+    counter = iter(range(1, 1000))
+
+    def take(name: str | None = None, page=None, *, full_page: bool = True) -> Path:
+        target = page if page is not None else request.getfixturevalue("page")
+        name = name or f"{request.node.name}-{next(counter)}"
+        return harness.save_screenshot(target, name, full_page=full_page)
+
+    return take
+
+
+# ---------------------------------------------------------------------------------------------- AppTest
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path) -> Path:
+    return tmp_path / "asskomm.sqlite"
+
+
+@pytest.fixture
+def apptest(tmp_db: Path, monkeypatch: pytest.MonkeyPatch):
+    """``apptest(path="dashboard.py", query_params=None, env=None, run=True, timeout=30)`` -> AppTest.
+
+    ``path`` is the entrypoint or a page file (``pages/kommune.py``: the entrypoint runs and switches to it).
+    ``ASSKOMM_DB`` (-> ``tmp_db``) and ``env`` stay set for the whole test, so later ``.run()`` calls see them.
+    """
+
+    def make(path: str = harness.ENTRYPOINT, *, query_params=None, env=None, run: bool = True, timeout=30.0):
+        monkeypatch.setenv("ASSKOMM_DB", str(tmp_db))
+        for key, value in (env or {}).items():
+            if value is None:
+                monkeypatch.delenv(key, raising=False)
+            else:
+                monkeypatch.setenv(key, str(value))
+        at = harness.app_test(path, query_params=query_params, timeout=timeout)
+        return at.run() if run else at
+
+    return make
