@@ -1,0 +1,730 @@
+"""Server-side map pictures for meetings: PNG (slide 1920×1080, A4 landscape at 300 dpi) and SVG.
+
+The map is drawn with geopandas/matplotlib from the same data and the same palette (``asskomm.labels``)
+as the interactive map: Gemeinden coloured by status, Modellkommunen outlined, Kreis borders on top,
+markers for Präventionsräte and Sicherheitsanalysen, Gemeinden outside the current filter greyed.
+
+Renderers take plain inputs (:class:`ExportData`), so tests can hand-build them; :func:`collect` wires
+the defaults to the real modules (geo, store, status, figures, vocab).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from asskomm import labels
+from asskomm.filters import Filters
+
+METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale for Saxony
+
+# Pixel sizes of the PNG formats: name → (width px, height px, dpi).
+FORMATS = {
+    "folie": (1920, 1080, 100),  # 16:9 slide
+    "a4": (3508, 2480, 300),  # A4 landscape, 297 × 210 mm at 300 dpi
+}
+
+TITLE = "Allianz Sichere Sächsische Kommunen (ASSKomm)"
+KPI_SOURCE_DEFAULT = "ASSKomm-Datenbank des Landespräventionsrats Sachsen"
+
+# The KPI labels of the dashboard, in display order (keys of ExportData.kpis).
+KPI_LABELS = (
+    "Beratene Kommunen",
+    "Kooperationsvereinbarungen",
+    "Modellkommunen",
+    "Präventionsräte",
+    "Sicherheitsanalysen",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Published:
+    """A total the ministry or the LPR published, with its date and source."""
+
+    label: str
+    value: float | int
+    date: str  # ISO with its precision (day, month or year)
+    source: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Milestone:
+    date: str  # ISO with its precision
+    name: str  # participant (municipality or group)
+    baustein: str  # German label
+    source: str = ""
+
+
+@dataclasses.dataclass
+class ExportData:
+    """Everything a take-away shows, as plain values.
+
+    ``frame``: Gemeinden (EPSG:4326) joined with their status at ``filters.stand``; columns
+    ags, name, kreis_ags, kreis_name, status, modellkommune, kpr, sicherheitsanalyse, problemfelder, geometry,
+    and ``treffer`` (True where the municipality matches the filters; others are greyed).
+    """
+
+    frame: gpd.GeoDataFrame
+    kreise: gpd.GeoDataFrame
+    filters: Filters
+    attribution: str = labels.bkg_attribution(dt.date.today().year)
+    kpis: Mapping[str, int | float | None] = dataclasses.field(default_factory=dict)
+    kpi_source: str = KPI_SOURCE_DEFAULT
+    published: Sequence[Published] = ()
+    milestones: Sequence[Milestone] = ()
+    kreis_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    problemfeld_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    baustein_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.kpis:
+            self.kpis = kpis_from_frame(self.frame)
+        if not self.kreis_labels and len(self.kreise):
+            self.kreis_labels = kreis_display_names(self.kreise)
+
+    def filter_text(self) -> str:
+        return describe_filters(
+            self.filters, self.kreis_labels, self.problemfeld_labels, self.baustein_labels
+        )
+
+
+# --------------------------------------------------------------------------------------------- data prep
+
+
+def _as_tuple(value: Any) -> tuple:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    if isinstance(value, str):
+        return tuple(part for part in value.replace(";", ",").split(",") if part) if value else ()
+    try:
+        return tuple(value)
+    except TypeError:
+        return ()
+
+
+def matches_filters(frame: pd.DataFrame, filters: Filters) -> pd.Series:
+    """True for the Gemeinden the filters select; the same rule as the interactive map (``mapview.matches``)."""
+    from asskomm import mapview
+
+    kreis_of = dict(zip(frame["ags"].astype(str), frame["kreis_ags"].astype(str), strict=True))
+    return mapview.matches(
+        frame, kreis_of, kreise=filters.kreise, problemfelder=filters.problemfelder, baustein=filters.baustein
+    )
+
+
+def map_frame(gemeinden: gpd.GeoDataFrame, status: pd.DataFrame | None, filters: Filters) -> gpd.GeoDataFrame:
+    """Gemeinden joined with the status table (by AGS) and the ``treffer`` column for the filters."""
+    frame = gemeinden.copy()
+    if status is not None:
+        extra = [c for c in status.columns if c == "ags" or c not in frame.columns]
+        frame = frame.merge(status[extra], on="ags", how="left")
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=gemeinden.crs)
+    if "status" not in frame:
+        frame["status"] = "nicht_beteiligt"
+    frame["status"] = frame["status"].where(frame["status"].isin(labels.STATUS_ORDER), "nicht_beteiligt")
+    for flag in ("modellkommune", "kpr", "sicherheitsanalyse"):
+        frame[flag] = frame[flag].fillna(False).astype(bool) if flag in frame else False
+    if "problemfelder" not in frame:
+        frame["problemfelder"] = [()] * len(frame)
+    frame["problemfelder"] = frame["problemfelder"].map(_as_tuple)
+    frame["treffer"] = matches_filters(frame, filters)
+    return frame
+
+
+def legend_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Counts shown in the legend: status classes, flags and greyed Gemeinden (Gemeinden, not agreements)."""
+    hit = frame[frame["treffer"]]
+    counts = {key: int((hit["status"] == key).sum()) for key in labels.STATUS_ORDER}
+    counts["modellkommune"] = int(hit["modellkommune"].sum())
+    counts["kpr"] = int(hit["kpr"].sum())
+    counts["sicherheitsanalyse"] = int(hit["sicherheitsanalyse"].sum())
+    counts["ausgegraut"] = int((~frame["treffer"]).sum())
+    return counts
+
+
+def kpis_from_frame(frame: pd.DataFrame) -> dict[str, int]:
+    """Fallback KPIs counted from the map frame (Gemeinden in the filter)."""
+    counts = legend_counts(frame)
+    return {
+        "Beratene Kommunen": counts["beraten"] + counts["kooperation"],
+        "Kooperationsvereinbarungen": counts["kooperation"],
+        "Modellkommunen": counts["modellkommune"],
+        "Präventionsräte": counts["kpr"],
+        "Sicherheitsanalysen": counts["sicherheitsanalyse"],
+    }
+
+
+def kreis_display_names(kreise: pd.DataFrame) -> dict[str, str]:
+    """Kreis key → display name; a Landkreis sharing its name with a city becomes »Landkreis Leipzig«."""
+    names = kreise["name"].astype(str).tolist()
+    typ = kreise["typ"].astype(str).tolist() if "typ" in kreise else [""] * len(kreise)
+    out = {}
+    for key, name, kind in zip(kreise["kreis_ags"].astype(str), names, typ, strict=True):
+        if (
+            names.count(name) > 1
+            and kind.lower().startswith("landkreis")
+            and not name.startswith("Landkreis")
+        ):
+            name = f"Landkreis {name}"
+        out[key] = name
+    return out
+
+
+def describe_filters(
+    filters: Filters,
+    kreis_labels: Mapping[str, str] | None = None,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    baustein_labels: Mapping[str, str] | None = None,
+) -> str:
+    """German one-liner of the active filters, e.g. »Kreis: Görlitz · Problemfeld: Vandalismus«."""
+    kreis_labels = kreis_labels or {}
+    problemfeld_labels = problemfeld_labels or {}
+    baustein_labels = baustein_labels or {}
+    parts = []
+    if filters.kreise:
+        names = ", ".join(kreis_labels.get(k, k) for k in filters.kreise)
+        parts.append(("Kreise: " if len(filters.kreise) > 1 else "Kreis: ") + names)
+    if filters.problemfelder:
+        names = ", ".join(problemfeld_labels.get(p, p) for p in filters.problemfelder)
+        parts.append(("Problemfelder: " if len(filters.problemfelder) > 1 else "Problemfeld: ") + names)
+    if filters.baustein:
+        parts.append("Baustein: " + baustein_labels.get(filters.baustein, filters.baustein))
+    return " · ".join(parts) if parts else "ganz Sachsen, ohne Filter"
+
+
+# --------------------------------------------------------------------------------------------- defaults
+
+
+def collect(filters: Filters, *, store: Any = None) -> ExportData:
+    """Build :class:`ExportData` for ``filters`` from the project's real modules."""
+    from asskomm import geo, status  # imported lazily: tests pass hand-made inputs instead
+
+    gemeinden = geo.gemeinden()
+    kreise = geo.kreise()
+    records = _load_records(store)
+    table = status.status_table(records, gemeinden, filters.stand)
+    frame = map_frame(gemeinden, table, filters)
+    meta = geo.meta()
+    attribution = _attribution_from_meta(meta)
+    kpis = _kpis_from_summary(status.summary(records, gemeinden, filters)) or kpis_from_frame(frame)
+    return ExportData(
+        frame=frame,
+        kreise=kreise,
+        filters=filters,
+        attribution=attribution,
+        kpis=kpis,
+        published=_published(filters.stand),
+        milestones=recent_milestones(records, filters, limit=5),
+        problemfeld_labels=_vocab_labels("problemfelder"),
+        baustein_labels=_vocab_labels("bausteine"),
+    )
+
+
+def _load_records(store: Any) -> Any:
+    if store is None:
+        from asskomm.store import Store
+
+        store = Store.from_env()
+    return store.load()
+
+
+def _attribution_from_meta(meta: Any) -> str:
+    if isinstance(meta, Mapping):
+        for key in ("attribution", "quelle", "source"):
+            if meta.get(key):
+                return str(meta[key])
+        if meta.get("year"):
+            return labels.bkg_attribution(meta["year"])
+    text = getattr(meta, "attribution", None)
+    return str(text) if text else labels.bkg_attribution(dt.date.today().year)
+
+
+_SUMMARY_KEYS = {
+    "Beratene Kommunen": ("beratene_kommunen", "beraten", "advised", "Beratene Kommunen"),
+    "Kooperationsvereinbarungen": (
+        "kooperationsvereinbarungen",
+        "kooperation",
+        "agreements",
+        "Kooperationsvereinbarungen",
+    ),
+    "Modellkommunen": ("modellkommunen", "modellkommune", "Modellkommunen"),
+    "Präventionsräte": ("praeventionsraete", "kpr", "Präventionsräte"),
+    "Sicherheitsanalysen": ("sicherheitsanalysen", "sicherheitsanalyse", "Sicherheitsanalysen"),
+}
+
+
+def _kpis_from_summary(summary: Any) -> dict[str, int]:
+    if summary is None:
+        return {}
+    if not isinstance(summary, Mapping):
+        summary = dataclasses.asdict(summary) if dataclasses.is_dataclass(summary) else vars(summary)
+    out = {}
+    for label, keys in _SUMMARY_KEYS.items():
+        for key in keys:
+            if key in summary and summary[key] is not None:
+                out[label] = summary[key]
+                break
+    return out
+
+
+# metric id of data/reported_figures.csv → German label for the take-aways
+PUBLISHED_METRICS = {
+    "kommunen_advised": "Beratene Kommunen",
+    "cooperation_agreements": "Kooperationsvereinbarungen",
+    "kpr_constituted_or_reactivated": "Präventionsräte gegründet oder reaktiviert",
+    "security_analyses_conducted": "Sicherheitsanalysen durchgeführt",
+}
+
+
+def _published(until: dt.date) -> list[Published]:
+    try:
+        from asskomm import figures
+    except ImportError:
+        return []
+    out = []
+    for metric, label in PUBLISHED_METRICS.items():
+        row = figures.latest(metric, until)
+        if row is None:
+            continue
+        get = row.get if isinstance(row, Mapping) else lambda k, r=row: getattr(r, k, None)
+        out.append(
+            Published(
+                label, get("value"), str(get("date") or ""), str(get("source_url") or get("source") or "")
+            )
+        )
+    return out
+
+
+def _vocab_labels(kind: str) -> dict[str, str]:
+    try:
+        from asskomm import vocab
+    except ImportError:
+        return {}
+    items = getattr(vocab, kind)()
+    rows = items.to_dict("records") if isinstance(items, pd.DataFrame) else list(items)
+    out = {}
+    for row in rows:
+        get = row.get if isinstance(row, Mapping) else lambda k, r=row: getattr(r, k, None)
+        out[str(get("id"))] = str(get("label"))
+    return out
+
+
+def recent_milestones(records: Any, filters: Filters, limit: int = 5) -> list[Milestone]:
+    """The most recent dated milestones up to the Stand (adapted to the records API in asskomm.timeline)."""
+    from asskomm import timeline
+
+    return timeline.recent_milestones(records, filters, limit=limit)
+
+
+# --------------------------------------------------------------------------------------------- drawing
+
+_HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
+# Styles mirrored from the interactive map (asskomm.mapview): fill opacity of matching Gemeinden,
+# border of greyed ones.
+MATCHED_OPACITY = 0.9
+OUT_BORDER_COLOUR = "#C8C8C8"
+
+
+def _marker_style(flag: str, scale: float) -> dict:
+    if flag == "kpr":  # filled dot with a white rim
+        return {
+            "marker": "o",
+            "markersize": 8 * scale,
+            "markerfacecolor": labels.MARKER_COLOURS["kpr"],
+            "markeredgecolor": "white",
+            "markeredgewidth": 1.2 * scale,
+        }
+    return {
+        "marker": "o",
+        "markersize": 14 * scale,
+        "markerfacecolor": "none",  # ring
+        "markeredgecolor": labels.MARKER_COLOURS["sicherheitsanalyse"],
+        "markeredgewidth": 2.4 * scale,
+    }
+
+
+def _nice_length(extent_m: float) -> int:
+    """A round scale-bar length (km) of about a fifth of the map width."""
+    target = extent_m / 5000
+    for km in (1, 2, 5, 10, 20, 25, 50, 100, 200):
+        if km >= target:
+            return km
+    return 200
+
+
+def _draw_scale_bar(ax, bounds: Sequence[float], fs: float, lw: float) -> None:
+    minx, miny, maxx, maxy = bounds
+    km = _nice_length(maxx - minx)
+    length = km * 1000
+    x0 = minx + (maxx - minx) * 0.02
+    y0 = miny + (maxy - miny) * 0.03
+    height = (maxy - miny) * 0.012
+    half = length / 2
+    for i, colour in enumerate(("#333333", "white")):
+        ax.add_patch(
+            Rectangle(
+                (x0 + i * half, y0),
+                half,
+                height,
+                facecolor=colour,
+                edgecolor="#333333",
+                linewidth=lw,
+                zorder=10,
+            )
+        )
+    for pos, text in ((0, "0"), (half, fmt_km(km / 2)), (length, f"{fmt_km(km)} km")):
+        ax.text(
+            x0 + pos,
+            y0 + height * 1.6,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=fs,
+            color="#333333",
+            zorder=10,
+            path_effects=_HALO,
+        )
+
+
+def fmt_km(value: float) -> str:
+    return labels.fmt_num(value, 0 if float(value).is_integer() else 1)
+
+
+def _draw_map(
+    ax,
+    data: ExportData,
+    *,
+    scale: float,
+    focus_kreis: str | None = None,
+    highlight: Iterable[str] = (),
+) -> None:
+    frame = data.frame.to_crs(METRIC_CRS)
+    kreise = data.kreise.to_crs(METRIC_CRS) if len(data.kreise) else data.kreise
+    hit = frame["treffer"].to_numpy()
+    fill = frame["status"].map(labels.STATUS_COLOURS)
+
+    base_lw = 0.35 * scale
+    if hit.any():
+        frame[hit].plot(ax=ax, color=fill[hit].tolist(), alpha=MATCHED_OPACITY, zorder=1)
+        frame[hit].boundary.plot(ax=ax, color=labels.GEMEINDE_BORDER_COLOUR, linewidth=base_lw, zorder=2)
+    if (~hit).any():
+        frame[~hit].plot(ax=ax, color=labels.FILTERED_OUT_COLOUR, alpha=labels.FILTERED_OUT_OPACITY, zorder=1)
+        frame[~hit].boundary.plot(ax=ax, color=OUT_BORDER_COLOUR, linewidth=base_lw, zorder=2)
+    model = frame[frame["modellkommune"] & frame["treffer"]]
+    if len(model):
+        model.boundary.plot(ax=ax, color=labels.MODEL_OUTLINE_COLOUR, linewidth=2.2 * scale, zorder=4)
+    highlight = set(highlight)
+    if highlight:
+        marked = frame[frame["ags"].isin(highlight)]
+        if len(marked):
+            marked.boundary.plot(ax=ax, color="#000000", linewidth=2.6 * scale, zorder=5)
+    if len(kreise):
+        kreise.boundary.plot(ax=ax, color=labels.KREIS_BORDER_COLOUR, linewidth=1.3 * scale, zorder=3)
+
+    if focus_kreis is not None:
+        inside = frame[frame["kreis_ags"] == focus_kreis]
+        bounds = inside.total_bounds if len(inside) else frame.total_bounds
+    else:
+        bounds = frame.total_bounds
+    minx, miny, maxx, maxy = bounds
+    padx, pady = (maxx - minx) * 0.03, (maxy - miny) * 0.03
+    bounds = (minx - padx, miny - pady, maxx + padx, maxy + pady)
+
+    # markers as on the interactive map, at the same inner point: Präventionsrat a filled dot,
+    # Sicherheitsanalyse a ring around it (so a Gemeinde with both shows a dot in a ring)
+    points = frame.geometry.representative_point()
+    offset = (bounds[2] - bounds[0]) * 0.006
+    grow = 1.0 if focus_kreis is None else 1.3
+    for flag in ("sicherheitsanalyse", "kpr"):
+        sel = frame[flag].to_numpy() & hit
+        if sel.any():
+            ax.plot(
+                points[sel].x, points[sel].y, linestyle="none", zorder=6, **_marker_style(flag, scale * grow)
+            )
+
+    if focus_kreis is None:
+        if len(kreise):
+            label_points = kreise.geometry.representative_point()
+            names = data.kreis_labels or kreis_display_names(kreise)
+            for key, pt in zip(kreise["kreis_ags"].astype(str), label_points, strict=True):
+                name = names.get(key, key)
+                name = name.replace("Sächsische Schweiz-Osterzgebirge", "Sächsische Schweiz-\nOsterzgebirge")
+                ax.text(
+                    pt.x,
+                    pt.y,
+                    name,
+                    ha="center",
+                    va="center",
+                    fontsize=12.5 * scale,
+                    color="#1A1A1A",
+                    fontweight="bold",
+                    zorder=8,
+                    path_effects=_HALO,
+                    linespacing=1.0,
+                )
+    else:
+        # Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility)
+        named = frame[
+            (frame["kreis_ags"] == focus_kreis) & frame["treffer"] & (frame["status"] != "nicht_beteiligt")
+        ]
+        for name, pt in zip(named["name"], points[named.index], strict=True):
+            ax.text(
+                pt.x,
+                pt.y - offset * 1.5,
+                name,
+                ha="center",
+                va="top",
+                fontsize=10 * scale,
+                fontweight="bold",
+                color="#1A1A1A",
+                zorder=8,
+                path_effects=_HALO,
+            )
+
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _draw_scale_bar(ax, bounds, fs=10.5 * scale, lw=0.8 * scale)
+
+
+def _legend(ax, data: ExportData, *, scale: float, title_size: float = 17, count_first: bool = False) -> None:
+    """The legend with counts, drawn in axes coordinates (0..1) of a panel without axes."""
+    counts = legend_counts(data.frame)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fs = 14.5 * scale
+    y = 0.97
+    step = 0.062
+    ax.text(
+        0,
+        y,
+        f"Status am {labels.fmt_date(data.filters.stand)}",
+        fontsize=title_size * scale,
+        fontweight="bold",
+        va="top",
+        color="#1A1A1A",
+    )
+    y -= step * 1.25
+    rows = []
+    for key in reversed(labels.STATUS_ORDER):
+        rows.append(("patch", labels.STATUS_COLOURS[key], labels.STATUS_LABELS[key], counts[key]))
+    rows.append(("outline", labels.MODEL_OUTLINE_COLOUR, "Modellkommune", counts["modellkommune"]))
+    rows.append(("dot", labels.MARKER_COLOURS["kpr"], labels.MARKER_LABELS["kpr"], counts["kpr"]))
+    rows.append(
+        (
+            "dot",
+            labels.MARKER_COLOURS["sicherheitsanalyse"],
+            labels.MARKER_LABELS["sicherheitsanalyse"],
+            counts["sicherheitsanalyse"],
+        )
+    )
+    if counts["ausgegraut"]:
+        rows.append(("grey", labels.FILTERED_OUT_COLOUR, "außerhalb des Filters", counts["ausgegraut"]))
+    patch_w = 0.07 if count_first else 0.09
+    for kind, colour, text, count in rows:
+        yc = y - step * 0.35
+        if kind in ("patch", "grey"):
+            ax.add_patch(
+                Rectangle(
+                    (0, yc - 0.018),
+                    patch_w,
+                    0.036,
+                    facecolor=colour,
+                    edgecolor=labels.GEMEINDE_BORDER_COLOUR,
+                    linewidth=0.8 * scale,
+                )
+            )
+        elif kind == "outline":
+            ax.add_patch(
+                Rectangle(
+                    (0, yc - 0.018),
+                    patch_w,
+                    0.036,
+                    facecolor="white",
+                    edgecolor=colour,
+                    linewidth=2.4 * scale,
+                )
+            )
+        else:
+            flag = "kpr" if colour == labels.MARKER_COLOURS["kpr"] else "sicherheitsanalyse"
+            ax.add_line(Line2D([patch_w / 2], [yc], linestyle="none", **_marker_style(flag, scale)))
+        if count_first:  # narrow panels: »47  Kooperationsvereinbarung«
+            ax.text(
+                0.23,
+                yc,
+                labels.fmt_int(count),
+                fontsize=fs,
+                va="center",
+                ha="right",
+                fontweight="bold",
+                color="#1A1A1A",
+            )
+            ax.text(0.27, yc, text, fontsize=fs, va="center", color="#1A1A1A")
+        else:
+            ax.text(0.13, yc, text, fontsize=fs, va="center", color="#1A1A1A")
+            ax.text(
+                1.0,
+                yc,
+                labels.fmt_int(count),
+                fontsize=fs,
+                va="center",
+                ha="right",
+                fontweight="bold",
+                color="#1A1A1A",
+            )
+        y -= step
+    ax.text(
+        0,
+        y - 0.005,
+        "Anzahl Gemeinden; eine Vereinbarung\neines Verbunds färbt alle Mitglieder.",
+        fontsize=10.5 * scale,
+        va="top",
+        color="#555555",
+        linespacing=1.3,
+    )
+
+
+def _figure(width_px: int, height_px: int, dpi: int) -> tuple[Figure, float]:
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    # Layout is designed for the 1920×1080 slide (10.8 in high); other sizes scale with the height.
+    scale = (height_px / dpi) / 10.8
+    return fig, scale
+
+
+def draw_slide(data: ExportData, width_px: int, height_px: int, dpi: int) -> Figure:
+    """The full map picture: title, Stand and filters, map, legend with counts, KPIs, attribution."""
+    fig, s = _figure(width_px, height_px, dpi)
+    fig.text(0.025, 0.955, TITLE, fontsize=30 * s, fontweight="bold", va="top", color="#0B2A4A")
+    fig.text(
+        0.025,
+        0.893,
+        f"Stand: {labels.fmt_date(data.filters.stand)}  ·  {data.filter_text()}",
+        fontsize=17 * s,
+        va="top",
+        color="#333333",
+    )
+    map_ax = fig.add_axes((0.01, 0.065, 0.71, 0.80))
+    _draw_map(map_ax, data, scale=s)
+    legend_ax = fig.add_axes((0.735, 0.40, 0.245, 0.47))
+    _legend(legend_ax, data, scale=s)
+
+    # KPI block under the legend
+    kpi_ax = fig.add_axes((0.735, 0.17, 0.245, 0.30))
+    kpi_ax.set_axis_off()
+    kpi_ax.set_xlim(0, 1)
+    kpi_ax.set_ylim(0, 1)
+    kpi_ax.text(
+        0, 0.98, "Kennzahlen (Datenbank)", fontsize=17 * s, fontweight="bold", va="top", color="#1A1A1A"
+    )
+    y = 0.80
+    for label in KPI_LABELS:
+        if label not in data.kpis:
+            continue
+        kpi_ax.text(0, y, label, fontsize=14.5 * s, va="center", color="#1A1A1A")
+        kpi_ax.text(
+            1.0,
+            y,
+            labels.fmt_int(data.kpis[label]),
+            fontsize=14.5 * s,
+            va="center",
+            ha="right",
+            fontweight="bold",
+            color="#1A1A1A",
+        )
+        y -= 0.13
+    kpi_ax.plot([0, 1], [y + 0.06, y + 0.06], color="#BBBBBB", linewidth=0.8 * s)
+    source = textwrap.fill(f"Quelle: {data.kpi_source}, Stand {labels.fmt_date(data.filters.stand)}", 46)
+    kpi_ax.text(0, y + 0.02, source, fontsize=10.5 * s, va="top", color="#555555", linespacing=1.3)
+
+    fig.text(
+        0.025,
+        0.025,
+        f"Gemeindegrenzen: {data.attribution}  ·  Status: {data.kpi_source}",
+        fontsize=11 * s,
+        va="bottom",
+        color="#444444",
+    )
+    fig.text(
+        0.975,
+        0.025,
+        f"Erstellt am {labels.fmt_date(dt.date.today())}",
+        fontsize=11 * s,
+        va="bottom",
+        ha="right",
+        color="#444444",
+    )
+    return fig
+
+
+def draw_map_only(
+    data: ExportData,
+    width_px: int,
+    height_px: int,
+    dpi: int,
+    *,
+    focus_kreis: str | None = None,
+    legend: bool = True,
+    highlight: Iterable[str] = (),
+) -> Figure:
+    """Map with legend beside it and no title (for embedding in the briefing PDF)."""
+    fig, _ = _figure(width_px, height_px, dpi)
+    # Embedded pictures are placed at their natural size, so font sizes are the printed point sizes.
+    s = 0.62
+    if legend:
+        map_ax = fig.add_axes((0.0, 0.0, 0.67, 1.0))
+        legend_ax = fig.add_axes((0.675, 0.08, 0.325, 0.90))
+        _legend(legend_ax, data, scale=s * 0.95, title_size=16, count_first=True)
+    else:
+        map_ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    _draw_map(map_ax, data, scale=s, focus_kreis=focus_kreis, highlight=highlight)
+    return fig
+
+
+def figure_bytes(fig: Figure, fmt: str, dpi: int | None = None) -> bytes:
+    buf = io.BytesIO()
+    metadata = {"Creator": "ASSKomm-Karte"} if fmt in ("svg", "pdf") else {"Software": "ASSKomm-Karte"}
+    if fmt == "svg":
+        metadata["Date"] = None
+    fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, facecolor="white", metadata=metadata)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------- public API
+
+
+def _resolve(data: ExportData | None, filters: Filters | None) -> ExportData:
+    if data is not None:
+        return data
+    return collect(filters or Filters(stand=dt.date.today()))
+
+
+def render_map_png(
+    data: ExportData | None = None, *, filters: Filters | None = None, size: str = "folie"
+) -> bytes:
+    """The map picture as PNG bytes: ``size`` »folie« (1920×1080) or »a4« (A4 quer, 300 dpi)."""
+    if size not in FORMATS:
+        raise ValueError(f"Unbekanntes Format »{size}«; erlaubt: {', '.join(FORMATS)}.")
+    width, height, dpi = FORMATS[size]
+    data = _resolve(data, filters)
+    return figure_bytes(draw_slide(data, width, height, dpi), "png")
+
+
+def render_map_svg(data: ExportData | None = None, *, filters: Filters | None = None) -> bytes:
+    """The slide map as SVG (vector; same layout as the 1920×1080 PNG)."""
+    width, height, dpi = FORMATS["folie"]
+    data = _resolve(data, filters)
+    return figure_bytes(draw_slide(data, width, height, dpi), "svg")
