@@ -1,0 +1,100 @@
+"""The controlled vocabularies: Bausteine (building blocks) and Problemfelder (focus areas).
+
+Both live in one data file each (``data/bausteine.csv``, ``data/problemfelder.csv``) with an id,
+a German label, a colour and a description. Bausteine also carry ``stufe``: the status stage
+(see ``labels.STATUS_ORDER``) that reaching the Baustein gives a municipality; empty for ``sonstiges``,
+which never changes a status.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from asskomm.labels import STATUS_ORDER
+from asskomm.paths import DATA_DIR
+
+BAUSTEINE_FILE = DATA_DIR / "bausteine.csv"
+PROBLEMFELDER_FILE = DATA_DIR / "problemfelder.csv"
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: Path) -> tuple[dict[str, str], ...]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = tuple({k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh))
+    seen: set[str] = set()
+    for row in rows:
+        if not _ID.match(row["id"]) or row["id"] in seen:
+            raise ValueError(f"{path.name}: ungültige oder doppelte id »{row['id']}«")
+        if not _COLOUR.match(row["colour"]):
+            raise ValueError(f"{path.name}: ungültige Farbe »{row['colour']}« bei »{row['id']}«")
+        if "stufe" in row and row["stufe"] and row["stufe"] not in STATUS_ORDER:
+            raise ValueError(f"{path.name}: unbekannte Stufe »{row['stufe']}« bei »{row['id']}«")
+        seen.add(row["id"])
+    return rows
+
+
+def bausteine(path: Path = BAUSTEINE_FILE) -> pd.DataFrame:
+    """Bausteine in display order: columns ``id``, ``label``, ``colour``, ``stufe``, ``description``."""
+    return pd.DataFrame(list(_read(path)), columns=["id", "label", "colour", "stufe", "description"])
+
+
+def problemfelder(path: Path = PROBLEMFELDER_FILE) -> pd.DataFrame:
+    """Problemfelder in display order: columns ``id``, ``label``, ``colour``, ``description``."""
+    return pd.DataFrame(list(_read(path)), columns=["id", "label", "colour", "description"])
+
+
+def baustein_ids() -> tuple[str, ...]:
+    return tuple(row["id"] for row in _read(BAUSTEINE_FILE))
+
+
+def problemfeld_ids() -> tuple[str, ...]:
+    return tuple(row["id"] for row in _read(PROBLEMFELDER_FILE))
+
+
+def baustein_labels() -> dict[str, str]:
+    return {row["id"]: row["label"] for row in _read(BAUSTEINE_FILE)}
+
+
+def problemfeld_labels() -> dict[str, str]:
+    return {row["id"]: row["label"] for row in _read(PROBLEMFELDER_FILE)}
+
+
+def baustein_stufe() -> dict[str, str]:
+    """Baustein id → status stage it gives ("" = none)."""
+    return {row["id"]: row["stufe"] for row in _read(BAUSTEINE_FILE)}
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form for matching user wording."""
+    text = text.strip().lower().replace("ß", "ss")
+    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _lookup(rows: tuple[dict[str, str], ...]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for row in rows:
+        table[fold(row["id"])] = row["id"]
+        table[fold(row["label"])] = row["id"]
+    return table
+
+
+def resolve_baustein(text: str) -> str | None:
+    """Baustein id for an id or German label (tolerant of case, umlauts, punctuation); None if unknown."""
+    return _lookup(_read(BAUSTEINE_FILE)).get(fold(text))
+
+
+def resolve_problemfeld(text: str) -> str | None:
+    """Problemfeld id for an id or German label; None if unknown."""
+    return _lookup(_read(PROBLEMFELDER_FILE)).get(fold(text))
