@@ -13,6 +13,7 @@ import sys
 # Modules that contribute commands (one line per concern).
 COMMAND_MODULES = [
     "asskomm.geo_build",
+    "asskomm.records_cli",
 ]
 
 
