@@ -30,6 +30,9 @@ INK = (26, 26, 26)
 MUTED = (85, 85, 85)
 NAVY = (11, 42, 74)
 RULE = (190, 190, 190)
+FOOTER_TOP = PAGE_H - 14  # content must end above this line (mm)
+PUBLISHED_WIDTHS = (70, 18, 22, 48)
+MILESTONE_WIDTHS = (22, 80, 46, 38)
 # where a KPI label breaks when it does not fit its box
 _BOX_BREAKS = {"Kooperationsvereinbarungen": "Kooperations-\nvereinbarungen"}
 HEADER_BG = (232, 238, 245)
@@ -179,17 +182,26 @@ def _table(
     pdf.ln(2)
 
 
-def _rows_that_fit(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...], space_mm: float) -> int:
-    """How many table rows fit into ``space_mm`` (rows wrap; heights measured with the table's font)."""
+def _row_heights(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...]) -> list[float]:
+    """Height (mm) of each table row as :func:`_table` draws it (cells wrap)."""
     pdf.set_font(FONT, "", 8.5)
     scale = CONTENT_W / sum(widths)
-    used, count = 0.0, 0
-    for row in rows:
-        lines = max(
+    return [
+        max(
             len(pdf.multi_cell(w * scale - 2.4, 4.6, text, dry_run=True, output="LINES"))
             for w, text in zip(widths, row, strict=True)
         )
-        used += lines * 4.6 + 1.6
+        * 4.6
+        + 1.6
+        for row in rows
+    ]
+
+
+def _rows_that_fit(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...], space_mm: float) -> int:
+    """How many table rows fit into ``space_mm``."""
+    used, count = 0.0, 0
+    for height in _row_heights(pdf, rows, widths):
+        used += height
         if used > space_mm:
             break
         count += 1
@@ -224,33 +236,45 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
     note = f"Quelle: {data.kpi_source}, Stand {stand}. " + (coverage + " " if coverage else "") + DB_NOTE
     _kpi_boxes(pdf, dict(data.kpis), note)
 
-    if data.published:
+    published = list(data.published)[:5]
+    pub_rows = [
+        [_clip(p.label, 48), labels.fmt_int(p.value), labels.fmt_date(p.date), _short_source(p.source)]
+        for p in published
+    ]
+    milestones = list(data.milestones)[:5]
+    ms_rows = [
+        [labels.fmt_date(m.date), _clip(m.name, 58), _clip(m.baustein, 28), _short_source(m.source)]
+        for m in milestones
+    ]
+    # Both tables must fit above the footer: drop published rows first (down to two), then milestones.
+    pub_h = _row_heights(pdf, pub_rows, PUBLISHED_WIDTHS)
+    ms_h = _row_heights(pdf, ms_rows, MILESTONE_WIDTHS)
+    space = FOOTER_TOP - pdf.get_y() - 2 * (6 + 6.5 + 2) - (0 if pub_rows else -14.5)
+    while pub_h and sum(pub_h) + sum(ms_h) > space and len(pub_h) > 2:
+        pub_h.pop()
+    while ms_h and sum(pub_h) + sum(ms_h) > space:
+        ms_h.pop()
+    while pub_h and sum(pub_h) + sum(ms_h) > space:
+        pub_h.pop()
+
+    if pub_h:
         _heading(pdf, "Veröffentlichte Gesamtzahlen (Ministerium / LPR)")
-        rows = [
-            [_clip(p.label, 48), labels.fmt_int(p.value), labels.fmt_date(p.date), _short_source(p.source)]
-            for p in list(data.published)[:5]
-        ]
         _table(
             pdf,
             ["Kennzahl", "Wert", "Stand", "Quelle"],
-            rows,
-            (70, 18, 22, 48),
-            links=[p.source for p in list(data.published)[:5]],
+            pub_rows[: len(pub_h)],
+            PUBLISHED_WIDTHS,
+            links=[p.source for p in published],
             link_col=3,
         )
 
     _heading(pdf, "Die fünf neuesten Meilensteine")
-    milestones = list(data.milestones)[:5]
-    if milestones:
-        rows = [
-            [labels.fmt_date(m.date), _clip(m.name, 58), _clip(m.baustein, 28), _short_source(m.source)]
-            for m in milestones
-        ]
+    if ms_h:
         _table(
             pdf,
             ["Datum", "Kommune / Teilnehmer", "Baustein", "Quelle"],
-            rows,
-            (22, 80, 46, 38),
+            ms_rows[: len(ms_h)],
+            MILESTONE_WIDTHS,
             links=[m.source for m in milestones],
             link_col=3,
         )
@@ -317,7 +341,7 @@ def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
                 _clip(pf or "–", 40),
             ]
         )
-    limit = _rows_that_fit(pdf, rows, widths, PAGE_H - 16 - pdf.get_y() - 7 - 5)
+    limit = _rows_that_fit(pdf, rows, widths, FOOTER_TOP - pdf.get_y() - 7 - 5)
     _table(pdf, ["Gemeinde", "Status", "seit", "Bausteine", "Problemfelder"], rows[:limit], widths)
     if len(active) > limit:
         pdf.set_font(FONT, "", 8.5)

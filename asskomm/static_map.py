@@ -209,7 +209,7 @@ def describe_filters(
 
 def collect(filters: Filters, *, store: Any = None) -> ExportData:
     """Build :class:`ExportData` for ``filters`` from the project's real modules."""
-    from asskomm import geo, status  # imported lazily: tests pass hand-made inputs instead
+    from asskomm import geo, status, timeline  # imported lazily: tests pass hand-made inputs instead
 
     gemeinden = geo.gemeinden()
     kreise = geo.kreise()
@@ -219,6 +219,11 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
     meta = geo.meta()
     attribution = _attribution_from_meta(meta)
     kpis = _kpis_from_summary(status.summary(records, gemeinden, filters)) or kpis_from_frame(frame)
+    baustein_labels = _vocab_labels("bausteine")
+    only = None if filters.is_default else set(frame.loc[frame["treffer"], "ags"].astype(str))
+    milestones = timeline.recent_milestones(
+        records, filters, limit=5, only_ags=only, baustein_labels=baustein_labels
+    )
     return ExportData(
         frame=frame,
         kreise=kreise,
@@ -226,9 +231,9 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
         attribution=attribution,
         kpis=kpis,
         published=_published(filters.stand),
-        milestones=recent_milestones(records, filters, limit=5),
+        milestones=milestones,
         problemfeld_labels=_vocab_labels("problemfelder"),
-        baustein_labels=_vocab_labels("bausteine"),
+        baustein_labels=baustein_labels,
     )
 
 
@@ -319,13 +324,6 @@ def _vocab_labels(kind: str) -> dict[str, str]:
         get = row.get if isinstance(row, Mapping) else lambda k, r=row: getattr(r, k, None)
         out[str(get("id"))] = str(get("label"))
     return out
-
-
-def recent_milestones(records: Any, filters: Filters, limit: int = 5) -> list[Milestone]:
-    """The most recent dated milestones up to the Stand (adapted to the records API in asskomm.timeline)."""
-    from asskomm import timeline
-
-    return timeline.recent_milestones(records, filters, limit=limit)
 
 
 # --------------------------------------------------------------------------------------------- drawing

@@ -1,0 +1,188 @@
+"""Static map pictures (PNG/SVG) from hand-made inputs: size, content inside Saxony's area, legend counts.
+
+``make_export_data`` builds a small fixture (12 square Gemeinden in 2 Kreise) that the briefing, snapshot and
+CLI tests reuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from shapely.geometry import box
+
+from asskomm import labels, static_map
+from asskomm.filters import Filters
+
+STAND = dt.date(2023, 6, 30)
+KREIS_WEST, KREIS_OST = "14521", "14626"
+N_GEMEINDEN = 12
+
+
+def make_gemeinden() -> gpd.GeoDataFrame:
+    """12 squares (4 × 3) over Saxony's extent; the western 6 in one Kreis, the eastern 6 in another."""
+    rows = []
+    x0, y0, dx, dy = 12.0, 50.4, 0.7, 0.38
+    for j in range(3):
+        for i in range(4):
+            n = j * 4 + i
+            kreis = KREIS_WEST if i < 2 else KREIS_OST
+            rows.append({
+                "ags": f"{kreis}{n:03d}",
+                "ars": f"{kreis}0000{n:03d}",
+                "name": f"Gemeinde <{n}> & Söhne" if n == 5 else f"Gemeinde {n}",
+                "typ": "Gemeinde",
+                "kreis_ags": kreis,
+                "kreis_name": "Erzgebirgskreis" if kreis == KREIS_WEST else "Görlitz",
+                "flaeche_km2": 100.0 + n,
+                "geometry": box(x0 + i * dx, y0 + j * dy, x0 + (i + 1) * dx, y0 + (j + 1) * dy),
+            })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def make_kreise(gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    dissolved = gemeinden.dissolve(by="kreis_ags").reset_index()
+    return gpd.GeoDataFrame({
+        "kreis_ags": dissolved["kreis_ags"],
+        "name": dissolved["kreis_name"],
+        "typ": "Landkreis",
+        "flaeche_km2": 1000.0,
+    }, geometry=dissolved.geometry.values, crs="EPSG:4326")
+
+
+def make_status(gemeinden: gpd.GeoDataFrame) -> pd.DataFrame:
+    status = ["kooperation", "beraten", "nicht_beteiligt", "kooperation"] * 3
+    table = pd.DataFrame({"ags": gemeinden["ags"], "status": status})
+    table["status_seit"] = ["2021-06" if s != "nicht_beteiligt" else "" for s in status]
+    table["modellkommune"] = [i == 0 for i in range(N_GEMEINDEN)]
+    table["kpr"] = [i in (0, 3) for i in range(N_GEMEINDEN)]
+    table["sicherheitsanalyse"] = [i in (0, 7) for i in range(N_GEMEINDEN)]
+    table["problemfelder"] = [("vandalismus",) if i % 2 == 0 else ("drogen",) for i in range(N_GEMEINDEN)]
+    return table
+
+
+def make_export_data(filters: Filters | None = None, **overrides) -> static_map.ExportData:
+    filters = filters or Filters(stand=STAND)
+    gemeinden = make_gemeinden()
+    frame = static_map.map_frame(gemeinden, make_status(gemeinden), filters)
+    values = {
+        "frame": frame,
+        "kreise": make_kreise(gemeinden),
+        "filters": filters,
+        "attribution": "© GeoBasis-DE / BKG (2024), dl-de/by-2-0 (Daten verändert)",
+        "published": [
+            static_map.Published("Kooperationsvereinbarungen", 48, "2023-03", "https://www.lpr.sachsen.de/x.html"),
+            static_map.Published("Beratene Kommunen", 1234, "2022-11-12", "interne Auskunft"),
+        ],
+        "milestones": [
+            static_map.Milestone("2023-05-14", "Gemeinde 3", "Sicherheitsanalyse", "https://www.example.org/a"),
+            static_map.Milestone("2023-04", "Verwaltungsverband Süd (Gemeinde 6, Gemeinde 7)",
+                                 "Kooperationsvereinbarung", "https://www.example.org/b"),
+            static_map.Milestone("2023-02-01", "Gemeinde 0", "Kommunaler Präventionsrat"),
+            static_map.Milestone("2022", "Gemeinde 1", "Coaching", "https://www.example.org/c"),
+            static_map.Milestone("2022-10-01", "Gemeinde 4", "Förderung", "https://www.example.org/d"),
+        ],
+        "problemfeld_labels": {"vandalismus": "Vandalismus", "drogen": "Drogen"},
+    }
+    values.update(overrides)
+    return static_map.ExportData(**values)
+
+
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def _map_region(img: Image.Image) -> np.ndarray:
+    """Pixels of the map axes (left 70 %, between title and attribution)."""
+    arr = np.asarray(img.convert("RGB"), dtype=float)
+    h, w, _ = arr.shape
+    return arr[int(h * 0.14) : int(h * 0.93), int(w * 0.01) : int(w * 0.72)]
+
+
+@pytest.mark.parametrize(("size", "expected"), [("folie", (1920, 1080)), ("a4", (3508, 2480))])
+def test_png_has_requested_size_and_shows_the_map(size, expected):
+    png = static_map.render_map_png(make_export_data(), size=size)
+    img = Image.open(io.BytesIO(png))
+    assert img.format == "PNG"
+    assert img.size == expected
+    region = _map_region(img)
+    non_white = (region < 245).any(axis=2).mean()
+    assert non_white > 0.3, "the map area is (nearly) blank"
+    # the Kooperationsvereinbarung colour, as painted at the interactive map's fill opacity
+    koop = _hex_rgb(labels.STATUS_COLOURS["kooperation"]) * static_map.MATCHED_OPACITY + 255 * (
+        1 - static_map.MATCHED_OPACITY
+    )
+    close = (np.abs(region - koop) < 12).all(axis=2).mean()
+    assert close > 0.05
+    beraten = _hex_rgb(labels.STATUS_COLOURS["beraten"]) * static_map.MATCHED_OPACITY + 255 * (
+        1 - static_map.MATCHED_OPACITY
+    )
+    assert (np.abs(region - beraten) < 12).all(axis=2).mean() > 0.03
+
+
+def test_filtered_out_gemeinden_are_greyed_not_removed():
+    filters = Filters(stand=STAND, kreise=(KREIS_OST,))
+    data = make_export_data(filters)
+    assert data.frame["treffer"].tolist() == [i % 4 >= 2 for i in range(N_GEMEINDEN)]
+    counts = static_map.legend_counts(data.frame)
+    assert counts["ausgegraut"] == 6
+    assert counts["kooperation"] == 3 and counts["nicht_beteiligt"] == 3 and counts["beraten"] == 0
+    img = Image.open(io.BytesIO(static_map.render_map_png(data)))
+    region = _map_region(img)
+    koop = _hex_rgb(labels.STATUS_COLOURS["kooperation"])
+    # the western Kreis (with agreements) is greyed: much less blue than without the filter
+    blue_filtered = (np.abs(region - koop) < 40).all(axis=2).mean()
+    full = _map_region(Image.open(io.BytesIO(static_map.render_map_png(make_export_data()))))
+    blue_full = (np.abs(full - koop) < 40).all(axis=2).mean()
+    assert 0 < blue_filtered < blue_full * 0.75
+    assert (region < 250).any(axis=2).mean() > 0.3  # greyed Gemeinden are still drawn
+
+
+def test_problemfeld_filter_uses_the_interactive_maps_rule():
+    data = make_export_data(Filters(stand=STAND, problemfelder=("drogen",)))
+    assert data.frame["treffer"].tolist() == [i % 2 == 1 for i in range(N_GEMEINDEN)]
+    assert data.filter_text() == "Problemfeld: Drogen"
+
+
+def test_svg_is_vector_with_the_slide_layout():
+    svg = static_map.render_map_svg(make_export_data())
+    root = ET.fromstring(svg)  # noqa: S314 (our own output, not untrusted input)
+    assert root.tag.endswith("svg")
+    assert root.attrib["viewBox"].split()[2:] == ["1382.4", "777.6"]  # 1920×1080 px at 100 dpi in pt
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > N_GEMEINDEN
+
+
+def test_legend_counts_and_kpis_count_gemeinden():
+    data = make_export_data()
+    counts = static_map.legend_counts(data.frame)
+    assert (counts["kooperation"], counts["beraten"], counts["nicht_beteiligt"]) == (6, 3, 3)
+    assert (counts["modellkommune"], counts["kpr"], counts["sicherheitsanalyse"]) == (1, 2, 2)
+    assert data.kpis["Beratene Kommunen"] == 9
+    assert data.kpis["Kooperationsvereinbarungen"] == 6
+
+
+def test_german_filter_text_and_kreis_names():
+    kreise = gpd.GeoDataFrame({
+        "kreis_ags": ["14713", "14729"], "name": ["Leipzig", "Leipzig"],
+        "typ": ["Kreisfreie Stadt", "Landkreis"],
+    }, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    names = static_map.kreis_display_names(kreise)
+    assert names == {"14713": "Leipzig", "14729": "Landkreis Leipzig"}
+    text = static_map.describe_filters(
+        Filters(stand=STAND, kreise=("14713", "14729"), problemfelder=("drogen",), baustein="kpr"),
+        names, {"drogen": "Drogenmissbrauch"}, {"kpr": "Kommunaler Präventionsrat"},
+    )
+    assert text == ("Kreise: Leipzig, Landkreis Leipzig · Problemfeld: Drogenmissbrauch · "
+                    "Baustein: Kommunaler Präventionsrat")
+    assert static_map.describe_filters(Filters(stand=STAND)) == "ganz Sachsen, ohne Filter"
+
+
+def test_unknown_size_is_refused_in_german():
+    with pytest.raises(ValueError, match="Unbekanntes Format"):
+        static_map.render_map_png(make_export_data(), size="a3")
