@@ -84,7 +84,7 @@ def gemeinden(geo_dir: Path = GEO_DIR) -> gpd.GeoDataFrame:
     """The current Gemeinden (418 for Saxony since 2023), sorted by AGS.
 
     Columns: ``ags``, ``ars``, ``name``, ``typ`` (Gemeinde, Stadt, Große Kreisstadt, Kreisfreie Stadt),
-    ``kreis_ags``, ``kreis_name``, ``flaeche_km2`` (from the unsimplified geometry, EPSG:25833), ``geometry``.
+    ``kreis_ags``, ``kreis_name``, ``flaeche_km2`` (from the unsimplified geometry, equal-area EPSG:3035), ``geometry``.
     """
     return _gemeinden(Path(geo_dir)).copy()
 
