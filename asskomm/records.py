@@ -37,8 +37,16 @@ import pandas as pd
 from asskomm import vocab
 
 COLUMNS = (
-    "ags", "gemeinde", "kreis", "baustein", "datum", "problemfelder",
-    "betrag_eur", "quelle", "bemerkung", "gruppe",
+    "ags",
+    "gemeinde",
+    "kreis",
+    "baustein",
+    "datum",
+    "problemfelder",
+    "betrag_eur",
+    "quelle",
+    "bemerkung",
+    "gruppe",
 )
 REQUIRED_COLUMNS = ("baustein", "datum", "quelle")
 # Files larger than this are refused before they are read (a 10,000-row file is about 2 MB).
@@ -53,15 +61,29 @@ LAND_PREFIX = "14"
 SOURCE_SEPARATOR = " | "
 
 _HEADER_ALIASES = {
-    "ags": "ags", "gemeindeschluessel": "ags", "schluessel": "ags", "ars": "ags",
-    "gemeinde": "gemeinde", "name": "gemeinde", "kommune": "gemeinde",
-    "kreis": "kreis", "landkreis": "kreis",
-    "baustein": "baustein", "meilenstein": "baustein",
+    "ags": "ags",
+    "gemeindeschluessel": "ags",
+    "schluessel": "ags",
+    "ars": "ags",
+    "gemeinde": "gemeinde",
+    "name": "gemeinde",
+    "kommune": "gemeinde",
+    "kreis": "kreis",
+    "landkreis": "kreis",
+    "baustein": "baustein",
+    "meilenstein": "baustein",
     "datum": "datum",
-    "problemfelder": "problemfelder", "problemfeld": "problemfelder", "schwerpunkte": "problemfelder",
-    "betrag eur": "betrag_eur", "betrag": "betrag_eur", "foerderbetrag": "betrag_eur",
-    "quelle": "quelle", "quellen": "quelle",
-    "bemerkung": "bemerkung", "bemerkungen": "bemerkung", "notiz": "bemerkung",
+    "problemfelder": "problemfelder",
+    "problemfeld": "problemfelder",
+    "schwerpunkte": "problemfelder",
+    "betrag eur": "betrag_eur",
+    "betrag": "betrag_eur",
+    "foerderbetrag": "betrag_eur",
+    "quelle": "quelle",
+    "quellen": "quelle",
+    "bemerkung": "bemerkung",
+    "bemerkungen": "bemerkung",
+    "notiz": "bemerkung",
     "gruppe": "gruppe",
 }
 _FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-[^\d\s.,])")
@@ -162,8 +184,16 @@ class RecordSet:
             ids[spec.key] = i
             participants.append(Participant(i, spec.kind, spec.key, spec.name, spec.ags, spec.members))
         milestones = [
-            Milestone(i, ids[spec.participant_key], spec.baustein, spec.datum, spec.problemfelder,
-                      spec.betrag_eur, spec.quelle, spec.bemerkung)
+            Milestone(
+                i,
+                ids[spec.participant_key],
+                spec.baustein,
+                spec.datum,
+                spec.problemfelder,
+                spec.betrag_eur,
+                spec.quelle,
+                spec.bemerkung,
+            )
             for i, spec in enumerate(parsed.milestones().values(), start=1)
         ]
         return cls(tuple(participants), tuple(milestones))
@@ -273,11 +303,18 @@ class Issue:
 # Gazetteer: tolerant matching of names and keys
 
 _QUALIFIER_ALIASES = {
-    "v": "vogtland", "vogtl": "vogtland", "vogtland": "vogtland",
-    "erzgeb": "erzgebirge", "erzg": "erzgebirge", "erzgebirge": "erzgebirge",
-    "o l": "oberlausitz", "ol": "oberlausitz", "oberlausitz": "oberlausitz",
-    "sa": "sachsen", "sachs": "sachsen", "sachsen": "sachsen",
-    "elster": "elster", "elbe": "elbe",
+    "v": "vogtland",
+    "vogtl": "vogtland",
+    "vogtland": "vogtland",
+    "erzgeb": "erzgebirge",
+    "erzg": "erzgebirge",
+    "erzgebirge": "erzgebirge",
+    "o l": "oberlausitz",
+    "ol": "oberlausitz",
+    "oberlausitz": "oberlausitz",
+    "sa": "sachsen",
+    "sachs": "sachsen",
+    "sachsen": "sachsen",
 }
 _PREFIXES = re.compile(r"^(?:stadt|gemeinde|grosse kreisstadt|kreisfreie stadt|hochschulstadt)\s+")
 _KREIS_PREFIXES = re.compile(r"^(?:landkreis|kreisfreie stadt|stadt|lk|kreis)\s+")
@@ -305,6 +342,11 @@ def name_keys(name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     if m and m[2] in _QUALIFIER_ALIASES:
         base = m[1]
         qualifiers.append(_QUALIFIER_ALIASES[m[2]])
+    for alias in sorted(_QUALIFIER_ALIASES, key=len, reverse=True):  # "Weißwasser O.L." without the slash
+        if base.endswith(" " + alias) and len(base) > len(alias) + 3:
+            base = base[: -len(alias) - 1]
+            qualifiers.append(_QUALIFIER_ALIASES[alias])
+            break
     for part in parts[1:]:
         if part in _QUALIFIER_ALIASES:
             qualifiers.append(_QUALIFIER_ALIASES[part])
@@ -337,7 +379,12 @@ class Gazetteer:
         self._by_base: dict[str, list[str]] = {}
         self._qualifiers: dict[str, tuple[str, ...]] = {}
         for row in gemeinden[["ags", "name", "kreis_ags", "kreis_name"]].itertuples(index=False):
-            ags, name, kreis, kreis_name = str(row.ags), str(row.name), str(row.kreis_ags), str(row.kreis_name)
+            ags, name, kreis, kreis_name = (
+                str(row.ags),
+                str(row.name),
+                str(row.kreis_ags),
+                str(row.kreis_name),
+            )
             self.names[ags] = name
             self.kreis_of[ags] = kreis
             self.kreis_names[kreis] = kreis_name
@@ -349,7 +396,10 @@ class Gazetteer:
         for k in self.kreis_of.values():
             counts[k] = counts.get(k, 0) + 1
         self.kreisfrei = {k for k in self.kreis_names if counts.get(k) == 1 and k + "000" in self.names}
-        self._kreis_exact = {vocab.fold(_strip_name(n)): k for k, n in self.kreis_names.items()}
+        exact: dict[str, list[str]] = {}
+        for k, n in self.kreis_names.items():
+            exact.setdefault(vocab.fold(_strip_name(n)), []).append(k)
+        self._kreis_exact = {n: ks[0] for n, ks in exact.items() if len(ks) == 1}
         self._kreis_by_key: dict[str, list[str]] = {}
         for k, n in self.kreis_names.items():
             self._kreis_by_key.setdefault(_kreis_key(n), []).append(k)
@@ -409,14 +459,19 @@ class Gazetteer:
 
     def _resolve_name(self, name: str, kreis: str) -> tuple[str | None, str | None, str | None]:
         kreis_ags = None
+        allowed: set[str] = set()
         if kreis:
             kreis_ags = self.resolve_kreis(kreis)
             if kreis_ags is None:
-                return None, f"Kreis »{kreis}« ist unbekannt", None
+                allowed = {k for k, n in self.kreis_names.items() if _kreis_key(n) == _kreis_key(kreis)}
+                if not allowed:
+                    return None, f"Kreis »{kreis}« ist unbekannt", None
+            else:
+                allowed = {kreis_ags}
         base, quals, _ = name_keys(name)
         candidates = list(dict.fromkeys(self._by_base.get(base, [])))
-        if kreis_ags:
-            candidates = [a for a in candidates if self.kreis_of[a] == kreis_ags]
+        if allowed:
+            candidates = [a for a in candidates if self.kreis_of[a] in allowed]
         if quals and len(candidates) > 1:
             narrowed = [a for a in candidates if set(quals) <= set(self._qualifiers[a])]
             candidates = narrowed or candidates
@@ -424,18 +479,22 @@ class Gazetteer:
             return candidates[0], None, None
         if len(candidates) > 1:
             options = "; ".join(self.label(a) for a in candidates)
-            return None, f"Gemeindename »{name}« ist mehrdeutig: {options}. Bitte AGS oder Kreis angeben", None
+            return (
+                None,
+                f"Gemeindename »{name}« ist mehrdeutig: {options}. Bitte AGS oder Kreis angeben",
+                None,
+            )
         former = self._former_names.get(base, [])
         hits = {}
         for old_ags, old_name in former:
             new = self.successor(old_ags)
-            if new and (not kreis_ags or self.kreis_of[new] == kreis_ags):
+            if new and (not allowed or self.kreis_of[new] in allowed):
                 hits[new] = old_name
         if len(hits) == 1:
             new, old_name = next(iter(hits.items()))
             return new, None, f"»{old_name}« gehört heute zu {self.label(new)}"
         where = f" im Kreis {self.kreis_names[kreis_ags]}" if kreis_ags else ""
-        pool = [self.names[a] for a in self.names if not kreis_ags or self.kreis_of[a] == kreis_ags]
+        pool = [self.names[a] for a in self.names if not allowed or self.kreis_of[a] in allowed]
         close = difflib.get_close_matches(_strip_name(name), [_strip_name(n) for n in pool], n=3, cutoff=0.6)
         hint = f" Meinten Sie: {', '.join(close)}?" if close else ""
         return None, f"Gemeinde »{name}«{where} ist unbekannt.{hint}", None
@@ -524,8 +583,10 @@ class MilestoneSpec:
 
     def fields(self) -> dict[str, Any]:
         return {
-            "problemfelder": list(self.problemfelder), "betrag_eur": self.betrag_eur,
-            "quelle": self.quelle, "bemerkung": self.bemerkung,
+            "problemfelder": list(self.problemfelder),
+            "betrag_eur": self.betrag_eur,
+            "quelle": self.quelle,
+            "bemerkung": self.bemerkung,
         }
 
 
@@ -545,8 +606,12 @@ class ParsedImport:
         members: dict[str, list[str]] = {}
         for r in self.rows:
             if r.participant_key not in out:
-                ags = None if r.kind == "gruppe" else (r.member if r.kind == "gemeinde" else r.participant_key)
-                out[r.participant_key] = ParticipantSpec(r.kind, r.participant_key, r.participant_name, ags, ())
+                ags = (
+                    None if r.kind == "gruppe" else (r.member if r.kind == "gemeinde" else r.participant_key)
+                )
+                out[r.participant_key] = ParticipantSpec(
+                    r.kind, r.participant_key, r.participant_name, ags, ()
+                )
                 members[r.participant_key] = []
             if r.member and r.member not in members[r.participant_key]:
                 members[r.participant_key].append(r.member)
@@ -560,8 +625,14 @@ class ParsedImport:
                 out[r.milestone_key] = dataclasses.replace(spec, rows=(*spec.rows, r.row))
             else:
                 out[r.milestone_key] = MilestoneSpec(
-                    r.participant_key, r.baustein, r.datum, r.problemfelder, r.betrag_eur,
-                    r.quelle, r.bemerkung, (r.row,),
+                    r.participant_key,
+                    r.baustein,
+                    r.datum,
+                    r.problemfelder,
+                    r.betrag_eur,
+                    r.quelle,
+                    r.bemerkung,
+                    (r.row,),
                 )
         return out
 
@@ -583,8 +654,12 @@ def _read_table(path: Path, data: bytes, issues: list[Issue]) -> list[list[Any]]
     suffix = path.suffix.lower()
     is_zip = data[:4] == b"PK\x03\x04"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        issues.append(Issue("Das alte Excel-Format (.xls) wird nicht unterstützt; bitte als .xlsx oder CSV speichern.",
-                            file=name))
+        issues.append(
+            Issue(
+                "Das alte Excel-Format (.xls) wird nicht unterstützt; bitte als .xlsx oder CSV speichern.",
+                file=name,
+            )
+        )
         return None
     if suffix in (".xlsx", ".xlsm"):
         if not is_zip:
@@ -592,9 +667,13 @@ def _read_table(path: Path, data: bytes, issues: list[Issue]) -> list[list[Any]]
             return None
         return _read_xlsx(data, name, issues)
     if is_zip:
-        issues.append(Issue("Die Datei ist keine CSV-Datei, sondern eine Binärdatei (vermutlich eine Excel- "
-                            "oder ZIP-Datei mit falscher Endung). Bitte als .xlsx hochladen oder als CSV speichern.",
-                            file=name))
+        issues.append(
+            Issue(
+                "Die Datei ist keine CSV-Datei, sondern eine Binärdatei (vermutlich eine Excel- "
+                "oder ZIP-Datei mit falscher Endung). Bitte als .xlsx hochladen oder als CSV speichern.",
+                file=name,
+            )
+        )
         return None
     text = _decode(data, name, issues)
     if text is None:
@@ -612,8 +691,13 @@ def _decode(data: bytes, name: str, issues: list[Issue]) -> str | None:
             issues.append(Issue("Die Datei ist nicht lesbar kodiert (UTF-16 fehlerhaft).", file=name))
             return None
     elif b"\x00" in data:
-        issues.append(Issue("Die Datei ist keine Textdatei (Binärdaten oder eine nicht unterstützte Kodierung). "
-                            "Bitte als CSV (UTF-8 oder Windows-1252) oder .xlsx speichern.", file=name))
+        issues.append(
+            Issue(
+                "Die Datei ist keine Textdatei (Binärdaten oder eine nicht unterstützte Kodierung). "
+                "Bitte als CSV (UTF-8 oder Windows-1252) oder .xlsx speichern.",
+                file=name,
+            )
+        )
         return None
     else:
         try:
@@ -622,18 +706,29 @@ def _decode(data: bytes, name: str, issues: list[Issue]) -> str | None:
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
-                issues.append(Issue("Die Kodierung der Datei ist nicht erkannt (weder UTF-8 noch Windows-1252).",
-                                    file=name))
+                issues.append(
+                    Issue(
+                        "Die Kodierung der Datei ist nicht erkannt (weder UTF-8 noch Windows-1252).",
+                        file=name,
+                    )
+                )
                 return None
     text = text.lstrip("\ufeff")
     if len(_CONTROL.findall(text[:100_000])) > 0:
-        issues.append(Issue("Die Datei enthält Steuerzeichen und ist wohl keine CSV-Datei (Binärdatei?).", file=name))
+        issues.append(
+            Issue("Die Datei enthält Steuerzeichen und ist wohl keine CSV-Datei (Binärdatei?).", file=name)
+        )
         return None
     if m := _MOJIBAKE.search(text):
         line = text[: m.start()].count("\n") + 1
-        issues.append(Issue(f"Die Datei ist falsch kodiert: »{m.group(0)}« statt eines Umlauts (UTF-8-Text wurde "
-                            "als Windows-1252 gespeichert). Bitte die Datei mit der richtigen Kodierung neu speichern.",
-                            row=line, file=name))
+        issues.append(
+            Issue(
+                f"Die Datei ist falsch kodiert: »{m.group(0)}« statt eines Umlauts (UTF-8-Text wurde "
+                "als Windows-1252 gespeichert). Bitte die Datei mit der richtigen Kodierung neu speichern.",
+                row=line,
+                file=name,
+            )
+        )
         return None
     return text
 
@@ -655,8 +750,15 @@ def _read_xlsx(data: bytes, name: str, issues: list[Issue]) -> list[list[Any]] |
             values = []
             for c, cell in enumerate(cells):
                 if getattr(cell, "data_type", None) == "f":
-                    issues.append(Issue(f"Formel »{str(cell.value)[:40]}« ist nicht erlaubt; bitte den Wert als Text "
-                                        "eingeben.", row=r, column=f"Spalte {c + 1}", file=name))
+                    issues.append(
+                        Issue(
+                            f"Formel »{str(cell.value)[:40]}« ist nicht erlaubt; bitte den Wert als Text "
+                            "eingeben.",
+                            row=r,
+                            column=f"Spalte {c + 1}",
+                            file=name,
+                        )
+                    )
                     values.append("")
                 else:
                     values.append(cell.value)
@@ -715,9 +817,16 @@ def parse_file(
     except OSError as exc:
         return ParsedImport(name, errors=(Issue(f"Die Datei ist nicht lesbar: {exc.strerror}.", file=name),))
     if size > MAX_IMPORT_BYTES:
-        return ParsedImport(name, errors=(Issue(
-            f"Die Datei ist zu groß ({size / 1024 / 1024:.1f} MB); erlaubt sind höchstens "
-            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB. Bitte in kleinere Dateien aufteilen.", file=name),))
+        return ParsedImport(
+            name,
+            errors=(
+                Issue(
+                    f"Die Datei ist zu groß ({size / 1024 / 1024:.1f} MB); erlaubt sind höchstens "
+                    f"{MAX_IMPORT_BYTES // 1024 // 1024} MB. Bitte in kleinere Dateien aufteilen.",
+                    file=name,
+                ),
+            ),
+        )
     return parse_bytes(path.read_bytes(), name, gemeinden, today=today)
 
 
@@ -731,19 +840,29 @@ def parse_bytes(
     """Like ``parse_file`` for uploaded bytes; ``name`` (with suffix) selects CSV or XLSX."""
     issues: list[Issue] = []
     if len(data) > MAX_IMPORT_BYTES:
-        return ParsedImport(name, errors=(Issue(
-            f"Die Datei ist zu groß ({len(data) / 1024 / 1024:.1f} MB); erlaubt sind höchstens "
-            f"{MAX_IMPORT_BYTES // 1024 // 1024} MB.", file=name),))
+        return ParsedImport(
+            name,
+            errors=(
+                Issue(
+                    f"Die Datei ist zu groß ({len(data) / 1024 / 1024:.1f} MB); erlaubt sind höchstens "
+                    f"{MAX_IMPORT_BYTES // 1024 // 1024} MB.",
+                    file=name,
+                ),
+            ),
+        )
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         return ParsedImport(name, errors=(Issue("Die Datei ist leer.", file=name),))
     table = _read_table(Path(name), data, issues)
     if table is None:
         return ParsedImport(name, errors=tuple(issues))
-    return _validate(table, name, as_gazetteer(gemeinden), today or dt.date.today(), issues)
+    # In XLSX, formulas are their own cell type (refused when read); a text cell starting with "=" is text.
+    text_formulas = data[:4] != b"PK\x03\x04"
+    return _validate(table, name, as_gazetteer(gemeinden), today or dt.date.today(), issues, text_formulas)
 
 
 def _validate(
-    table: list[list[Any]], name: str, gaz: Gazetteer, today: dt.date, issues: list[Issue]
+    table: list[list[Any]], name: str, gaz: Gazetteer, today: dt.date, issues: list[Issue],
+    text_formulas: bool = True,
 ) -> ParsedImport:
     warnings: list[Issue] = []
 
@@ -760,8 +879,14 @@ def _validate(
         canon = _HEADER_ALIASES.get(h)
         if canon is None:
             if h:
-                warnings.append(Issue(f"Unbekannte Spalte »{_cell_text(table[header_row][i])}« wird ignoriert.",
-                                      header_row + 1, None, name))
+                warnings.append(
+                    Issue(
+                        f"Unbekannte Spalte »{_cell_text(table[header_row][i])}« wird ignoriert.",
+                        header_row + 1,
+                        None,
+                        name,
+                    )
+                )
             continue
         if canon in columns:
             err(f"Spalte »{canon}« kommt doppelt vor.", header_row + 1, canon)
@@ -770,10 +895,16 @@ def _validate(
     if "ags" not in columns and "gemeinde" not in columns:
         missing.insert(0, "ags oder gemeinde")
     if missing:
-        err(f"Pflichtspalte fehlt: {', '.join(missing)}. Erwartete Spalten: {', '.join(COLUMNS)}.", header_row + 1)
+        err(
+            f"Pflichtspalte fehlt: {', '.join(missing)}. Erwartete Spalten: {', '.join(COLUMNS)}.",
+            header_row + 1,
+        )
         return ParsedImport(name, errors=tuple(issues), warnings=tuple(warnings))
-    body = [(i + 1, r) for i, r in enumerate(table[header_row + 1:], start=header_row + 1)
-            if any(_cell_text(c) for c in r)]
+    body = [
+        (i + 1, r)
+        for i, r in enumerate(table[header_row + 1 :], start=header_row + 1)
+        if any(_cell_text(c) for c in r)
+    ]
     if not body:
         err("Die Datei enthält nur die Kopfzeile, keine Datenzeilen.")
         return ParsedImport(name, errors=tuple(issues), warnings=tuple(warnings))
@@ -794,12 +925,19 @@ def _validate(
         cells: dict[str, str] = {}
         for col, idx in columns.items():
             text = _cell_text(raw[idx]) if idx < len(raw) else ""
-            if _NEUTRALISED.match(text):
+            if not text_formulas:
+                pass
+            elif _NEUTRALISED.match(text):
                 text = text[1:]
-            elif _FORMULA_START.match(text) and not (col == "betrag_eur" and re.fullmatch(r"-?[\d.,]+", text)):
-                err(f"Zelle beginnt mit »{text[:1]}« und würde in Excel als Formel ausgeführt: »{text[:40]}«. "
-                    "Bitte ein Apostroph voranstellen oder den Text umformulieren.", line, col)
-                text = ""
+            elif _FORMULA_START.match(text) and not (
+                col == "betrag_eur" and re.fullmatch(r"-?[\d.,]+", text)
+            ):
+                err(
+                    f"Zelle beginnt mit »{text[:1]}« und würde in Excel als Formel ausgeführt: »{text[:40]}«. "
+                    "Bitte ein Apostroph voranstellen oder den Text umformulieren.",
+                    line,
+                    col,
+                )
             if len(text) > MAX_CELL_CHARS:
                 err(f"Zu langer Text ({len(text)} Zeichen, höchstens {MAX_CELL_CHARS}).", line, col)
                 text = text[:MAX_CELL_CHARS]
@@ -830,7 +968,9 @@ def _validate(
         if not cells["baustein"]:
             err("Baustein fehlt.", line, "baustein")
         elif baustein is None:
-            err(f"Unbekannter Baustein »{cells['baustein']}«. Erlaubt: {', '.join(bs_ids)}.", line, "baustein")
+            err(
+                f"Unbekannter Baustein »{cells['baustein']}«. Erlaubt: {', '.join(bs_ids)}.", line, "baustein"
+            )
 
         # datum
         datum = ""
@@ -842,10 +982,18 @@ def _validate(
             start, end = period_start(datum), period_end(datum)
             earliest = EARLIEST_DATE_BY_BAUSTEIN.get(baustein or "", EARLIEST_DATE)
             if start > today:
-                err(f"Datum »{cells['datum']}« liegt in der Zukunft (heute ist {today:%d.%m.%Y}).", line, "datum")
+                err(
+                    f"Datum »{cells['datum']}« liegt in der Zukunft (heute ist {today:%d.%m.%Y}).",
+                    line,
+                    "datum",
+                )
             elif end < earliest:
-                err(f"Datum »{cells['datum']}« liegt vor dem {earliest:%d.%m.%Y}; das ist für diesen Baustein "
-                    "nicht plausibel.", line, "datum")
+                err(
+                    f"Datum »{cells['datum']}« liegt vor dem {earliest:%d.%m.%Y}; das ist für diesen Baustein "
+                    "nicht plausibel.",
+                    line,
+                    "datum",
+                )
 
         # problemfelder
         pfs: list[str] = []
@@ -855,7 +1003,9 @@ def _validate(
                 continue
             pf = vocab.resolve_problemfeld(part)
             if pf is None:
-                close = difflib.get_close_matches(part, list(vocab.problemfeld_labels().values()), n=2, cutoff=0.5)
+                close = difflib.get_close_matches(
+                    part, list(vocab.problemfeld_labels().values()), n=2, cutoff=0.5
+                )
                 hint = f" Meinten Sie: {', '.join(close)}?" if close else f" Erlaubt: {', '.join(pf_ids)}."
                 err(f"Unbekanntes Problemfeld »{part}«.{hint}", line, "problemfelder")
             elif pf not in pfs:
@@ -868,38 +1018,69 @@ def _validate(
             try:
                 betrag = parse_amount(cells["betrag_eur"])
             except ValueError:
-                err(f"»{cells['betrag_eur']}« ist kein Betrag in Euro (z. B. 160000 oder 160.000,00).",
-                    line, "betrag_eur")
+                err(
+                    f"»{cells['betrag_eur']}« ist kein Betrag in Euro (z. B. 160000 oder 160.000,00).",
+                    line,
+                    "betrag_eur",
+                )
 
         if not cells["quelle"]:
             err("Quelle fehlt: jede Angabe braucht eine Quelle (URL oder interner Verweis).", line, "quelle")
 
         if len(issues) > n_before or kind is None or baustein is None:
             continue
-        row = ImportRow(line, kind, key, pname, member, baustein, datum, tuple(pfs), betrag,
-                        cells["quelle"], cells["bemerkung"])
+        row = ImportRow(
+            line,
+            kind,
+            key,
+            pname,
+            member,
+            baustein,
+            datum,
+            tuple(pfs),
+            betrag,
+            cells["quelle"],
+            cells["bemerkung"],
+        )
         mkey = row.milestone_key
         if kind == "gruppe":
             member_key = (*mkey, member)
             if member_key in seen_member:
-                err(f"Doppelte Zeile: Gruppe, Mitglied, Baustein und Datum wie in Zeile {seen_member[member_key]}.",
-                    line)
+                err(
+                    f"Doppelte Zeile: Gruppe, Mitglied, Baustein und Datum wie in Zeile {seen_member[member_key]}.",
+                    line,
+                )
                 continue
             seen_member[member_key] = line
             first = seen_group.get(mkey)
             if first is not None and first.content() != row.content():
-                diff = [c for c, a, b in zip(("problemfelder", "betrag_eur", "quelle", "bemerkung"),
-                                             first.content(), row.content(), strict=True) if a != b]
+                diff = [
+                    c
+                    for c, a, b in zip(
+                        ("problemfelder", "betrag_eur", "quelle", "bemerkung"),
+                        first.content(),
+                        row.content(),
+                        strict=True,
+                    )
+                    if a != b
+                ]
                 for col in diff:
-                    err(f"Widerspricht Zeile {first.row}: Zeilen einer Gruppe mit demselben Baustein und Datum "
-                        "bilden einen Meilenstein und müssen übereinstimmen.", line, col)
+                    err(
+                        f"Widerspricht Zeile {first.row}: Zeilen einer Gruppe mit demselben Baustein und Datum "
+                        "bilden einen Meilenstein und müssen übereinstimmen.",
+                        line,
+                        col,
+                    )
                 continue
             seen_group.setdefault(mkey, row)
         else:
             if mkey in seen_single:
-                err(f"Doppelte Zeile: derselbe Teilnehmer, Baustein und dasselbe Datum wie in Zeile "
+                err(
+                    f"Doppelte Zeile: derselbe Teilnehmer, Baustein und dasselbe Datum wie in Zeile "
                     f"{seen_single[mkey]}. Mehrere Quellen bitte in einer Zeile mit »{SOURCE_SEPARATOR.strip()}« "
-                    "trennen.", line)
+                    "trennen.",
+                    line,
+                )
                 continue
             seen_single[mkey] = line
         rows.append(row)
@@ -910,21 +1091,32 @@ def _validate(
 
 
 def _resolve_participant(
-    cells: Mapping[str, str], gaz: Gazetteer, line: int, err: Callable[..., None],
-    warnings: list[Issue], name: str,
+    cells: Mapping[str, str],
+    gaz: Gazetteer,
+    line: int,
+    err: Callable[..., None],
+    warnings: list[Issue],
+    name: str,
 ) -> tuple[str, str] | None:
     """("gemeinde", ags) or ("landkreis", kreis key) for a row, or None after reporting an error."""
     ags_text, gname, kreis = cells["ags"], cells["gemeinde"], cells["kreis"]
     if ags_text:
         digits = re.sub(r"[\s.]", "", ags_text)
         if not digits.isdigit() or len(digits) not in (5, 8, 12):
-            err(f"»{ags_text}« ist kein Gemeindeschlüssel (8 Ziffern) oder Kreisschlüssel (5 Ziffern).", line, "ags")
+            err(
+                f"»{ags_text}« ist kein Gemeindeschlüssel (8 Ziffern) oder Kreisschlüssel (5 Ziffern).",
+                line,
+                "ags",
+            )
             return None
         if len(digits) == 12:
             digits = digits[:5] + digits[9:]
         if not digits.startswith(LAND_PREFIX):
-            err(f"Schlüssel {digits} gehört nicht zu Sachsen (sächsische Schlüssel beginnen mit {LAND_PREFIX}).",
-                line, "ags")
+            err(
+                f"Schlüssel {digits} gehört nicht zu Sachsen (sächsische Schlüssel beginnen mit {LAND_PREFIX}).",
+                line,
+                "ags",
+            )
             return None
         if len(digits) == 5:
             if digits not in gaz.kreis_names:
@@ -935,8 +1127,12 @@ def _resolve_participant(
             return "landkreis", digits
         current = gaz.successor(digits)
         if current is None:
-            err(f"Gemeindeschlüssel {digits} ist unbekannt (keine heutige sächsische Gemeinde, auch nicht über "
-                "Gemeindefusionen).", line, "ags")
+            err(
+                f"Gemeindeschlüssel {digits} ist unbekannt (keine heutige sächsische Gemeinde, auch nicht über "
+                "Gemeindefusionen).",
+                line,
+                "ags",
+            )
             return None
         if current != digits:
             warnings.append(Issue(f"Schlüssel {digits} ist heute {gaz.label(current)}.", line, "ags", name))
@@ -958,8 +1154,11 @@ def _resolve_participant(
         return "landkreis", kreis_ags
     ags, error, notice = gaz.resolve_name(gname, kreis)
     if error:
-        err(error + ("." if not error.endswith((".", "?")) else ""), line, "kreis" if error.startswith("Kreis") else
-            "gemeinde")
+        err(
+            error + ("." if not error.endswith((".", "?")) else ""),
+            line,
+            "kreis" if error.startswith("Kreis") else "gemeinde",
+        )
         return None
     if notice:
         warnings.append(Issue(notice + ".", line, "gemeinde", name))
@@ -995,7 +1194,9 @@ def _amount_text(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".replace(".", ",")
 
 
-def export_rows(records: RecordSet, gemeinden: pd.DataFrame | Gazetteer | None = None) -> list[dict[str, Any]]:
+def export_rows(
+    records: RecordSet, gemeinden: pd.DataFrame | Gazetteer | None = None
+) -> list[dict[str, Any]]:
     """The records as import-format rows (a group milestone gives one row per member), sorted."""
     gaz = None if gemeinden is None else as_gazetteer(gemeinden)
     by_id = {p.id: p for p in records.participants}
@@ -1004,8 +1205,12 @@ def export_rows(records: RecordSet, gemeinden: pd.DataFrame | Gazetteer | None =
     for m in records.milestones:
         p = by_id[m.participant_id]
         base = {
-            "baustein": m.baustein, "datum": m.datum, "problemfelder": ";".join(m.problemfelder),
-            "betrag_eur": m.betrag_eur, "quelle": m.quelle, "bemerkung": m.bemerkung,
+            "baustein": m.baustein,
+            "datum": m.datum,
+            "problemfelder": ";".join(m.problemfelder),
+            "betrag_eur": m.betrag_eur,
+            "quelle": m.quelle,
+            "bemerkung": m.bemerkung,
         }
         targets = p.members if p.kind == "gruppe" else (p.ags,)
         for ags in targets:
@@ -1016,16 +1221,28 @@ def export_rows(records: RecordSet, gemeinden: pd.DataFrame | Gazetteer | None =
                 kreis = gaz.kreis_names.get(ags, "")
             else:
                 kreis = gaz.kreis_names.get(gaz.kreis_of.get(ags, ""), "")
-            out.append({"ags": ags, "gemeinde": gname, "kreis": kreis, **base,
-                        "gruppe": p.name if p.kind == "gruppe" else ""})
-    out.sort(key=lambda r: (r["gruppe"] or r["gemeinde"], r["gruppe"], order.get(r["baustein"], 99),
-                            r["datum"], r["ags"]))
+            out.append(
+                {
+                    "ags": ags,
+                    "gemeinde": gname,
+                    "kreis": kreis,
+                    **base,
+                    "gruppe": p.name if p.kind == "gruppe" else "",
+                }
+            )
+    out.sort(
+        key=lambda r: (
+            r["gruppe"] or r["gemeinde"],
+            r["gruppe"],
+            order.get(r["baustein"], 99),
+            r["datum"],
+            r["ags"],
+        )
+    )
     return out
 
 
-def export(
-    records: RecordSet, path: str | Path, gemeinden: pd.DataFrame | Gazetteer | None = None
-) -> int:
+def export(records: RecordSet, path: str | Path, gemeinden: pd.DataFrame | Gazetteer | None = None) -> int:
     """Write the records to CSV (``;``, UTF-8 with BOM, formulas neutralised) or XLSX; returns the row count."""
     path = Path(path)
     rows = export_rows(records, gemeinden)
@@ -1036,8 +1253,12 @@ def export(
             writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
             writer.writerow(COLUMNS)
             for r in rows:
-                writer.writerow([neutralise(_amount_text(r[c]) if c == "betrag_eur" else str(r[c] or ""))
-                                 for c in COLUMNS])
+                writer.writerow(
+                    [
+                        neutralise(_amount_text(r[c]) if c == "betrag_eur" else str(r[c] or ""))
+                        for c in COLUMNS
+                    ]
+                )
     return len(rows)
 
 
