@@ -287,10 +287,11 @@ class BrowserMissing(RuntimeError):
 def chromium_path() -> str:
     """Path of the system Chromium (``ASSKOMM_CHROMIUM`` overrides). Raises :class:`BrowserMissing`."""
     override = os.environ.get("ASSKOMM_CHROMIUM")
-    candidates = [override] if override else []
-    candidates += ["chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium"]
+    candidates = (
+        [override] if override else ["chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium"]
+    )
     for candidate in candidates:
-        found = shutil.which(candidate) if candidate else None
+        found = shutil.which(candidate)
         if found:
             return found
     raise BrowserMissing(
