@@ -2,8 +2,33 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="ASSKomm-Karte", page_icon="🗺️", layout="wide")
+from asskomm import assets
+from asskomm.paths import ROOT
 
-karte = st.Page("pages/karte.py", title="Karte", url_path="", default=True)
-navigation = st.navigation([karte])
+presentation = st.query_params.get("praesentation", "") in ("1", "ja", "true")
+st.set_page_config(
+    page_title="ASSKomm-Karte",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presentation else "auto",
+)
+
+# Leaflet is served from static/leaflet (committed); a fresh copy is written only if it is missing or stale.
+if assets.outdated():
+    try:
+        assets.sync()
+    except OSError:
+        st.error("Die Kartenbibliothek (static/leaflet) fehlt und konnte nicht angelegt werden.")
+
+pages = [st.Page("pages/karte.py", title="Karte", icon="🗺️", url_path="", default=True)]
+# Further pages are registered as soon as their files exist.
+for file, title, icon, url in (
+    ("pages/kommune.py", "Kommune", "🏛️", "kommune"),
+    ("pages/landkreise.py", "Landkreise", "📊", "landkreise"),
+    ("pages/quellen.py", "Quellen", "📚", "quellen"),
+):
+    if (ROOT / file).is_file():
+        pages.append(st.Page(file, title=title, icon=icon, url_path=url))
+
+navigation = st.navigation(pages, position="hidden" if presentation else "sidebar")
 navigation.run()

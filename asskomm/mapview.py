@@ -69,8 +69,11 @@ def esc(value: object) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class MapGeometry:
-    gemeinden_geojson: str  # FeatureCollection; properties: ags, h (escaped tooltip header), p ([lat, lon])
+    # FeatureCollections with packed geometries (see ``pack_geometry``);
+    # Gemeinden properties: ags, h (escaped tooltip header), p ([lat, lon] of a point inside, for markers)
+    gemeinden_geojson: str
     kreise_geojson: str
+    decimals: int
     bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
     attribution: str
 
@@ -88,6 +91,54 @@ def _simplified_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     if tolerance <= 0:
         return geoms
     return shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+
+
+def pack_geometry(geom, decimals: int = 4) -> dict:
+    """A (Multi)Polygon/LineString as integer deltas: ``{"t": type, "c": [...]}`` (about half the size of
+    GeoJSON). Each ring/line is ``[x0, y0, dx1, dy1, ...]`` in units of ``10**-decimals`` degrees; the map's
+    script (``_UNPACK_JS``) turns it back into GeoJSON."""
+    scale = 10**decimals
+
+    def ring(coords) -> list[int]:
+        xy = np.rint(np.asarray(coords)[:, :2] * scale).astype(np.int64)
+        out = np.empty_like(xy)
+        out[0] = xy[0]
+        out[1:] = xy[1:] - xy[:-1]
+        return out.ravel().tolist()
+
+    gj = json.loads(shapely.to_geojson(geom))
+    kind, coords = gj["type"], gj["coordinates"]
+    if kind == "Polygon":
+        packed = [ring(r) for r in coords]
+    elif kind == "MultiPolygon":
+        packed = [[ring(r) for r in poly] for poly in coords]
+    elif kind == "LineString":
+        packed = ring(coords)
+    elif kind == "MultiLineString":
+        packed = [ring(r) for r in coords]
+    else:
+        raise ValueError(f"cannot pack {kind}")
+    return {"t": kind, "c": packed}
+
+
+def unpack_geometry(packed: dict, decimals: int = 4) -> dict:
+    """Inverse of ``pack_geometry`` (used by tests; the browser does the same in JavaScript)."""
+    scale = 10**decimals
+
+    def ring(flat: list[int]) -> list[list[float]]:
+        arr = np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0) / scale
+        return arr.tolist()
+
+    kind, c = packed["t"], packed["c"]
+    if kind == "Polygon":
+        coords = [ring(r) for r in c]
+    elif kind == "MultiPolygon":
+        coords = [[ring(r) for r in poly] for poly in c]
+    elif kind == "LineString":
+        coords = ring(c)
+    else:
+        coords = [ring(r) for r in c]
+    return {"type": kind, "coordinates": coords}
 
 
 def _feature_collection(features: list[dict]) -> str:
@@ -134,12 +185,12 @@ def prepare_geometry(
                     "h": tooltip_header(name, kreis_name),
                     "p": [round(point.y, 4), round(point.x, 4)],
                 },
-                "geometry": json.loads(shapely.to_geojson(geom)),
+                "geometry": pack_geometry(geom, decimals),
             }
         )
     kreis_geoms = _round_coords(_simplified_coverage(np.asarray(kreise.geometry.values), tolerance), decimals)
     kreis_features = [
-        {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(g))}
+        {"type": "Feature", "properties": {}, "geometry": pack_geometry(g, decimals)}
         for g in shapely.boundary(kreis_geoms)
     ]
     west, south, east, north = (float(v) for v in gemeinden.total_bounds)
@@ -148,12 +199,32 @@ def prepare_geometry(
         kreise_geojson=_feature_collection(kreis_features),
         bounds=((round(south, 4), round(west, 4)), (round(north, 4), round(east, 4))),
         attribution=attribution,
+        decimals=decimals,
     )
 
 
 # --------------------------------------------------------------------------------------------------
 # The constant base map
 
+
+_UNPACK_JS = """
+window.asskommUnpack = window.asskommUnpack || function (fc, decimals) {
+  var scale = Math.pow(10, decimals);
+  function ring(flat) {
+    var out = [], x = 0, y = 0;
+    for (var i = 0; i < flat.length; i += 2) { x += flat[i]; y += flat[i + 1]; out.push([x / scale, y / scale]); }
+    return out;
+  }
+  function geom(g) {
+    var c = g.c, t = g.t;
+    if (t === "Polygon" || t === "MultiLineString") { return {type: t, coordinates: c.map(ring)}; }
+    if (t === "MultiPolygon") { return {type: t, coordinates: c.map(function (p) { return p.map(ring); })}; }
+    return {type: t, coordinates: ring(c)};
+  }
+  fc.features.forEach(function (f) { f.geometry = geom(f.geometry); });
+  return fc;
+};
+"""
 
 _CONTROLLER_JS = """
 (function () {
@@ -215,7 +286,10 @@ class _GemeindenLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+        """
+        + _UNPACK_JS
+        + """
+        var {{ this.get_name() }} = L.geoJSON(window.asskommUnpack({{ this.data }}, {{ this.decimals }}), {
             style: {{ this.initial_style }},
             attribution: {{ this.attribution }}
         }).addTo({{ this._parent.get_name() }});
@@ -242,13 +316,14 @@ class _GemeindenLayer(MacroElement):
             }
         )
         self.config = _js(config)
+        self.decimals = int(geometry.decimals)
 
 
 class _KreisBorders(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+        var {{ this.get_name() }} = L.geoJSON(window.asskommUnpack({{ this.data }}, {{ this.decimals }}), {
             pane: {{ this.pane }}, interactive: false,
             style: {color: {{ this.colour }}, weight: 1.6, opacity: 0.9, fill: false}
         }).addTo({{ this._parent.get_name() }});
@@ -260,6 +335,7 @@ class _KreisBorders(MacroElement):
         super().__init__()
         self._name = "KreisBorders"
         self.data = geometry.kreise_geojson
+        self.decimals = int(geometry.decimals)
         self.pane = _js(PANE_KREISE)
         self.colour = _js(labels.KREIS_BORDER_COLOUR)
 

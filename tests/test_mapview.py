@@ -191,3 +191,14 @@ def test_status_since_uses_german_dates():
     assert mapview.status_since_text("beraten", "2020-03-01") == "beraten seit 01.03.2020"
     assert mapview.status_since_text("kooperation", "") == "Kooperationsvereinbarung"
     assert mapview.status_since_text("nicht_beteiligt", "2020") == "nicht beteiligt"
+
+
+def test_packed_geometry_round_trips(layers):
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise, tolerance=0)
+    feature = json.loads(geo.gemeinden_geojson)["features"][4]
+    assert set(feature["geometry"]) == {"t", "c"}
+    coords = mapview.unpack_geometry(feature["geometry"])["coordinates"][0]
+    expected = [[round(x, 4), round(y, 4)] for x, y in gem.geometry.iloc[4].exterior.coords]
+    assert coords == expected
+    assert "asskommUnpack" in mapview.base_map(geo).get_root().render()

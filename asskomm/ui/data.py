@@ -1,0 +1,246 @@
+"""Cached loaders for the pages, keyed on plain values (``st.cache_data`` cannot hash a GeoDataFrame).
+
+Keys: ``geo_key()`` (the boundary layer's version), ``data_version()`` (the database's version, bumped by
+every write) and ISO date strings. Pages call these and never the domain modules' loaders directly, so one
+change to the data invalidates exactly the views that depend on it.
+
+    gem = ui.data.gemeinden()                       # GeoDataFrame (shared, do not mutate)
+    idx = ui.data.gemeinden_index()                 # DataFrame without geometry (ags, name, kreis_…, flaeche_km2)
+    tab = ui.data.status_table("2021-11-30")        # status per AGS at that date
+    rec = ui.data.records()                         # RecordSet of the current data_version
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from asskomm import labels, mapview
+from asskomm.filters import Filters
+
+
+# ----------------------------------------------------------------------------------------------- geo
+@st.cache_resource(show_spinner=False)
+def _geo_layers(key: str) -> tuple[Any, Any, Any]:
+    from asskomm import geo
+
+    return geo.gemeinden(), geo.kreise(), geo.meta()
+
+
+def geo_key() -> str:
+    """Version of the boundary layers (changes when ``geo/`` is rebuilt)."""
+    from asskomm.paths import GEO_DIR
+
+    h = hashlib.sha256()
+    for path in sorted(GEO_DIR.glob("*")):
+        if path.is_file():
+            stat = path.stat()
+            h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+def gemeinden():
+    return _geo_layers(geo_key())[0]
+
+
+def kreise():
+    return _geo_layers(geo_key())[1]
+
+
+def geo_meta() -> Any:
+    return _geo_layers(geo_key())[2]
+
+
+def bkg_attribution() -> str:
+    meta = geo_meta()
+    get = meta.get if isinstance(meta, dict) else (lambda k, d=None: getattr(meta, k, d))
+    for key in ("attribution", "quelle"):
+        if get(key):
+            return str(get(key))
+    year = get("year") or get("jahr") or get("stand", "")[:4] or dt.date.today().year
+    return labels.bkg_attribution(year)
+
+
+@st.cache_data(show_spinner=False)
+def _gemeinden_index(key: str) -> pd.DataFrame:
+    gem = _geo_layers(key)[0]
+    cols = [c for c in ("ags", "ars", "name", "typ", "kreis_ags", "kreis_name", "flaeche_km2") if c in gem]
+    return pd.DataFrame(gem[cols]).reset_index(drop=True)
+
+
+def gemeinden_index() -> pd.DataFrame:
+    """The Gemeinden without geometry (cheap to copy, filter and show)."""
+    return _gemeinden_index(geo_key())
+
+
+@st.cache_data(show_spinner=False)
+def _kreise_index(key: str) -> pd.DataFrame:
+    kr = _geo_layers(key)[1]
+    cols = [c for c in ("kreis_ags", "name", "typ", "flaeche_km2") if c in kr]
+    return pd.DataFrame(kr[cols]).sort_values("name").reset_index(drop=True)
+
+
+def kreise_index() -> pd.DataFrame:
+    return _kreise_index(geo_key())
+
+
+def kreis_labels() -> dict[str, str]:
+    """Kreis key → display name (»Landkreis Leipzig« vs. »Leipzig«)."""
+    kr = kreise_index()
+    names = kr["name"].astype(str).tolist()
+    typ = kr["typ"].astype(str).tolist() if "typ" in kr else [""] * len(kr)
+    out = {}
+    for key, name, kind in zip(kr["kreis_ags"].astype(str), names, typ, strict=True):
+        if (
+            names.count(name) > 1
+            and kind.lower().startswith("landkreis")
+            and not name.startswith("Landkreis")
+        ):
+            name = f"Landkreis {name}"
+        out[key] = name
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+@st.cache_data(show_spinner=False)
+def _map_geometry(key: str) -> mapview.MapGeometry:
+    gem, kr, _ = _geo_layers(key)
+    return mapview.prepare_geometry(gem, kr, attribution=bkg_attribution())
+
+
+def map_geometry() -> mapview.MapGeometry:
+    """Compact GeoJSON for the interactive map (prepared once per boundary layer)."""
+    return _map_geometry(geo_key())
+
+
+# ----------------------------------------------------------------------------------------------- records
+@st.cache_resource(show_spinner=False)
+def store():
+    from asskomm.store import Store
+
+    return Store.from_env()
+
+
+def data_version() -> str:
+    """The database's version as a plain string (the cache key of everything derived from records)."""
+    return str(store().data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _records(version: str):
+    return store().load()
+
+
+def records():
+    return _records(data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _status_table(version: str, key: str, stand_iso: str) -> pd.DataFrame:
+    from asskomm import status
+
+    table = status.status_table(_records(version), _geo_layers(key)[0], dt.date.fromisoformat(stand_iso))
+    return pd.DataFrame(table).reset_index(drop=True)
+
+
+def status_table(stand: dt.date | str) -> pd.DataFrame:
+    """Status of every Gemeinde at ``stand`` (see ``asskomm.status.status_table``)."""
+    stand_iso = stand if isinstance(stand, str) else stand.isoformat()
+    return _status_table(data_version(), geo_key(), stand_iso)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _summary(version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None):
+    from asskomm import status
+
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
+    result = status.summary(_records(version), _geo_layers(key)[0], filters)
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return dataclasses.asdict(result)
+    return dict(result) if isinstance(result, dict) else result
+
+
+def summary(filters: Filters) -> dict:
+    """KPI counts for the filters (``asskomm.status.summary``, the same code as ``python -m asskomm summary``)."""
+    return _summary(
+        data_version(),
+        geo_key(),
+        filters.stand.isoformat(),
+        filters.kreise,
+        filters.problemfelder,
+        filters.baustein,
+    )
+
+
+# ----------------------------------------------------------------------------------------------- vocab
+@st.cache_data(show_spinner=False)
+def vocab_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """(Problemfeld id → label, Baustein id → label) in display order."""
+    from asskomm import vocab
+
+    return vocab.problemfeld_labels(), vocab.baustein_labels()
+
+
+def published_figures(until: dt.date) -> list[dict]:
+    """Latest published totals (``asskomm.figures``) by ``until``; empty when the module is not there."""
+    try:
+        from asskomm import figures
+    except ImportError:
+        return []
+    out = []
+    for metric in PUBLISHED_METRICS:
+        try:
+            row = figures.latest(metric, until)
+        except (KeyError, ValueError):
+            row = None
+        if row is None:
+            continue
+        get = row.get if isinstance(row, dict) else (lambda k, r=row: getattr(r, k, None))
+        out.append(
+            {
+                "metric": metric,
+                "value": get("value"),
+                "date": str(get("date") or ""),
+                "source": str(get("source_url") or get("source") or ""),
+            }
+        )
+    return out
+
+
+# KPI card → metric ids of data/reported_figures.csv (first that has a value wins)
+PUBLISHED_METRICS = {
+    "kommunen_advised": "Beratene Kommunen",
+    "cooperation_agreements": "Kooperationsvereinbarungen",
+    "model_municipalities": "Modellkommunen",
+    "kpr_constituted_or_reactivated": "Präventionsräte",
+    "security_analyses_conducted": "Sicherheitsanalysen",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _matching(
+    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None
+) -> frozenset:
+    from asskomm import status
+
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
+    return frozenset(status.matching_ags(_records(version), _geo_layers(key)[0], filters))
+
+
+def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
+    """Boolean Series aligned with ``table``: the Gemeinden matching the filters (``status.matching_ags``)."""
+    if filters.is_default:
+        return pd.Series(True, index=table.index)
+    hits = _matching(
+        data_version(),
+        geo_key(),
+        filters.stand.isoformat(),
+        filters.kreise,
+        filters.problemfelder,
+        filters.baustein,
+    )
+    return table["ags"].astype(str).isin(hits)

@@ -1,0 +1,96 @@
+"""Page frame shared by all pages: presentation mode, title with date, notices, sources footer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+
+import streamlit as st
+
+from asskomm import labels
+
+PRESENTATION_PARAM = "praesentation"
+
+_BASE_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; word-break: normal !important;
+  overflow-wrap: normal !important; }
+[data-testid="stMetricLabel"] p { font-size: .9rem; font-weight: 600; line-height: 1.25; }
+.asskomm-legend { display: flex; flex-direction: column; gap: .35rem; margin: .25rem 0 .75rem 0; }
+.asskomm-legend.row { flex-direction: row; flex-wrap: wrap; gap: .4rem 1.4rem; align-items: center; }
+.asskomm-legend .item { display: flex; align-items: center; gap: .5rem; }
+.asskomm-legend .swatch { width: 1.6em; height: 1.1em; border: 1px solid #777; flex: none; }
+.asskomm-legend .outline { background: transparent; border: 3px solid var(--c); }
+.asskomm-legend .dot { width: .85em; height: .85em; border-radius: 50%; border: 1.5px solid #fff;
+  box-shadow: 0 0 0 1px #999; margin: 0 .35em; flex: none; }
+.asskomm-legend .ring { width: 1.05em; height: 1.05em; border-radius: 50%; border: 3px solid var(--c);
+  margin: 0 .25em; flex: none; }
+.asskomm-legend .count { font-variant-numeric: tabular-nums; font-weight: 600; margin-left: auto;
+  padding-left: .6em; }
+.asskomm-legend.row .count { margin-left: .2em; }
+.asskomm-source { color: #555; font-size: .9rem; }
+</style>
+"""
+
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: .6rem 1.4rem .4rem 1.4rem !important;
+  max-width: 100% !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
+h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1rem !important; }
+[data-testid="stMetricValue"] { font-size: 1.9rem !important; line-height: 1.1 !important; }
+[data-testid="stCaptionContainer"] { font-size: .9rem !important; }
+[data-testid="stVerticalBlockBorderWrapper"] [data-testid="stMetric"] { padding: 0 !important; }
+.asskomm-legend { font-size: 1rem; }
+</style>
+"""
+
+
+def presentation_mode() -> bool:
+    """``?praesentation=1``: full-width map, large type, no sidebar (for projectors)."""
+    return st.query_params.get(PRESENTATION_PARAM, "") in ("1", "ja", "true")
+
+
+def apply_style(presentation: bool | None = None) -> None:
+    presentation = presentation_mode() if presentation is None else presentation
+    st.html(_BASE_CSS + (_PRESENTATION_CSS if presentation else ""))
+
+
+def page_title(title: str, stand: dt.date, *, subtitle: str = "") -> None:
+    """Title with the date the view shows (»Stand 30.11.2021«)."""
+    st.title(f"{title} · Stand {labels.fmt_date(stand)}")
+    if subtitle:
+        st.caption(subtitle)
+
+
+def notices(messages: Iterable[str]) -> None:
+    """Visible German notices (e.g. ignored URL parameters)."""
+    for message in messages:
+        st.warning(message, icon="⚠️")
+
+
+def sources_footer(*, data_stand: str, attribution: str, extra: Iterable[str] = ()) -> None:
+    """Stand of the data, where it comes from, and the BKG attribution of the boundaries."""
+    lines = [
+        f"**Datenstand:** {data_stand}",
+        "**Quellen:** Pressemitteilungen des Sächsischen Staatsministeriums des Innern und des "
+        "Landespräventionsrats Sachsen sowie Veröffentlichungen der Kommunen (Quelle je Gemeinde in der Tabelle).",
+        f"**Gemeinde- und Kreisgrenzen:** {attribution}",
+        *extra,
+    ]
+    st.markdown(
+        '<div class="asskomm-source">' + "<br>".join(_md_inline(x) for x in lines) + "</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def _md_inline(text: str) -> str:
+    """Escape, then turn **bold** into <b> (attribution and Stand may come from data files)."""
+    parts = [html.escape(p, quote=False) for p in text.split("**")]
+    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))

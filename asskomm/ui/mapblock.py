@@ -1,0 +1,105 @@
+"""Placing the folium map with streamlit-folium so that filter changes never remount it.
+
+* The base map (``mapview.base_map``) is rebuilt each run from the cached ``MapGeometry``; its script does not
+  depend on filters, so st_folium's component key stays the same and the iframe survives.
+* Everything that changes goes through ``feature_group_to_add`` (``mapview.status_layers``).
+* ``returned_objects`` is narrowed to the click (``last_active_drawing`` + its counter): panning and zooming
+  never rerun the script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asskomm import mapview
+from asskomm.ui import data
+from asskomm.ui.sidebar import K_JUMP, K_SELECTED
+
+MAP_KEY = "karte_map"
+RETURNED = ["last_active_drawing", "last_object_clicked_count"]
+_LAST_COUNT = "karte_map_clicks"
+
+
+def base_url_path() -> str:
+    return str(st.get_option("server.baseUrlPath") or "")
+
+
+def _on_map_click(key: str) -> None:
+    value = st.session_state.get(key) or {}
+    count = value.get("last_object_clicked_count")
+    if count is None or count == st.session_state.get(_LAST_COUNT):
+        return
+    st.session_state[_LAST_COUNT] = count
+    drawing = value.get("last_active_drawing") or {}
+    ags = (drawing.get("properties") or {}).get("ags")
+    if ags:
+        st.session_state[K_SELECTED] = str(ags)
+
+
+def status_map(
+    status: pd.DataFrame,
+    matched: pd.Series,
+    *,
+    problemfeld_labels: Mapping[str, str],
+    markers: Iterable[str],
+    height: int = 640,
+    basemap: bool = False,
+    presentation: bool = False,
+    on_select: Callable[[], None] | None = None,
+) -> None:
+    """The status map of all Gemeinden; a click selects a Gemeinde (``st.session_state['sel_ags']``)."""
+    geometry = data.map_geometry()
+    m = mapview.base_map(
+        geometry, base_url_path=base_url_path(), basemap=basemap, font_size="18px" if presentation else "15px"
+    )
+    selected = st.session_state.get(K_SELECTED)
+    layers = mapview.status_layers(
+        status, matched, problemfeld_labels=problemfeld_labels, selected=selected, markers=markers
+    )
+    center = zoom = None
+    jump = st.session_state.get(K_JUMP)
+    if jump:
+        point = _point_of(geometry, jump)
+        if point is not None:
+            center, zoom = point, 11
+
+    key = f"{MAP_KEY}{'_p' if presentation else ''}{'_b' if basemap else ''}"
+
+    def _changed() -> None:
+        _on_map_click(key)
+        if on_select is not None:
+            on_select()
+
+    st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=layers,
+        center=center,
+        zoom=zoom,
+        on_change=_changed,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _points(geo_key: str) -> dict[str, list[float]]:
+    import json
+
+    features = json.loads(data.map_geometry().gemeinden_geojson)["features"]
+    return {f["properties"]["ags"]: f["properties"]["p"] for f in features}
+
+
+def _point_of(geometry: mapview.MapGeometry, ags: str) -> tuple[float, float] | None:
+    p = _points(data.geo_key()).get(ags)
+    return (p[0], p[1]) if p else None
+
+
+def leaflet_map_only(m: folium.Map) -> folium.Map:  # re-exported for other pages' small maps
+    return mapview.leaflet_only(m, base_url_path())

@@ -1,0 +1,163 @@
+"""The filter sidebar, kept in sync with the URL (``st.query_params``).
+
+The URL is read once per session (or when the widgets are gone, e.g. after visiting another page) through
+``Filters.from_query``; malformed parameters become German notices shown on the page. After that the widgets
+are the truth and every change is written back to the URL, so a view can be shared and reopened.
+
+    state = ui.sidebar.filter_sidebar(kreis_labels, problemfeld_labels, baustein_labels, search_options)
+    state.filters       # asskomm.filters.Filters
+    state.notices       # list of German notices about ignored URL parameters
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+
+import streamlit as st
+
+from asskomm import labels
+from asskomm.filters import PROGRAMME_START, Filters
+
+# URL parameters that are not filters but must survive the rewrite of the query string.
+KEEP_PARAMS = ("praesentation", "ags")
+
+K_KREISE = "flt_kreise"
+K_PF = "flt_problemfelder"
+K_BS = "flt_baustein"
+K_STAND = "flt_stand"
+K_SEARCH = "flt_suche"
+K_NOTICES = "flt_notices"
+K_SELECTED = "sel_ags"
+K_JUMP = "sel_jump"
+
+
+@dataclasses.dataclass
+class SidebarState:
+    filters: Filters
+    notices: list[str]
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _init_from_url(kreise: Mapping[str, str], pf: Mapping[str, str], bs: Mapping[str, str]) -> None:
+    filters, notices = Filters.from_query(
+        _query_dict(), kreise=kreise.keys(), problemfelder=pf.keys(), bausteine=bs.keys(), today=today()
+    )
+    st.session_state[K_KREISE] = list(filters.kreise)
+    st.session_state[K_PF] = list(filters.problemfelder)
+    st.session_state[K_BS] = filters.baustein
+    st.session_state[K_STAND] = filters.stand
+    st.session_state[K_NOTICES] = notices
+
+
+def _on_search() -> None:
+    ags = st.session_state.get(K_SEARCH)
+    if ags:
+        st.session_state[K_SELECTED] = ags
+        st.session_state[K_JUMP] = ags
+
+
+def _clear_notices() -> None:
+    st.session_state[K_NOTICES] = []
+
+
+def _reset() -> None:
+    st.session_state[K_KREISE] = []
+    st.session_state[K_PF] = []
+    st.session_state[K_BS] = None
+    st.session_state[K_STAND] = today()
+    st.session_state[K_NOTICES] = []
+
+
+def filter_sidebar(
+    kreis_labels: Mapping[str, str],
+    problemfeld_labels: Mapping[str, str],
+    baustein_labels: Mapping[str, str],
+    search_options: Mapping[str, str] | None = None,
+) -> SidebarState:
+    """Render the filters in the sidebar; returns the current filters and notices about the URL."""
+    if K_STAND not in st.session_state or K_KREISE not in st.session_state:
+        _init_from_url(kreis_labels, problemfeld_labels, baustein_labels)
+    # A stand outside the slider (e.g. a session that lived past midnight) would make the slider fail.
+    stand = st.session_state.get(K_STAND)
+    if not isinstance(stand, dt.date) or not PROGRAMME_START <= stand <= today():
+        st.session_state[K_STAND] = today()
+
+    with st.sidebar:
+        st.header("Filter")
+        if search_options:
+            st.selectbox(
+                "Gemeinde suchen",
+                options=list(search_options),
+                format_func=lambda a: search_options.get(a, a),
+                index=None,
+                placeholder="Name eingeben …",
+                key=K_SEARCH,
+                on_change=_on_search,
+                help="Springt auf der Karte zur Gemeinde und zeigt sie neben der Karte an.",
+            )
+        st.multiselect(
+            "Kreis",
+            options=list(kreis_labels),
+            format_func=lambda k: kreis_labels.get(k, k),
+            key=K_KREISE,
+            placeholder="alle Kreise",
+            on_change=_clear_notices,
+        )
+        st.multiselect(
+            "Problemfeld",
+            options=list(problemfeld_labels),
+            format_func=lambda k: problemfeld_labels.get(k, k),
+            key=K_PF,
+            placeholder="alle Problemfelder",
+            on_change=_clear_notices,
+        )
+        st.selectbox(
+            "Baustein",
+            options=[k for k in baustein_labels if k != "sonstiges"],
+            format_func=lambda k: baustein_labels.get(k, k),
+            index=None,
+            key=K_BS,
+            placeholder="alle Bausteine",
+            on_change=_clear_notices,
+            help="Nur Gemeinden, die diesen Baustein bis zum gewählten Stand erreicht haben.",
+        )
+        st.slider(
+            "Stand",
+            min_value=PROGRAMME_START,
+            max_value=today(),
+            key=K_STAND,
+            format="DD.MM.YYYY",
+            on_change=_clear_notices,
+            help=f"Zeigt den Stand der Allianz an diesem Tag (Start: {labels.fmt_date(PROGRAMME_START)}).",
+        )
+        st.button("Filter zurücksetzen", on_click=_reset, width="stretch")
+
+    filters = Filters(
+        stand=st.session_state[K_STAND],
+        kreise=tuple(st.session_state[K_KREISE]),
+        problemfelder=tuple(st.session_state[K_PF]),
+        baustein=st.session_state[K_BS],
+    )
+    sync_url(filters)
+    return SidebarState(filters, list(st.session_state.get(K_NOTICES, [])))
+
+
+def sync_url(filters: Filters) -> None:
+    """Write the filters to the URL (keeping non-filter parameters); no-op when nothing changed."""
+    wanted: dict[str, list[str] | str] = {
+        key: st.query_params.get_all(key) for key in KEEP_PARAMS if key in st.query_params
+    }
+    wanted.update(filters.to_query(today=today()))
+    current = _query_dict()
+    normal = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if normal != current:
+        st.query_params.from_dict(wanted)

@@ -1,0 +1,281 @@
+"""What the pages show, computed without Streamlit (so tests can check it): tables, downloads, KPI values.
+
+Pages call these with data from ``asskomm.ui.data`` and only place the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from asskomm import labels
+
+try:  # the records module owns the rule; keep a copy only for when it is missing
+    from asskomm.records import neutralise
+except ImportError:  # pragma: no cover
+
+    def neutralise(text: str) -> str:
+        return "'" + text if text and text[0] in "=+-@\t\r" else text
+
+
+# German column headers of the linked table and its downloads (one place).
+TABLE_COLUMNS = {
+    "name": "Gemeinde",
+    "kreis": "Kreis",
+    "status": "Status",
+    "seit": "Status seit",
+    "modellkommune": "Modellkommune",
+    "kpr": "Präventionsrat",
+    "sicherheitsanalyse": "Sicherheitsanalyse",
+    "problemfelder": "Problemfelder",
+    "quelle": "Quelle",
+    "weitere_quellen": "Weitere Quellen",
+    "ags": "AGS",
+}
+
+
+def _period_end(datum: str) -> str:
+    """Sort key of a date with precision (the period's last day, ISO)."""
+    if not datum:
+        return ""
+    parts = datum.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]}-12-31"
+    if len(parts) == 2:
+        return f"{parts[0]}-{parts[1]}-31"
+    return datum
+
+
+def sources_by_ags(records: Any, stand: dt.date, ags_list: Iterable[str]) -> dict[str, list[str]]:
+    """Source URLs of the milestones that count by ``stand`` for each AGS, newest first."""
+    wanted = set(ags_list)
+    if records is None or not hasattr(records, "participants"):
+        return {}
+    try:
+        from asskomm.records import counts_at
+    except ImportError:  # pragma: no cover
+        counts_at = None
+    members = {p.id: [a for a in p.members if a in wanted] for p in records.participants}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for m in records.milestones:
+        if not m.quelle:
+            continue
+        if counts_at is not None and not counts_at(m.datum, stand):
+            continue
+        for ags in members.get(m.participant_id, ()):
+            found.setdefault(ags, []).append((_period_end(m.datum), m.quelle))
+    out = {}
+    for ags, items in found.items():
+        urls = list(dict.fromkeys(url for _, url in sorted(items, reverse=True)))
+        out[ags] = urls
+    return out
+
+
+def karte_table(
+    status: pd.DataFrame,
+    gemeinden: pd.DataFrame,
+    matched: pd.Series,
+    *,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    kreis_labels: Mapping[str, str] | None = None,
+    sources: Mapping[str, list[str]] | None = None,
+) -> pd.DataFrame:
+    """The matching Gemeinden as a display table with German headers (also the download content).
+
+    Sorted by status (highest first), then date, then name. Dates keep their precision (``06/2021``).
+    """
+    problemfeld_labels = problemfeld_labels or {}
+    kreis_labels = kreis_labels or {}
+    sources = sources or {}
+    info = gemeinden.set_index("ags")
+    rows = []
+    order = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
+    for row, ok in zip(status.to_dict("records"), matched.tolist(), strict=True):
+        if not ok:
+            continue
+        ags = str(row["ags"])
+        meta = info.loc[ags] if ags in info.index else {}
+        kreis_key = str(meta.get("kreis_ags", "")) if len(meta) else ""
+        urls = sources.get(ags, [])
+        rows.append(
+            {
+                "_order": -order.get(row["status"], 0),
+                "_date": _period_end(str(row.get("status_seit") or "")),
+                TABLE_COLUMNS["name"]: str(meta.get("name", ags)) if len(meta) else ags,
+                TABLE_COLUMNS["kreis"]: kreis_labels.get(
+                    kreis_key, str(meta.get("kreis_name", "")) if len(meta) else ""
+                ),
+                TABLE_COLUMNS["status"]: labels.STATUS_LABELS.get(row["status"], row["status"]),
+                TABLE_COLUMNS["seit"]: labels.fmt_date(row.get("status_seit"))
+                if row["status"] != "nicht_beteiligt"
+                else "",
+                TABLE_COLUMNS["modellkommune"]: bool(row.get("modellkommune")),
+                TABLE_COLUMNS["kpr"]: bool(row.get("kpr")),
+                TABLE_COLUMNS["sicherheitsanalyse"]: bool(row.get("sicherheitsanalyse")),
+                TABLE_COLUMNS["problemfelder"]: ", ".join(
+                    problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())
+                ),
+                TABLE_COLUMNS["quelle"]: urls[0] if urls else None,
+                TABLE_COLUMNS["weitere_quellen"]: " ".join(urls[1:]),
+                TABLE_COLUMNS["ags"]: ags,
+            }
+        )
+    columns = list(TABLE_COLUMNS.values())
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows)
+    frame = frame.sort_values(["_order", "_date", TABLE_COLUMNS["name"]], ascending=[True, True, True])
+    return frame[columns].reset_index(drop=True)
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    return neutralise(str(value))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for Excel: ``;``-separated, UTF-8 with BOM, formula-like cells neutralised, ja/nein for flags."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "ASSKomm", note: str = "") -> bytes:
+    """XLSX with the same German headers and cells as the CSV (every cell written as text)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in row])
+    for idx, col in enumerate(frame.columns, start=1):
+        width = max([len(str(col))] + [len(_cell(v)) for v in frame[col].head(200)]) + 2
+        ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = min(width, 60)
+    ws.freeze_panes = "A2"
+    if note:
+        info = wb.create_sheet("Hinweise")
+        for line in note.splitlines():
+            info.append([neutralise(line)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------- KPIs
+PUBLISHED_FOR_KPI = {
+    "Beratene Kommunen": ("kommunen_advised", "kommunen_participating", "kommunen_advised_min"),
+    "Kooperationsvereinbarungen": ("cooperation_agreements",),
+    "Modellkommunen": ("model_municipalities",),
+    "Präventionsräte": ("kpr_constituted_or_reactivated",),
+    "Sicherheitsanalysen": ("security_analyses_conducted", "security_analyses_started_kommunen"),
+}
+
+
+def kpi_values(summary: Mapping | None, status: pd.DataFrame, matched: pd.Series) -> dict[str, int]:
+    """The five KPI cards from ``status.summary`` (its ``land`` figures for the current filters).
+
+    »Beratene Kommunen« counts Gemeinden that are at least advised; the other four count participants as
+    ``status.summary`` does (a group that signs together is one agreement). Without a summary (e.g. in a
+    unit test) everything is counted from the status table.
+    """
+    land = (summary or {}).get("land") if isinstance(summary, Mapping) else None
+    hit = status[matched.values]
+    if land:
+        st = land.get("status", {})
+        return {
+            "Beratene Kommunen": int(st.get("beraten", 0)) + int(st.get("kooperation", 0)),
+            "Kooperationsvereinbarungen": int(land["vereinbarungen"]),
+            "Modellkommunen": int(land["modellkommunen"]),
+            "Präventionsräte": int(land["praeventionsraete"]),
+            "Sicherheitsanalysen": int(land["sicherheitsanalysen"]),
+        }
+    return {
+        "Beratene Kommunen": int(hit["status"].isin(["beraten", "kooperation"]).sum()),
+        "Kooperationsvereinbarungen": int((hit["status"] == "kooperation").sum()),
+        "Modellkommunen": int(hit["modellkommune"].astype(bool).sum()),
+        "Präventionsräte": int(hit["kpr"].astype(bool).sum()),
+        "Sicherheitsanalysen": int(hit["sicherheitsanalyse"].astype(bool).sum()),
+    }
+
+
+def coverage(status: pd.DataFrame, gemeinden: pd.DataFrame, matched: pd.Series) -> dict[str, float]:
+    """Share of Saxony's Gemeinden and area that take part (beraten or Kooperation) in the filtered view."""
+    part = status["status"].isin(["beraten", "kooperation"]) & matched.values
+    coop = (status["status"] == "kooperation") & matched.values
+    area = gemeinden.set_index("ags")["flaeche_km2"] if "flaeche_km2" in gemeinden else None
+    total_n = len(gemeinden)
+    out = {
+        "gemeinden_beteiligt": float(part.sum() / total_n) if total_n else 0.0,
+        "gemeinden_kooperation": float(coop.sum() / total_n) if total_n else 0.0,
+        "n_beteiligt": int(part.sum()),
+        "n_gesamt": total_n,
+    }
+    if area is not None:
+        a = status["ags"].map(area).fillna(0.0)
+        total_area = float(area.sum())
+        out["flaeche_beteiligt"] = float(a[part].sum() / total_area) if total_area else 0.0
+        out["flaeche_kooperation"] = float(a[coop].sum() / total_area) if total_area else 0.0
+    return out
+
+
+def published_for(label: str, published: list[dict]) -> dict | None:
+    """The latest published figure for a KPI card (from ``ui.data.published_figures``)."""
+    for metric in PUBLISHED_FOR_KPI.get(label, ()):
+        for row in published:
+            if row["metric"] == metric and row.get("value") not in (None, ""):
+                return row
+    return None
+
+
+def search_options(gemeinden: pd.DataFrame, kreis_labels: Mapping[str, str] | None = None) -> dict[str, str]:
+    """AGS → label for the search box, sorted by name; namesakes get their Kreis (two Auerbach, …)."""
+    kreis_labels = kreis_labels or {}
+    names = gemeinden["name"].astype(str)
+    dup = names.duplicated(keep=False)
+    out = {}
+    for ags, name, kreis, is_dup in zip(
+        gemeinden["ags"].astype(str),
+        names,
+        gemeinden.get("kreis_ags", pd.Series([""] * len(names))),
+        dup,
+        strict=True,
+    ):
+        out[ags] = f"{name} ({kreis_labels.get(str(kreis), str(kreis))})" if is_dup else name
+    return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
+
+
+def describe_filters(
+    filters: Any,
+    kreis_labels: Mapping[str, str] | None = None,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    baustein_labels: Mapping[str, str] | None = None,
+) -> str:
+    """German one-liner of the active filters (»Kreis: Görlitz · Problemfeld: Vandalismus«)."""
+    kreis_labels, problemfeld_labels = kreis_labels or {}, problemfeld_labels or {}
+    baustein_labels = baustein_labels or {}
+    parts = []
+    if filters.kreise:
+        names = ", ".join(kreis_labels.get(k, k) for k in filters.kreise)
+        parts.append(("Kreise: " if len(filters.kreise) > 1 else "Kreis: ") + names)
+    if filters.problemfelder:
+        names = ", ".join(problemfeld_labels.get(p, p) for p in filters.problemfelder)
+        parts.append(("Problemfelder: " if len(filters.problemfelder) > 1 else "Problemfeld: ") + names)
+    if filters.baustein:
+        parts.append("Baustein: " + baustein_labels.get(filters.baustein, filters.baustein))
+    return " · ".join(parts) if parts else "ganz Sachsen, alle Gemeinden"

@@ -1,0 +1,196 @@
+"""Reusable page blocks: KPI cards, legend with counts, selected-municipality panel, table with downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from asskomm import labels, mapview
+from asskomm.ui import views
+
+# Relative card widths so that »Kooperationsvereinbarungen« fits on one line without hyphenation.
+KPI_WIDTHS = {"Kooperationsvereinbarungen": 1.45, "Sicherheitsanalysen": 1.1, "Präventionsräte": 1.05}
+
+
+def kpi_cards(
+    values: Mapping[str, int],
+    published: list[dict],
+    *,
+    stand: dt.date,
+    compact: bool = False,
+    vertical: bool = False,
+) -> None:
+    """One bordered card per KPI (``st.metric``); in it the latest published total where it differs.
+
+    ``vertical``: stacked in the current container (presentation mode's side column) instead of a row.
+    """
+    if vertical:
+        cols = [st.container() for _ in values]
+    else:
+        cols = st.columns([KPI_WIDTHS.get(label, 1.0) for label in values])
+    for col, (label, value) in zip(cols, values.items(), strict=True):
+        with col, st.container(border=True):
+            st.metric(label, labels.fmt_int(value))
+            pub = views.published_for(label, published)
+            if pub is None or compact:
+                continue
+            try:
+                pub_value = float(pub["value"])
+            except (TypeError, ValueError):
+                continue
+            if int(pub_value) != int(value):
+                src = html.escape(pub["source"], quote=True)
+                link = f' · <a href="{src}" target="_blank" rel="noopener">Quelle</a>' if src else ""
+                st.html(
+                    f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub_value)}</b> '
+                    f"({html.escape(labels.fmt_date(pub['date']))}){link}</div>"
+                )
+    if not compact:
+        st.caption(
+            f"Erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
+            "Vereinbarungen, Präventionsräte und Sicherheitsanalysen zählen Teilnehmer (ein Verbund zählt einmal), "
+            "die Legende zählt Gemeinden. »veröffentlicht«: zuletzt vom SMI/LPR genannte Gesamtzahl."
+        )
+
+
+def coverage_line(cov: Mapping[str, float]) -> str:
+    text = (
+        f"Beteiligt (beraten oder mit Vereinbarung): **{labels.fmt_int(cov['n_beteiligt'])} von "
+        f"{labels.fmt_int(cov['n_gesamt'])} Gemeinden** ({labels.fmt_pct(cov['gemeinden_beteiligt'])})"
+    )
+    if "flaeche_beteiligt" in cov:
+        text += f" · **{labels.fmt_pct(cov['flaeche_beteiligt'])} der Landesfläche**"
+        text += f" · mit Kooperationsvereinbarung: {labels.fmt_pct(cov['flaeche_kooperation'])} der Fläche"
+    return text
+
+
+def legend(
+    rows: list[dict],
+    *,
+    greyed: int = 0,
+    markers: Mapping[str, int] | None = None,
+    models: int = 0,
+    horizontal: bool = False,
+) -> None:
+    """Legend with counts (in Streamlit, so it is readable and not only inside the map)."""
+    items = []
+    for row in reversed(rows):
+        items.append(
+            f'<div class="item"><span class="swatch" style="background:{row["colour"]}"></span>'
+            f'<span>{html.escape(row["label"])}</span><span class="count">{labels.fmt_int(row["count"])}</span></div>'
+        )
+    items.append(
+        f'<div class="item"><span class="swatch outline" style="--c:{labels.MODEL_OUTLINE_COLOUR}"></span>'
+        f'<span>Modellkommune (Umrandung)</span><span class="count">{labels.fmt_int(models)}</span></div>'
+    )
+    markers = markers or {}
+    if "kpr" in markers:
+        items.append(
+            f'<div class="item"><span class="dot" style="background:{labels.MARKER_COLOURS["kpr"]}"></span>'
+            f'<span>{labels.MARKER_LABELS["kpr"]}</span><span class="count">{labels.fmt_int(markers["kpr"])}</span></div>'
+        )
+    if "sicherheitsanalyse" in markers:
+        items.append(
+            f'<div class="item"><span class="ring" style="--c:{labels.MARKER_COLOURS["sicherheitsanalyse"]}"></span>'
+            f"<span>{labels.MARKER_LABELS['sicherheitsanalyse']}</span>"
+            f'<span class="count">{labels.fmt_int(markers["sicherheitsanalyse"])}</span></div>'
+        )
+    if greyed:
+        items.append(
+            f'<div class="item"><span class="swatch" style="background:{labels.FILTERED_OUT_COLOUR};'
+            f'border-color:#ccc"></span><span>außerhalb der Filter</span>'
+            f'<span class="count">{labels.fmt_int(greyed)}</span></div>'
+        )
+    cls = "asskomm-legend row" if horizontal else "asskomm-legend"
+    st.html(f'<div class="{cls}" role="list" aria-label="Legende">{"".join(items)}</div>')
+
+
+def selection_panel(
+    ags: str | None,
+    status: pd.DataFrame,
+    gemeinden: pd.DataFrame,
+    kreis_labels: Mapping[str, str],
+    problemfeld_labels: Mapping[str, str],
+    sources: Mapping[str, list[str]],
+) -> None:
+    """The municipality clicked on the map or found by the search: facts and a link to its page."""
+    st.subheader("Ausgewählte Gemeinde")
+    if not ags:
+        st.caption("Auf eine Gemeinde in der Karte klicken oder links suchen.")
+        return
+    info = gemeinden.set_index("ags")
+    if ags not in info.index:
+        st.caption("Gemeinde nicht gefunden.")
+        return
+    meta = info.loc[ags]
+    row = status.set_index("ags").loc[ags] if ags in set(status["ags"]) else None
+    st.markdown(
+        f"**{html.escape(str(meta['name']))}**  \n{html.escape(kreis_labels.get(str(meta.get('kreis_ags')), str(meta.get('kreis_name', ''))))}"
+    )
+    if row is not None:
+        st.markdown(mapview.status_since_text(row["status"], row.get("status_seit")))
+        flags = [
+            label
+            for key, label in (
+                ("modellkommune", "Modellkommune"),
+                ("kpr", "Präventionsrat"),
+                ("sicherheitsanalyse", "Sicherheitsanalyse"),
+                ("coaching", "Coaching"),
+                ("foerderung", "Förderung"),
+            )
+            if key in row and bool(row[key])
+        ]
+        if flags:
+            st.markdown("· ".join(flags))
+        pfs = [problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())]
+        if pfs:
+            st.markdown("Problemfelder: " + html.escape(", ".join(pfs)))
+    urls = sources.get(ags, [])
+    if urls:
+        st.markdown(
+            f'<a href="{html.escape(urls[0], quote=True)}" target="_blank" rel="noopener">Quelle</a>',
+            unsafe_allow_html=True,
+        )
+    st.link_button("Zur Seite der Gemeinde", f"/kommune?ags={ags}", width="stretch")
+
+
+def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", height: int = 420) -> None:
+    """The linked table (sortable) and downloads of exactly this view as CSV and XLSX."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config={
+            views.TABLE_COLUMNS["quelle"]: st.column_config.LinkColumn(
+                views.TABLE_COLUMNS["quelle"], display_text=r"https?://(?:www\.)?([^/]+)"
+            ),
+            views.TABLE_COLUMNS["modellkommune"]: st.column_config.CheckboxColumn(),
+            views.TABLE_COLUMNS["kpr"]: st.column_config.CheckboxColumn(),
+            views.TABLE_COLUMNS["sicherheitsanalyse"]: st.column_config.CheckboxColumn(),
+            views.TABLE_COLUMNS["weitere_quellen"]: st.column_config.TextColumn(width="small"),
+        },
+    )
+    c1, c2, _ = st.columns([1, 1, 3])
+    with c1:
+        st.download_button(
+            "Tabelle als CSV",
+            views.csv_bytes(frame),
+            file_name=f"{filename}.csv",
+            mime="text/csv",
+            width="stretch",
+            on_click="ignore",
+        )
+    with c2:
+        st.download_button(
+            "Tabelle als Excel (XLSX)",
+            views.xlsx_bytes(frame, note=note),
+            file_name=f"{filename}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            width="stretch",
+            on_click="ignore",
+        )
