@@ -17,7 +17,7 @@ from fpdf.fonts import FontFace
 
 from asskomm import labels
 from asskomm.filters import Filters
-from asskomm.static_map import KPI_LABELS, ExportData, collect, draw_map_only, figure_bytes, legend_counts
+from asskomm.static_map import KPI_LABELS, ExportData, collect, draw_map_only, figure_bytes, kpis_from_frame
 
 # DejaVu Sans ships inside matplotlib, so the PDF never depends on a system font.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -294,15 +294,8 @@ def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
     _header(pdf, data, name, f"{TITLE} – Kreisübersicht")
     _map(pdf, kreis_data, 100, focus_kreis=kreis)
 
-    counts = legend_counts(frame)
-    _heading(pdf, f"Gemeinden im Kreis am {stand}")
-    values = {
-        "Beratene Kommunen": counts["beraten"] + counts["kooperation"],
-        "Kooperationsvereinbarungen": counts["kooperation"],
-        "Modellkommunen": counts["modellkommune"],
-        "Präventionsräte": counts["kpr"],
-        "Sicherheitsanalysen": counts["sicherheitsanalyse"],
-    }
+    _heading(pdf, f"Kennzahlen des Kreises am {stand}")
+    values = dict(data.kreis_kpis.get(kreis) or kpis_from_frame(frame))
     note = (
         f"Anzahl Gemeinden im Filter ({labels.fmt_int(int(frame['treffer'].sum()))} von "
         f"{labels.fmt_int(len(frame))}); Quelle: {data.kpi_source}, Stand {stand}."
@@ -337,8 +330,8 @@ def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
                 _clip(row["name"], 34),
                 labels.STATUS_LABELS[row["status"]],
                 since,
-                _clip(", ".join(flags), 40),
-                _clip(pf or "–", 40),
+                _clip(", ".join(flags), 60),
+                _clip(pf or "–", 70),
             ]
         )
     limit = _rows_that_fit(pdf, rows, widths, FOOTER_TOP - pdf.get_y() - 7 - 5)

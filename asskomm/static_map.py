@@ -20,6 +20,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -87,6 +88,8 @@ class ExportData:
     kreis_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
     problemfeld_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
     baustein_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Kreis key → KPIs of that Kreis (from ``status.summary``); the briefing's Kreis pages use them
+    kreis_kpis: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.kpis:
@@ -124,8 +127,17 @@ def matches_filters(frame: pd.DataFrame, filters: Filters) -> pd.Series:
     )
 
 
-def map_frame(gemeinden: gpd.GeoDataFrame, status: pd.DataFrame | None, filters: Filters) -> gpd.GeoDataFrame:
-    """Gemeinden joined with the status table (by AGS) and the ``treffer`` column for the filters."""
+def map_frame(
+    gemeinden: gpd.GeoDataFrame,
+    status: pd.DataFrame | None,
+    filters: Filters,
+    matched: Iterable[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Gemeinden joined with the status table (by AGS) and the ``treffer`` column for the filters.
+
+    ``matched``: the AGS that match the filters as the dashboard computes them (``status.matching_ags``);
+    without it, the status table's columns decide (``mapview.matches``).
+    """
     frame = gemeinden.copy()
     if status is not None:
         extra = [c for c in status.columns if c == "ags" or c not in frame.columns]
@@ -139,7 +151,12 @@ def map_frame(gemeinden: gpd.GeoDataFrame, status: pd.DataFrame | None, filters:
     if "problemfelder" not in frame:
         frame["problemfelder"] = [()] * len(frame)
     frame["problemfelder"] = frame["problemfelder"].map(_as_tuple)
-    frame["treffer"] = matches_filters(frame, filters)
+    if filters.is_default:
+        frame["treffer"] = True
+    elif matched is not None:
+        frame["treffer"] = frame["ags"].astype(str).isin(set(matched))
+    else:
+        frame["treffer"] = matches_filters(frame, filters)
     return frame
 
 
@@ -215,11 +232,16 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
     kreise = geo.kreise()
     records = _load_records(store)
     table = status.status_table(records, gemeinden, filters.stand)
-    frame = map_frame(gemeinden, table, filters)
+    matched = None if filters.is_default else status.matching_ags(records, gemeinden, filters)
+    frame = map_frame(gemeinden, table, filters, matched)
     meta = geo.meta()
     attribution = _attribution_from_meta(meta)
-    kpis = _kpis_from_summary(status.summary(records, gemeinden, filters)) or kpis_from_frame(frame)
-    baustein_labels = _vocab_labels("bausteine")
+    summary = status.summary(records, gemeinden, filters)
+    kpis = kpis_from_summary(summary) or kpis_from_frame(frame)
+    kreis_kpis = {
+        str(k): kpis_from_summary({"land": v}) for k, v in dataclasses.asdict(summary)["kreise"].items()
+    }
+    baustein_labels = vocab_labels("bausteine")
     only = None if filters.is_default else set(frame.loc[frame["treffer"], "ags"].astype(str))
     milestones = timeline.recent_milestones(
         records, filters, limit=5, only_ags=only, baustein_labels=baustein_labels
@@ -232,8 +254,9 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
         kpis=kpis,
         published=_published(filters.stand),
         milestones=milestones,
-        problemfeld_labels=_vocab_labels("problemfelder"),
+        problemfeld_labels=vocab_labels("problemfelder"),
         baustein_labels=baustein_labels,
+        kreis_kpis=kreis_kpis,
     )
 
 
@@ -256,74 +279,62 @@ def _attribution_from_meta(meta: Any) -> str:
     return str(text) if text else labels.bkg_attribution(dt.date.today().year)
 
 
-_SUMMARY_KEYS = {
-    "Beratene Kommunen": ("beratene_kommunen", "beraten", "advised", "Beratene Kommunen"),
-    "Kooperationsvereinbarungen": (
-        "kooperationsvereinbarungen",
-        "kooperation",
-        "agreements",
-        "Kooperationsvereinbarungen",
-    ),
-    "Modellkommunen": ("modellkommunen", "modellkommune", "Modellkommunen"),
-    "Präventionsräte": ("praeventionsraete", "kpr", "Präventionsräte"),
-    "Sicherheitsanalysen": ("sicherheitsanalysen", "sicherheitsanalyse", "Sicherheitsanalysen"),
-}
+def kpis_from_summary(summary: Any) -> dict[str, int]:
+    """The five KPI cards from ``status.summary`` (its ``land`` figures), as the Karte page shows them.
 
-
-def _kpis_from_summary(summary: Any) -> dict[str, int]:
+    »Beratene Kommunen« counts Gemeinden that are at least advised; the other four count participants
+    (a group that signs together is one agreement).
+    """
     if summary is None:
         return {}
+    if dataclasses.is_dataclass(summary) and not isinstance(summary, type):
+        summary = dataclasses.asdict(summary)
     if not isinstance(summary, Mapping):
-        summary = dataclasses.asdict(summary) if dataclasses.is_dataclass(summary) else vars(summary)
-    out = {}
-    for label, keys in _SUMMARY_KEYS.items():
-        for key in keys:
-            if key in summary and summary[key] is not None:
-                out[label] = summary[key]
-                break
-    return out
+        return {}
+    land = summary.get("land", summary)
+    if not isinstance(land, Mapping) or "vereinbarungen" not in land:
+        return {}
+    by_status = land.get("status", {})
+    return {
+        "Beratene Kommunen": int(by_status.get("beraten", 0)) + int(by_status.get("kooperation", 0)),
+        "Kooperationsvereinbarungen": int(land["vereinbarungen"]),
+        "Modellkommunen": int(land["modellkommunen"]),
+        "Präventionsräte": int(land["praeventionsraete"]),
+        "Sicherheitsanalysen": int(land["sicherheitsanalysen"]),
+    }
 
 
-# metric id of data/reported_figures.csv → German label for the take-aways
-PUBLISHED_METRICS = {
-    "kommunen_advised": "Beratene Kommunen",
-    "cooperation_agreements": "Kooperationsvereinbarungen",
-    "kpr_constituted_or_reactivated": "Präventionsräte gegründet oder reaktiviert",
-    "security_analyses_conducted": "Sicherheitsanalysen durchgeführt",
+# KPI → published metrics of data/reported_figures.csv (first that has a value wins; as on the Karte page)
+PUBLISHED_FOR_KPI = {
+    "Beratene Kommunen": ("kommunen_advised", "kommunen_participating", "kommunen_advised_min"),
+    "Kooperationsvereinbarungen": ("cooperation_agreements",),
+    "Modellkommunen": ("model_municipalities",),
+    "Präventionsräte": ("kpr_constituted_or_reactivated",),
+    "Sicherheitsanalysen": ("security_analyses_conducted", "security_analyses_started_kommunen"),
 }
 
 
 def _published(until: dt.date) -> list[Published]:
-    try:
-        from asskomm import figures
-    except ImportError:
-        return []
+    """The latest published total per KPI known by ``until`` (label, value, date, source)."""
+    from asskomm import figures
+
     out = []
-    for metric, label in PUBLISHED_METRICS.items():
-        row = figures.latest(metric, until)
-        if row is None:
-            continue
-        get = row.get if isinstance(row, Mapping) else lambda k, r=row: getattr(r, k, None)
-        out.append(
-            Published(
-                label, get("value"), str(get("date") or ""), str(get("source_url") or get("source") or "")
-            )
-        )
+    for metrics in PUBLISHED_FOR_KPI.values():
+        for metric in metrics:
+            row = figures.latest(metric, until)
+            if row is not None:
+                label = figures.metric_label(metric)
+                out.append(
+                    Published(label[:1].upper() + label[1:], row.value, str(row.date), str(row.source))
+                )
+                break
     return out
 
 
-def _vocab_labels(kind: str) -> dict[str, str]:
-    try:
-        from asskomm import vocab
-    except ImportError:
-        return {}
-    items = getattr(vocab, kind)()
-    rows = items.to_dict("records") if isinstance(items, pd.DataFrame) else list(items)
-    out = {}
-    for row in rows:
-        get = row.get if isinstance(row, Mapping) else lambda k, r=row: getattr(r, k, None)
-        out[str(get("id"))] = str(get("label"))
-    return out
+def vocab_labels(kind: str) -> dict[str, str]:
+    from asskomm import vocab
+
+    return vocab.problemfeld_labels() if kind == "problemfelder" else vocab.baustein_labels()
 
 
 # --------------------------------------------------------------------------------------------- drawing
@@ -351,6 +362,18 @@ def _marker_style(flag: str, scale: float) -> dict:
         "markeredgecolor": labels.MARKER_COLOURS["sicherheitsanalyse"],
         "markeredgewidth": 2.4 * scale,
     }
+
+
+def _label_points(geoms: gpd.GeoSeries) -> list:
+    """Label anchors: the centre of the largest inscribed circle (keeps »Landkreis Leipzig« off the city)."""
+    out = []
+    for geom in geoms:
+        try:
+            circle = shapely.maximum_inscribed_circle(geom, tolerance=200.0)
+            out.append(shapely.get_point(circle, 0))
+        except Exception:  # degenerate geometry: fall back to an inner point
+            out.append(geom.representative_point())
+    return out
 
 
 def _nice_length(extent_m: float) -> int:
@@ -454,7 +477,7 @@ def _draw_map(
 
     if focus_kreis is None:
         if len(kreise):
-            label_points = kreise.geometry.representative_point()
+            label_points = _label_points(kreise.geometry)
             names = data.kreis_labels or kreis_display_names(kreise)
             for key, pt in zip(kreise["kreis_ags"].astype(str), label_points, strict=True):
                 name = names.get(key, key)
