@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = [
     "asskomm.geo_build",
     "asskomm.records_cli",
+    "asskomm.exports_cli",
 ]
 
 
