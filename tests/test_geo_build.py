@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from pathlib import Path
 
 import geo_fixtures
@@ -93,6 +94,11 @@ def test_vg250_gpkg_builds(tmp_path, out_dir):
     # no aktualitaet.txt: Gebietsstand unknown, so every change whose old key is present applies
     assert "14521470" not in set(gem["ags"]) and "14521035" in set(gem["ags"])
     assert meta["source_gebietsstand"] is None
+    # the download as it comes: the GeoPackage inside a zip
+    zipped = tmp_path / "vg250_01-01.utm32s.gpkg.ebenen.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.write(src, "vg250_01-01.utm32s.gpkg.ebenen/vg250_ebenen_0101/DE_VG250.gpkg")
+    assert build(zipped, out_dir=out_dir, **QUIET)["count_gemeinden"] == 3
 
 
 def test_other_state(tmp_path, out_dir):
