@@ -32,7 +32,8 @@ SEED_ACTOR = "seed"
 metadata = sa.MetaData()
 
 participants = sa.Table(
-    "participants", metadata,
+    "participants",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("kind", sa.String(16), nullable=False),  # gemeinde | gruppe | landkreis
     sa.Column("key", sa.String(200), nullable=False, unique=True),
@@ -45,14 +46,20 @@ participants = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True)),
 )
 members = sa.Table(
-    "members", metadata,
-    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    "members",
+    metadata,
+    sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("ags", sa.String(8), primary_key=True),
 )
 milestones = sa.Table(
-    "milestones", metadata,
+    "milestones",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("baustein", sa.String(40), nullable=False),
     sa.Column("datum", sa.String(10), nullable=False, default=""),  # ISO with precision, "" = undated
     sa.Column("betrag_eur", sa.Numeric(14, 2, asdecimal=False)),
@@ -66,14 +73,20 @@ milestones = sa.Table(
     sa.UniqueConstraint("participant_id", "baustein", "datum", name="uq_milestone"),
 )
 focus = sa.Table(
-    "focus", metadata,
-    sa.Column("milestone_id", sa.Integer, sa.ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True),
+    "focus",
+    metadata,
+    sa.Column(
+        "milestone_id", sa.Integer, sa.ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("problemfeld", sa.String(60), primary_key=True),
 )
 contacts = sa.Table(
-    "contacts", metadata,
+    "contacts",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("gremium", sa.String(300), nullable=False),
     sa.Column("adresse", sa.Text, nullable=False, default=""),
     sa.Column("telefon", sa.String(100), nullable=False, default=""),
@@ -85,19 +98,23 @@ contacts = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True)),
 )
 audit_log = sa.Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("batch", sa.String(36), nullable=False, index=True),  # one change set (e.g. one import)
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("actor", sa.String(100), nullable=False),
     sa.Column("action", sa.String(20), nullable=False),  # insert | update | delete | import | seed
-    sa.Column("entity", sa.String(30), nullable=False),  # participants | members | milestones | contacts | import
+    sa.Column(
+        "entity", sa.String(30), nullable=False
+    ),  # participants | members | milestones | contacts | import
     sa.Column("entity_id", sa.Integer),
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
 )
 meta = sa.Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Integer, nullable=False),
 )
@@ -128,7 +145,11 @@ class Change:
     after: Mapping[str, Any] | None = None
 
     def __str__(self) -> str:
-        where = f"Zeile {', '.join(map(str, self.rows[:5]))}{' …' if len(self.rows) > 5 else ''}: " if self.rows else ""
+        where = (
+            f"Zeile {', '.join(map(str, self.rows[:5]))}{' …' if len(self.rows) > 5 else ''}: "
+            if self.rows
+            else ""
+        )
         what = f"{self.baustein} {self.datum or '(ohne Datum)'}".strip()
         if self.kind == "neuer_teilnehmer":
             return f"{where}neuer Teilnehmer »{self.participant}«"
@@ -186,7 +207,8 @@ class ImportResult:
             f"Mitgliedern ({verb} übernommen)."
         )
         shown = [c for c in self.changes if c.kind == "geaenderter_meilenstein"] + [
-            c for c in self.changes if c.kind != "geaenderter_meilenstein"]
+            c for c in self.changes if c.kind != "geaenderter_meilenstein"
+        ]
         lines += [f"  - {c}" for c in shown[:limit]]
         if len(shown) > limit:
             lines.append(f"  … und {len(shown) - limit} weitere")
@@ -224,7 +246,7 @@ class Store:
         self,
         url: str,
         *,
-        seed_file: Path | None | str = "default",
+        seed_file: Path | str | None = "default",
         gazetteer: Callable[[], rec.Gazetteer] | rec.Gazetteer | None = None,
         echo: bool = False,
     ) -> None:
@@ -242,14 +264,18 @@ class Store:
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).first() is None:
-                conn.execute(meta.insert(), [{"key": "data_version", "value": 0}, {"key": "seeded", "value": 0}])
+                conn.execute(
+                    meta.insert(), [{"key": "data_version", "value": 0}, {"key": "seeded", "value": 0}]
+                )
 
     @classmethod
     def from_env(cls, *, seed: bool = True, **kwargs: Any) -> Store:
         """The store named by ``ASSKOMM_DB`` (default ``data/asskomm.db``), seeded on first start."""
         setting = os.environ.get("ASSKOMM_DB")
         if not setting or "://" not in setting:
-            Path(url_from_setting(setting).removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            Path(url_from_setting(setting).removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
         store = cls(url_from_setting(setting), **kwargs)
         if seed:
             store.ensure_seeded()
@@ -279,7 +305,9 @@ class Store:
     def load(self) -> rec.RecordSet:
         """An immutable snapshot of all records (cached until the next write)."""
         with self.engine.connect() as conn, conn.begin():
-            version = int(conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar_one())
+            version = int(
+                conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar_one()
+            )
             cached = self._snapshot
             if cached is not None and cached.data_version == version:
                 return cached
@@ -289,7 +317,9 @@ class Store:
 
     def _read_all(self, conn: sa.Connection, version: int) -> rec.RecordSet:
         member_map: dict[int, list[str]] = {}
-        for pid, ags in conn.execute(sa.select(members.c.participant_id, members.c.ags).order_by(members.c.ags)):
+        for pid, ags in conn.execute(
+            sa.select(members.c.participant_id, members.c.ags).order_by(members.c.ags)
+        ):
             member_map.setdefault(pid, []).append(ags)
         focus_map: dict[int, list[str]] = {}
         for mid, pf in conn.execute(sa.select(focus.c.milestone_id, focus.c.problemfeld)):
@@ -297,18 +327,33 @@ class Store:
         order = {pf: i for i, pf in enumerate(rec.vocab.problemfeld_ids())}
         parts = tuple(
             rec.Participant(
-                r.id, r.kind, r.key, r.name, r.ags,
-                tuple(member_map.get(r.id, ())) if r.kind == "gruppe" else ((r.ags,) if r.kind == "gemeinde" else ()),
-                r.version, r.created_by, _iso(r.created_at),
+                r.id,
+                r.kind,
+                r.key,
+                r.name,
+                r.ags,
+                tuple(member_map.get(r.id, ()))
+                if r.kind == "gruppe"
+                else ((r.ags,) if r.kind == "gemeinde" else ()),
+                r.version,
+                r.created_by,
+                _iso(r.created_at),
             )
             for r in conn.execute(sa.select(participants).order_by(participants.c.id))
         )
         mss = tuple(
             rec.Milestone(
-                r.id, r.participant_id, r.baustein, r.datum,
+                r.id,
+                r.participant_id,
+                r.baustein,
+                r.datum,
                 tuple(sorted(focus_map.get(r.id, ()), key=lambda p: order.get(p, 999))),
-                None if r.betrag_eur is None else float(r.betrag_eur), r.quelle, r.bemerkung,
-                r.version, r.created_by, _iso(r.created_at),
+                None if r.betrag_eur is None else float(r.betrag_eur),
+                r.quelle,
+                r.bemerkung,
+                r.version,
+                r.created_by,
+                _iso(r.created_at),
             )
             for r in conn.execute(sa.select(milestones).order_by(milestones.c.id))
         )
@@ -354,8 +399,14 @@ class Store:
         ``dry_run`` computes the same result and rolls back.
         """
         if not parsed.ok:
-            return ImportResult(parsed.source, False, dry_run, errors=parsed.errors, warnings=parsed.warnings,
-                                data_version=self.data_version())
+            return ImportResult(
+                parsed.source,
+                False,
+                dry_run,
+                errors=parsed.errors,
+                warnings=parsed.warnings,
+                data_version=self.data_version(),
+            )
         with self._lock, self.engine.connect() as conn:
             trans = conn.begin()
             try:
@@ -372,7 +423,14 @@ class Store:
         return result
 
     def _apply(
-        self, conn: sa.Connection, parsed: rec.ParsedImport, actor: str, *, dry_run: bool, overwrite: bool, seed: bool
+        self,
+        conn: sa.Connection,
+        parsed: rec.ParsedImport,
+        actor: str,
+        *,
+        dry_run: bool,
+        overwrite: bool,
+        seed: bool,
     ) -> ImportResult:
         now = _now()
         batch = str(uuid.uuid4())
@@ -391,20 +449,24 @@ class Store:
         # participants and members
         pid_of: dict[str, int] = {}
         new_members: list[dict[str, Any]] = []
-        for key, spec in p_specs.items():
-            row = existing_p.get(key)
-            if row is None:
-                changes.append(Change("neuer_teilnehmer", spec.name, first_rows.get(key, ())))
-                values = {"kind": spec.kind, "key": key, "name": spec.name, "ags": spec.ags, "version": 1,
-                          "created_by": actor, "created_at": now}
-                pid = conn.execute(participants.insert().values(**values)).inserted_primary_key[0]
+        new_specs = [spec for key, spec in p_specs.items() if key not in existing_p]
+        if new_specs:
+            ids = conn.execute(
+                participants.insert().returning(participants.c.id, sort_by_parameter_order=True),
+                [{"kind": s.kind, "key": s.key, "name": s.name, "ags": s.ags, "version": 1,
+                  "created_by": actor, "created_at": now} for s in new_specs],
+            ).scalars().all()
+            for pid, spec in zip(ids, new_specs, strict=True):
+                pid_of[spec.key] = pid
+                changes.append(Change("neuer_teilnehmer", spec.name, first_rows.get(spec.key, ())))
                 audit.append(_audit(batch, now, actor, "insert", "participants", pid, None,
-                                    {"kind": spec.kind, "key": key, "name": spec.name, "ags": spec.ags,
+                                    {"kind": spec.kind, "key": spec.key, "name": spec.name, "ags": spec.ags,
                                      "members": list(spec.members)}))
-                pid_of[key] = pid
                 if spec.kind == "gruppe":
                     new_members += [{"participant_id": pid, "ags": a} for a in spec.members]
-            else:
+        for key, spec in p_specs.items():
+            row = existing_p.get(key)
+            if row is not None:
                 pid = row.id
                 pid_of[key] = pid
                 if spec.kind == "gruppe":
@@ -431,8 +493,9 @@ class Store:
         existing_focus: dict[int, list[str]] = {}
         if existing_m:
             ids = [r.id for r in existing_m.values()]
-            for mid, pf in conn.execute(sa.select(focus.c.milestone_id, focus.c.problemfeld)
-                                        .where(focus.c.milestone_id.in_(ids))):
+            for mid, pf in conn.execute(
+                sa.select(focus.c.milestone_id, focus.c.problemfeld).where(focus.c.milestone_id.in_(ids))
+            ):
                 existing_focus.setdefault(mid, []).append(pf)
         pf_order = {pf: i for i, pf in enumerate(rec.vocab.problemfeld_ids())}
         inserts: list[dict[str, Any]] = []
@@ -445,60 +508,136 @@ class Store:
             old = existing_m.get((pid, spec.baustein, spec.datum))
             after = spec.fields()
             if old is None:
-                changes.append(Change("neuer_meilenstein", names[spec.participant_key], spec.rows, spec.baustein,
-                                      spec.datum, None, after))
-                inserts.append({"participant_id": pid, "baustein": spec.baustein, "datum": spec.datum,
-                                "betrag_eur": spec.betrag_eur, "quelle": spec.quelle, "bemerkung": spec.bemerkung,
-                                "version": 1, "created_by": actor, "created_at": now})
+                changes.append(
+                    Change(
+                        "neuer_meilenstein",
+                        names[spec.participant_key],
+                        spec.rows,
+                        spec.baustein,
+                        spec.datum,
+                        None,
+                        after,
+                    )
+                )
+                inserts.append(
+                    {
+                        "participant_id": pid,
+                        "baustein": spec.baustein,
+                        "datum": spec.datum,
+                        "betrag_eur": spec.betrag_eur,
+                        "quelle": spec.quelle,
+                        "bemerkung": spec.bemerkung,
+                        "version": 1,
+                        "created_by": actor,
+                        "created_at": now,
+                    }
+                )
                 insert_specs.append(spec)
                 continue
-            before = _milestone_fields(old._mapping, sorted(existing_focus.get(old.id, ()),
-                                                            key=lambda p: pf_order.get(p, 999)))
+            before = _milestone_fields(
+                old._mapping, sorted(existing_focus.get(old.id, ()), key=lambda p: pf_order.get(p, 999))
+            )
             if before == after:
                 unchanged += 1
                 continue
-            change = Change("geaenderter_meilenstein", names[spec.participant_key], spec.rows, spec.baustein,
-                            spec.datum, before, after)
+            change = Change(
+                "geaenderter_meilenstein",
+                names[spec.participant_key],
+                spec.rows,
+                spec.baustein,
+                spec.datum,
+                before,
+                after,
+            )
             changes.append(change)
             if not overwrite:
-                conflicts.append(rec.Issue(
-                    str(change).split(": ", 1)[1] + " – bestehende Einträge werden nicht stillschweigend "
-                    "überschrieben; zum Übernehmen »--ueberschreiben« angeben.", spec.rows[0], None, parsed.source))
+                conflicts.append(
+                    rec.Issue(
+                        str(change).split(": ", 1)[1] + " – bestehende Einträge werden nicht stillschweigend "
+                        "überschrieben; zum Übernehmen »--ueberschreiben« angeben.",
+                        spec.rows[0],
+                        None,
+                        parsed.source,
+                    )
+                )
                 continue
-            conn.execute(milestones.update().where(milestones.c.id == old.id).values(
-                betrag_eur=spec.betrag_eur, quelle=spec.quelle, bemerkung=spec.bemerkung,
-                version=milestones.c.version + 1, updated_by=actor, updated_at=now))
+            conn.execute(
+                milestones.update()
+                .where(milestones.c.id == old.id)
+                .values(
+                    betrag_eur=spec.betrag_eur,
+                    quelle=spec.quelle,
+                    bemerkung=spec.bemerkung,
+                    version=milestones.c.version + 1,
+                    updated_by=actor,
+                    updated_at=now,
+                )
+            )
             conn.execute(focus.delete().where(focus.c.milestone_id == old.id))
             if spec.problemfelder:
-                conn.execute(focus.insert(), [{"milestone_id": old.id, "problemfeld": pf}
-                                              for pf in spec.problemfelder])
+                conn.execute(
+                    focus.insert(), [{"milestone_id": old.id, "problemfeld": pf} for pf in spec.problemfelder]
+                )
             audit.append(_audit(batch, now, actor, "update", "milestones", old.id, before, after))
 
         if conflicts:
-            return ImportResult(parsed.source, False, dry_run, tuple(changes), unchanged, tuple(conflicts),
-                                parsed.warnings, self._version(conn))
+            return ImportResult(
+                parsed.source,
+                False,
+                dry_run,
+                tuple(changes),
+                unchanged,
+                tuple(conflicts),
+                parsed.warnings,
+                self._version(conn),
+            )
         if inserts:
-            new_ids = conn.execute(
-                milestones.insert().returning(milestones.c.id, sort_by_parameter_order=True), inserts
-            ).scalars().all()
-            focus_rows = [{"milestone_id": mid, "problemfeld": pf}
-                          for mid, spec in zip(new_ids, insert_specs, strict=True) for pf in spec.problemfelder]
+            new_ids = (
+                conn.execute(
+                    milestones.insert().returning(milestones.c.id, sort_by_parameter_order=True), inserts
+                )
+                .scalars()
+                .all()
+            )
+            focus_rows = [
+                {"milestone_id": mid, "problemfeld": pf}
+                for mid, spec in zip(new_ids, insert_specs, strict=True)
+                for pf in spec.problemfelder
+            ]
             if focus_rows:
                 conn.execute(focus.insert(), focus_rows)
             for mid, spec in zip(new_ids, insert_specs, strict=True):
-                audit.append(_audit(batch, now, actor, "insert", "milestones", mid, None,
-                                    {"participant": spec.participant_key, "baustein": spec.baustein,
-                                     "datum": spec.datum, **spec.fields()}))
-        summary = {"source": parsed.source, "new": len(inserts),
-                   "changed": sum(1 for c in changes if c.kind == "geaenderter_meilenstein"),
-                   "unchanged": unchanged}
+                audit.append(
+                    _audit(
+                        batch,
+                        now,
+                        actor,
+                        "insert",
+                        "milestones",
+                        mid,
+                        None,
+                        {
+                            "participant": spec.participant_key,
+                            "baustein": spec.baustein,
+                            "datum": spec.datum,
+                            **spec.fields(),
+                        },
+                    )
+                )
+        summary = {
+            "source": parsed.source,
+            "new": len(inserts),
+            "changed": sum(1 for c in changes if c.kind == "geaenderter_meilenstein"),
+            "unchanged": unchanged,
+        }
         audit.append(_audit(batch, now, actor, "seed" if seed else "import", "import", None, None, summary))
         version = self._version(conn)
         if len(audit) > 1:  # something besides the summary entry: write the log, bump the version
             conn.execute(sa.insert(audit_log), audit)
             version = self._bump(conn, seed=seed)
-        return ImportResult(parsed.source, not dry_run, dry_run, tuple(changes), unchanged, (),
-                            parsed.warnings, version)
+        return ImportResult(
+            parsed.source, not dry_run, dry_run, tuple(changes), unchanged, (), parsed.warnings, version
+        )
 
     @staticmethod
     def _version(conn: sa.Connection) -> int:
@@ -529,7 +668,10 @@ class Store:
             row = conn.execute(sa.select(milestones).where(milestones.c.id == milestone_id)).first()
             if row is None:
                 raise ConflictError("Der Meilenstein wurde inzwischen gelöscht.")
-            pfs = [r[0] for r in conn.execute(sa.select(focus.c.problemfeld).where(focus.c.milestone_id == row.id))]
+            pfs = [
+                r[0]
+                for r in conn.execute(sa.select(focus.c.problemfeld).where(focus.c.milestone_id == row.id))
+            ]
             before = _milestone_fields(row._mapping, pfs)
             if row.version != expected_version:
                 raise ConflictError("Der Meilenstein wurde inzwischen von jemand anderem geändert.", before)
@@ -545,10 +687,14 @@ class Store:
             if "problemfelder" in changes:
                 conn.execute(focus.delete().where(focus.c.milestone_id == milestone_id))
                 if after["problemfelder"]:
-                    conn.execute(focus.insert(), [{"milestone_id": milestone_id, "problemfeld": p}
-                                                  for p in after["problemfelder"]])
-            conn.execute(sa.insert(audit_log), [_audit(str(uuid.uuid4()), now, actor, "update", "milestones",
-                                                       milestone_id, before, after)])
+                    conn.execute(
+                        focus.insert(),
+                        [{"milestone_id": milestone_id, "problemfeld": p} for p in after["problemfelder"]],
+                    )
+            conn.execute(
+                sa.insert(audit_log),
+                [_audit(str(uuid.uuid4()), now, actor, "update", "milestones", milestone_id, before, after)],
+            )
             self._bump(conn)
         self._snapshot = None
         return expected_version + 1
@@ -559,38 +705,82 @@ class Store:
             row = conn.execute(sa.select(milestones).where(milestones.c.id == milestone_id)).first()
             if row is None:
                 raise ConflictError("Der Meilenstein wurde inzwischen gelöscht.")
-            pfs = [r[0] for r in conn.execute(sa.select(focus.c.problemfeld).where(focus.c.milestone_id == row.id))]
-            before = {"participant_id": row.participant_id, "baustein": row.baustein, "datum": row.datum,
-                      **_milestone_fields(row._mapping, pfs)}
+            pfs = [
+                r[0]
+                for r in conn.execute(sa.select(focus.c.problemfeld).where(focus.c.milestone_id == row.id))
+            ]
+            before = {
+                "participant_id": row.participant_id,
+                "baustein": row.baustein,
+                "datum": row.datum,
+                **_milestone_fields(row._mapping, pfs),
+            }
             if row.version != expected_version:
                 raise ConflictError("Der Meilenstein wurde inzwischen von jemand anderem geändert.", before)
             conn.execute(focus.delete().where(focus.c.milestone_id == milestone_id))
-            conn.execute(milestones.delete().where(milestones.c.id == milestone_id,
-                                                   milestones.c.version == expected_version))
-            conn.execute(sa.insert(audit_log), [_audit(str(uuid.uuid4()), now, actor, "delete", "milestones",
-                                                       milestone_id, before, None)])
+            conn.execute(
+                milestones.delete().where(
+                    milestones.c.id == milestone_id, milestones.c.version == expected_version
+                )
+            )
+            conn.execute(
+                sa.insert(audit_log),
+                [_audit(str(uuid.uuid4()), now, actor, "delete", "milestones", milestone_id, before, None)],
+            )
             self._bump(conn)
         self._snapshot = None
 
-    def add_contact(self, participant_id: int, actor: str, *, gremium: str, adresse: str = "",
-                    telefon: str = "", email: str = "") -> int:
+    def add_contact(
+        self,
+        participant_id: int,
+        actor: str,
+        *,
+        gremium: str,
+        adresse: str = "",
+        telefon: str = "",
+        email: str = "",
+    ) -> int:
         now = _now()
-        values = {"participant_id": participant_id, "gremium": gremium, "adresse": adresse,
-                  "telefon": telefon, "email": email}
+        values = {
+            "participant_id": participant_id,
+            "gremium": gremium,
+            "adresse": adresse,
+            "telefon": telefon,
+            "email": email,
+        }
         with self._lock, self.engine.begin() as conn:
-            cid = conn.execute(contacts.insert().values(**values, version=1, created_by=actor,
-                                                        created_at=now)).inserted_primary_key[0]
-            conn.execute(sa.insert(audit_log), [_audit(str(uuid.uuid4()), now, actor, "insert", "contacts", cid,
-                                                       None, values)])
+            cid = conn.execute(
+                contacts.insert().values(**values, version=1, created_by=actor, created_at=now)
+            ).inserted_primary_key[0]
+            conn.execute(
+                sa.insert(audit_log),
+                [_audit(str(uuid.uuid4()), now, actor, "insert", "contacts", cid, None, values)],
+            )
             self._bump(conn)
         self._snapshot = None
         return cid
 
 
-def _audit(batch: str, at: dt.datetime, actor: str, action: str, entity: str, entity_id: int | None,
-           before: Any, after: Any) -> dict[str, Any]:
-    return {"batch": batch, "at": at, "actor": actor, "action": action, "entity": entity,
-            "entity_id": entity_id, "before": _jsonable(before), "after": _jsonable(after)}
+def _audit(
+    batch: str,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Any,
+    after: Any,
+) -> dict[str, Any]:
+    return {
+        "batch": batch,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -73,6 +73,7 @@ def baustein_stufe() -> dict[str, str]:
     return {row["id"]: row["stufe"] for row in _read(BAUSTEINE_FILE)}
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form for matching user wording."""
     text = text.strip().lower().replace("ß", "ss")
@@ -82,9 +83,10 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def _lookup(rows: tuple[dict[str, str], ...]) -> dict[str, str]:
+@functools.lru_cache(maxsize=8)
+def _lookup(path: Path) -> dict[str, str]:
     table: dict[str, str] = {}
-    for row in rows:
+    for row in _read(path):
         table[fold(row["id"])] = row["id"]
         table[fold(row["label"])] = row["id"]
     return table
@@ -92,9 +94,9 @@ def _lookup(rows: tuple[dict[str, str], ...]) -> dict[str, str]:
 
 def resolve_baustein(text: str) -> str | None:
     """Baustein id for an id or German label (tolerant of case, umlauts, punctuation); None if unknown."""
-    return _lookup(_read(BAUSTEINE_FILE)).get(fold(text))
+    return _lookup(BAUSTEINE_FILE).get(fold(text))
 
 
 def resolve_problemfeld(text: str) -> str | None:
     """Problemfeld id for an id or German label; None if unknown."""
-    return _lookup(_read(PROBLEMFELDER_FILE)).get(fold(text))
+    return _lookup(PROBLEMFELDER_FILE).get(fold(text))
