@@ -44,7 +44,9 @@ header[data-testid="stHeader"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1rem !important; }
-[data-testid="stMetricValue"] { font-size: 1.9rem !important; line-height: 1.1 !important; }
+[data-testid="stMetricValue"] { font-size: 1.7rem !important; line-height: 1.05 !important; }
+[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .45rem !important; }
+.asskomm-legend { gap: .2rem !important; }
 [data-testid="stCaptionContainer"] { font-size: .9rem !important; }
 [data-testid="stVerticalBlockBorderWrapper"] [data-testid="stMetric"] { padding: 0 !important; }
 .asskomm-legend { font-size: 1rem; }

@@ -33,7 +33,7 @@ def kpi_cards(
     else:
         cols = st.columns([KPI_WIDTHS.get(label, 1.0) for label in values])
     for col, (label, value) in zip(cols, values.items(), strict=True):
-        with col, st.container(border=True):
+        with col, st.container(border=not vertical, gap=None if vertical else "small"):
             st.metric(label, labels.fmt_int(value))
             pub = views.published_for(label, published)
             if pub is None or compact:
