@@ -110,6 +110,6 @@ else:
     )
     widgets.table_with_downloads(frame, filename=f"asskomm_{filters.stand.isoformat()}", note=note)
     layout.sources_footer(
-        data_stand=f"Datenbank-Version {data.data_version()}, abgefragt für den {labels.fmt_date(filters.stand)}",
+        data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(filters.stand)}",
         attribution=data.bkg_attribution(),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 from typing import Any
 
 import pandas as pd
@@ -119,15 +120,24 @@ def map_geometry() -> mapview.MapGeometry:
 
 # ----------------------------------------------------------------------------------------------- records
 @st.cache_resource(show_spinner=False)
-def store():
+def _store(db_setting: str):
     from asskomm.store import Store
 
     return Store.from_env()
 
 
+def store():
+    """The store named by ``ASSKOMM_DB`` (one per setting, so tests with their own database stay apart)."""
+    return _store(os.environ.get("ASSKOMM_DB", ""))
+
+
 def data_version() -> str:
-    """The database's version as a plain string (the cache key of everything derived from records)."""
-    return str(store().data_version())
+    """The database's version as a plain string (the cache key of everything derived from records).
+
+    It names the database too, so two databases at the same version never share cached results.
+    """
+    db = hashlib.sha256(os.environ.get("ASSKOMM_DB", "").encode()).hexdigest()[:8]
+    return f"{db}:{store().data_version()}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -1,0 +1,176 @@
+"""The Karte page (AppTest, no browser) and the view helpers it uses (asskomm.ui.views)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from asskomm.ui import views
+
+KPI_LABELS = [
+    "Beratene Kommunen",
+    "Kooperationsvereinbarungen",
+    "Modellkommunen",
+    "Präventionsräte",
+    "Sicherheitsanalysen",
+]
+
+
+def _no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _kpis(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _table(at) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_default_view(apptest):
+    at = apptest(timeout=90)
+    _no_exception(at)
+    assert [m.label for m in at.metric] == KPI_LABELS
+    assert "ASSKomm-Karte · Stand" in at.title[0].value
+    assert not at.warning
+    table = _table(at)
+    assert len(table) == 418  # all Gemeinden match without filters
+    assert list(table.columns) == list(views.TABLE_COLUMNS.values())
+    assert table["Status"].iloc[0] == "Kooperationsvereinbarung"  # highest stage first
+    assert int(_kpis(at)["Modellkommunen"]) == 8
+    assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
+    assert {b.label for b in at.get("download_button")} == {"Tabelle als CSV", "Tabelle als Excel (XLSX)"}
+
+
+def test_kreis_filter_from_url(apptest):
+    at = apptest(query_params={"kreis": "14626"}, timeout=90)
+    _no_exception(at)
+    assert not at.warning
+    assert at.multiselect(key="flt_kreise").value == ["14626"]
+    table = _table(at)
+    assert 0 < len(table) < 418
+    assert set(table["Kreis"]) == {"Görlitz"}
+    assert int(_kpis(at)["Modellkommunen"]) == 1  # Görlitz
+
+
+@pytest.mark.parametrize(
+    ("params", "fragments"),
+    [
+        ({"kreis": "99999"}, ["kreis=99999"]),
+        ({"kreis": "abc", "problemfeld": "unbekannt"}, ["kreis=abc", "problemfeld=unbekannt"]),
+        ({"stand": "gestern"}, ["stand=gestern", "JJJJ-MM-TT"]),
+        ({"stand": "2001-01-01"}, ["stand=2001-01-01", "außerhalb"]),
+        ({"baustein": "<script>"}, ["baustein=<script>"]),
+    ],
+)
+def test_bad_query_params_give_a_german_notice(apptest, params, fragments):
+    at = apptest(query_params=params, timeout=90)
+    _no_exception(at)
+    text = " ".join(w.value for w in at.warning)
+    for fragment in fragments:
+        assert fragment in text
+    assert "ignoriert" in text
+    assert [m.label for m in at.metric] == KPI_LABELS  # the page still works
+
+
+def test_filter_combinations_narrow_the_view(apptest):
+    at = apptest(timeout=90)
+    everything = len(_table(at))
+    at = apptest(query_params={"kreis": ["14626", "14729"], "stand": "2021-11-30"}, timeout=90)
+    _no_exception(at)
+    two_kreise = _table(at)
+    assert set(two_kreise["Kreis"]) <= {"Görlitz", "Landkreis Leipzig", "Leipzig"}
+    assert len(two_kreise) < everything
+    assert "30.11.2021" in at.title[0].value
+    at = apptest(query_params={"baustein": "kooperationsvereinbarung", "stand": "2021-11-30"}, timeout=90)
+    _no_exception(at)
+    coop = _table(at)
+    assert set(coop["Status"]) == {"Kooperationsvereinbarung"}
+    early = apptest(query_params={"baustein": "kooperationsvereinbarung", "stand": "2019-03-01"}, timeout=90)
+    assert len(_table(early)) < len(coop)  # the alliance grew
+
+
+def test_problemfeld_filter(apptest):
+    at = apptest(query_params={"problemfeld": "drogenmissbrauch"}, timeout=90)
+    _no_exception(at)
+    table = _table(at)
+    assert len(table) > 0
+    assert table["Problemfelder"].str.contains("Drogenmissbrauch").all()
+
+
+def test_widget_change_updates_url_and_figures(apptest):
+    at = apptest(timeout=90)
+    before = _kpis(at)
+    at.multiselect(key="flt_kreise").set_value(["14626"]).run()
+    _no_exception(at)
+    assert at.query_params["kreis"] in ("14626", ["14626"])
+    assert _kpis(at) != before
+    at.slider(key="flt_stand").set_value(dt.date(2020, 1, 31)).run()
+    assert at.query_params["stand"] in ("2020-01-31", ["2020-01-31"])
+    at.button[0].click().run()  # Filter zurücksetzen
+    assert "kreis" not in at.query_params
+
+
+def test_search_selects_a_gemeinde(apptest):
+    at = apptest(timeout=90)
+    at.selectbox(key="flt_suche").set_value("14626110").run()  # Görlitz
+    _no_exception(at)
+    assert any("Görlitz" in md.value for md in at.markdown)
+    assert at.session_state["sel_ags"] == "14626110"
+
+
+def test_presentation_mode(apptest):
+    at = apptest(query_params={"praesentation": "1"}, timeout=90)
+    _no_exception(at)
+    assert [m.label for m in at.metric] == KPI_LABELS
+    assert "Stand" in at.title[0].value
+    assert len(at.dataframe) == 0  # map, figures and legend only
+
+
+# ------------------------------------------------------------------------------------------- views
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame(
+        {
+            "Gemeinde": ['=HYPERLINK("x")', "Görlitz"],
+            "Status": ["beraten", "Kooperationsvereinbarung"],
+            "Modellkommune": [False, True],
+            "Quelle": ["https://example.org/a", None],
+        }
+    )
+
+
+def test_csv_is_excel_friendly(frame):
+    data = views.csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "Gemeinde;Status;Modellkommune;Quelle"
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1][0] == '\'=HYPERLINK("x")'
+    assert lines[2] == "Görlitz;Kooperationsvereinbarung;ja;"
+
+
+def test_xlsx_has_german_headers_and_neutralised_cells(frame):
+    wb = load_workbook(io.BytesIO(views.xlsx_bytes(frame, note="Stand 30.11.2021")))
+    ws = wb.active
+    assert [c.value for c in ws[1]] == list(frame.columns)
+    assert ws["A2"].value.startswith("'=")
+    assert ws["C3"].value == "ja"
+    assert wb["Hinweise"]["A1"].value == "Stand 30.11.2021"
+
+
+def test_search_options_tell_namesakes_apart():
+    gem = pd.DataFrame(
+        {"ags": ["1", "2", "3"], "name": ["Auerbach", "Auerbach", "Zwickau"], "kreis_ags": ["A", "B", "A"]}
+    )
+    opts = views.search_options(gem, {"A": "Vogtlandkreis", "B": "Erzgebirgskreis"})
+    assert opts == {"2": "Auerbach (Erzgebirgskreis)", "1": "Auerbach (Vogtlandkreis)", "3": "Zwickau"}
