@@ -297,7 +297,10 @@ def since(
     """
     if bis < von:
         von, bis = bis, von
-    problemfeld_labels = problemfeld_labels or {}
+    if problemfeld_labels is None:
+        from asskomm.static_map import vocab_labels
+
+        problemfeld_labels = vocab_labels("problemfelder")
     wanted = set(only_ags) if only_ags is not None else None
     by_id = {p.id: p for p in records.participants}
 
