@@ -178,7 +178,7 @@ def stand_player(stand: dt.date, *, key: str = "stand_player", interval_s: float
             options=list(range(len(steps))),
             key=slider_key,
             on_change=scrub,
-            format_func=lambda i: labels.fmt_month_year(steps[i]),
+            format_func=lambda i: _step_label(steps, i),
             label_visibility="collapsed",
             disabled=state[play_key],
         )
@@ -285,3 +285,8 @@ def since_view(filters: Filters, *, key: str = "since", default_days: int = 90) 
             diff.table(), hide_index=True, column_config={"Quelle": st.column_config.LinkColumn("Quelle")}
         )
     return diff.highlighted_ags()
+
+
+def _step_label(steps: list[dt.date], i: int) -> str:
+    """»06.02.2019«, »Februar 2019« … »25.11.2026«: the first and last steps by day (labels stay unique)."""
+    return labels.fmt_date(steps[i]) if i in (0, len(steps) - 1) else labels.fmt_month_year(steps[i])
