@@ -258,7 +258,7 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
         pub_h.pop()
 
     if pub_h:
-        _heading(pdf, "Veröffentlichte Gesamtzahlen (Ministerium / LPR)")
+        _heading(pdf, "Veröffentlichte Gesamtzahlen, landesweit (Ministerium / LPR)")
         _table(
             pdf,
             ["Kennzahl", "Wert", "Stand", "Quelle"],
