@@ -117,7 +117,7 @@ def _panel(data: ExportData) -> str:
             f"<p class='note'>Quelle: {_esc(data.kpi_source)}, Stand {stand}.</p>"
         )
     if published:
-        parts.append(f"<h2>Veröffentlichte Gesamtzahlen</h2><table class='pub'>{published}</table>")
+        parts.append(f"<h2>Veröffentlichte Gesamtzahlen (landesweit)</h2><table class='pub'>{published}</table>")
     if milestones:
         parts.append(f"<h2>Neueste Meilensteine</h2><ul class='ms'>{milestones}</ul>")
     parts.append(
