@@ -29,7 +29,8 @@ layout.page_title(
     "ASSKomm-Karte", filters.stand, subtitle=f"Allianz Sichere Sächsische Kommunen · {filter_text}"
 )
 layout.notices(state.notices)
-published = data.published_figures(filters.stand)
+# Published totals are statewide: shown only beside the unfiltered figures.
+published = data.published_figures(filters.stand) if filters.is_default else []
 if not presentation:
     widgets.kpi_cards(kpis, published, stand=filters.stand)
     st.markdown(widgets.coverage_line(cover))

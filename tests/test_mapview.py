@@ -202,3 +202,27 @@ def test_packed_geometry_round_trips(layers):
     expected = [[round(x, 4), round(y, 4)] for x, y in gem.geometry.iloc[4].exterior.coords]
     assert coords == expected
     assert "asskommUnpack" in mapview.base_map(geo).get_root().render()
+
+
+def test_payload_of_the_real_layers_stays_small():
+    """What st_folium sends for the committed boundary layers (base map + status layer) stays ≤ 700 KB."""
+    from asskomm import geo
+
+    gem, kreise = geo.gemeinden(), geo.kreise()
+    geometry = mapview.prepare_geometry(gem, kreise, attribution=geo.meta()["attribution"])
+    table = pd.DataFrame(
+        {
+            "ags": gem["ags"],
+            "status": "beraten",
+            "status_seit": "2021-06",
+            "modellkommune": False,
+            "kpr": True,
+            "sicherheitsanalyse": True,
+            "problemfelder": [("vandalismus", "jugend")] * len(gem),
+        }
+    )
+    matched = pd.Series(True, index=table.index)
+    args = _streamlit_folium_args(mapview.base_map(geometry), mapview.status_layers(table, matched))
+    total = sum(len(args[k].encode()) for k in ("header", "leaflet", "feature_group"))
+    assert total <= 700 * 1024, f"{total / 1024:.0f} KB"
+    assert len(json.loads(geometry.gemeinden_geojson)["features"]) == 418

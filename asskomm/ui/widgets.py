@@ -145,7 +145,7 @@ def selection_panel(
             if key in row and bool(row[key])
         ]
         if flags:
-            st.markdown("· ".join(flags))
+            st.markdown(" · ".join(flags))
         pfs = [problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())]
         if pfs:
             st.markdown("Problemfelder: " + html.escape(", ".join(pfs)))
