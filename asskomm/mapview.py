@@ -30,7 +30,7 @@ import folium
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from asskomm import assets, labels
@@ -340,21 +340,9 @@ class _KreisBorders(MacroElement):
         self.colour = _js(labels.KREIS_BORDER_COLOUR)
 
 
-class _Css(MacroElement):
+def _css(css: str) -> Element:
     """Inline CSS for tooltips (into the map's header; no external stylesheet)."""
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        <style>{{ this.css }}</style>
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, css: str):
-        super().__init__()
-        self._name = "Css"
-        self.css = css
+    return Element(f"<style>{css}</style>")
 
 
 def _controller_config() -> dict:
@@ -417,7 +405,7 @@ def base_map(
     )
     leaflet_only(m, base_url_path)
     m.get_root().header.add_child(
-        _Css(
+        _css(
             ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
             ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
             ".leaflet-tooltip{white-space:normal;min-width:12em}"
