@@ -1,0 +1,103 @@
+"""Landkreise (URL ``/landkreise``): a choropleth of the share with agreement, one row and one picture per Kreis."""
+
+import streamlit as st
+
+from asskomm import kreisview, labels
+from asskomm.ui import data, kreise, layout, views
+
+layout.apply_style(False)
+
+problemfeld_labels, _ = data.vocab_labels()
+kreis_labels = data.kreis_labels()
+view = kreise.kreis_filters(kreis_labels)
+stand = view.stand
+
+table = kreise.kreis_table(stand)
+total = kreisview.totals(table)
+shown = table[table["kreis_ags"].isin(view.kreise)] if view.kreise else table
+scope = ", ".join(kreis_labels.get(k, k) for k in view.kreise) if view.kreise else "alle 13 Kreise"
+
+layout.page_title(
+    "ASSKomm in den Landkreisen",
+    stand,
+    subtitle="Allianz Sichere Sächsische Kommunen · Gemeinden je Landkreis und Kreisfreier Stadt",
+)
+layout.notices(view.notices)
+
+map_col, side_col = st.columns([2.4, 1], gap="medium")
+with map_col:
+    st.image(
+        kreise.choropleth_png(stand),
+        width="stretch",
+        caption=(
+            f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}. "
+            "Ein Verbund (z. B. Städtebund) zählt für jede Mitgliedsgemeinde."
+        ),
+    )
+with side_col, st.container(border=True):
+    st.metric("Gemeinden mit Vereinbarung", f"{labels.fmt_int(total.mit_vereinbarung)} von {labels.fmt_int(total.gemeinden)}")
+    st.metric("Anteil der Gemeinden", labels.fmt_pct(total.anteil_gemeinden))
+    st.metric("Anteil der Landesfläche", labels.fmt_pct(total.anteil_flaeche))
+    st.metric("Beratene Gemeinden", labels.fmt_int(total.beraten))
+    st.caption(
+        f"Sachsen, Stand {labels.fmt_date(stand)}. »Beraten« zählt Gemeinden, die mindestens beraten wurden "
+        "(mit oder ohne Vereinbarung). Quelle: ASSKomm-Datenbank."
+    )
+
+st.subheader(f"Kreise im Vergleich ({scope})")
+frame = kreisview.display_table(shown, problemfeld_labels)
+pct = {
+    col: st.column_config.NumberColumn(col, help="Anteil mit Kooperationsvereinbarung")
+    for col in (kreisview.COLUMNS["anteil_gemeinden"], kreisview.COLUMNS["anteil_flaeche"])
+}
+st.dataframe(
+    frame.style.format(dict.fromkeys(pct, labels.fmt_pct)),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        kreisview.COLUMNS["beraten"]: st.column_config.NumberColumn(
+            help="Gemeinden, die mindestens beraten wurden (mit oder ohne Vereinbarung)"
+        ),
+        kreisview.COLUMNS["mit_vereinbarung"]: st.column_config.NumberColumn(
+            help="Gemeinden mit Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt)"
+        ),
+        kreisview.COLUMNS["vereinbarungen"]: st.column_config.NumberColumn(
+            help="Abgeschlossene Vereinbarungen: ein Verbund zählt einmal"
+        ),
+        kreisview.COLUMNS["problemfelder"]: st.column_config.TextColumn(
+            width="large", help="Zahl der Gemeinden je Problemfeld; »Kreis«: vom Kreis selbst benannt"
+        ),
+        **pct,
+    },
+)
+st.download_button(
+    "Tabelle als CSV",
+    views.csv_bytes(kreisview.download_table(shown, problemfeld_labels)),
+    file_name=f"asskomm_kreise_{stand.isoformat()}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
+
+st.subheader("Die Kreise einzeln")
+layout_note = (
+    f"Gemeinden nach Status am {labels.fmt_date(stand)}: "
+    f"{labels.STATUS_LABELS['kooperation']} (dunkelblau), beraten (hellblau), nicht beteiligt (grau); "
+    "orange umrandet: Modellkommune. Jedes Bild hat seinen eigenen Maßstab."
+)
+st.caption(layout_note)
+panels = kreise.kreis_panels(stand)
+rows = shown.to_dict("records")
+for start in range(0, len(rows), 4):
+    cols = st.columns(4, gap="medium")
+    for col, row in zip(cols, rows[start : start + 4], strict=False):
+        with col, st.container(border=True):
+            st.markdown(f"**{row['kreis']}**")
+            st.image(panels[row["kreis_ags"]], width="stretch")
+            lines = kreisview.panel_caption(row, problemfeld_labels)
+            st.caption("  \n".join(lines))
+
+layout.sources_footer(
+    data_stand=f"ASSKomm-Datenbank (Version {data.store().data_version()}), ausgewertet für den {labels.fmt_date(stand)}",
+    attribution=data.bkg_attribution(),
+    extra=["**Mehr zu Daten und Zahlen:** Seite »Quellen«"],
+)

@@ -1,0 +1,133 @@
+"""Quellen (URL ``/quellen``): what the data is, its Stand, the boundaries, published totals beside the database,
+and how to update both."""
+
+import streamlit as st
+
+from asskomm import labels, sources
+from asskomm.ui import data, kreise, layout, sidebar
+
+layout.apply_style(False)
+
+today = sidebar.today()
+facts = kreise.data_facts()
+comp = kreise.comparison()
+latest = comp.iloc[-1] if len(comp) else None
+
+layout.page_title("Quellen und Datenstand", today, subtitle="Woher die Zahlen der ASSKomm-Karte kommen")
+
+st.header("Was die Karte zeigt")
+st.markdown(
+    "Die Karte zeigt, welche sächsischen Gemeinden im Rahmen der **Allianz Sichere Sächsische Kommunen "
+    "(ASSKomm)** vom Landespräventionsrat Sachsen beraten wurden, welche eine **Kooperationsvereinbarung** "
+    "(Kommune, Polizeidirektion und Landespräventionsrat) geschlossen haben und welche weiteren Bausteine "
+    "(Präventionsrat, Sicherheitsanalyse, Coaching, Förderung) sie erreicht haben – zu jedem Stichtag seit dem "
+    "Start am 06.02.2019.\n\n"
+    "Grundlage ist eine Datenbank von Meilensteinen: je Gemeinde (oder Verbund, oder Landkreis) der Baustein, "
+    "das Datum in der Genauigkeit der Quelle (Tag, Monat oder Jahr) und die Quelle – Pressemitteilungen des "
+    "Sächsischen Staatsministeriums des Innern (SMI) und des Landespräventionsrats (LPR), Meldungen auf "
+    "asskomm.sachsen.de und Veröffentlichungen der Kommunen. Der Status einer Gemeinde wird daraus berechnet, "
+    "nicht gespeichert."
+)
+with st.expander("Zählregeln"):
+    st.markdown(
+        "- Ein Meilenstein zählt ab dem **letzten Tag** seines Zeitraums (»2021« ab 31.12.2021, »06/2021« ab "
+        "30.06.2021); ohne Datum zählt er nur für den heutigen Stand.\n"
+        "- Status: *nicht beteiligt* < *beraten* (jeder Baustein) < *Kooperationsvereinbarung*.\n"
+        "- Ein Verbund (Städtebund, Verwaltungsgemeinschaft) färbt alle Mitglieder, zählt aber als **eine** "
+        "Vereinbarung. Landkreise als Teilnehmer färben keine Gemeinde.\n"
+        "- Frühere Gemeindeschlüssel (Eingemeindungen, Zusammenschlüsse) werden der heutigen Gemeinde zugeordnet."
+    )
+
+st.header("Datenstand")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Teilnehmer", labels.fmt_int(facts.participants))
+c2.metric("Meilensteine", labels.fmt_int(facts.milestones))
+c3.metric("Verschiedene Quellen", labels.fmt_int(facts.sources))
+c4.metric("Neuester datierter Eintrag", labels.fmt_date(facts.last))
+st.caption(
+    f"Teilnehmer: {labels.fmt_int(facts.gemeinde_participants)} Gemeinden, {labels.fmt_int(facts.groups)} Verbünde, "
+    f"{labels.fmt_int(facts.landkreis_participants)} Landkreise; {labels.fmt_int(facts.undated)} Meilensteine ohne "
+    f"Datum. Datenbank-Version {labels.fmt_int(facts.data_version)}"
+    + (f", zuletzt geändert am {labels.fmt_date(facts.last_entered[:10])}." if facts.last_entered else ".")
+)
+st.info(
+    "Die Datenbank ist **unvollständig**: sie enthält nur, was öffentlich belegt ist. Die von SMI und LPR "
+    "veröffentlichten Gesamtzahlen liegen höher – siehe den Vergleich unten.",
+    icon="ℹ️",
+)
+
+st.header("Veröffentlichte Gesamtzahlen und Datenbank")
+st.image(
+    kreise.comparison_chart_png(),
+    width="stretch",
+    caption="Linie: Zahl in der ASSKomm-Datenbank am Monatsende; Kreise: veröffentlichte Gesamtzahl an ihrem Datum.",
+)
+if latest is not None:
+    st.markdown(
+        f"Zuletzt veröffentlicht ({labels.fmt_date(latest['datum'])}): **{labels.fmt_int(latest['veroeffentlicht'])} "
+        f"{latest['kennzahl']}**; die Datenbank kennt zu diesem Tag {labels.fmt_int(latest['datenbank'])}."
+    )
+st.dataframe(
+    sources.comparison_display(comp),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "Differenz": st.column_config.NumberColumn(help="Datenbank minus veröffentlichte Zahl"),
+        "in der Datenbank": st.column_config.NumberColumn(
+            help="Dieselbe Kennzahl aus der Datenbank an dem Tag, ab dem die veröffentlichte Zahl gilt"
+        ),
+    },
+)
+with st.expander("Alle veröffentlichten Angaben"):
+    st.dataframe(
+        sources.published_table(),
+        hide_index=True,
+        width="stretch",
+        column_config={"Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")},
+    )
+    st.caption("Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle.")
+
+st.header("Gemeinde- und Kreisgrenzen")
+geo_facts = sources.boundary_facts(data.geo_meta())
+st.markdown("\n".join(f"- **{label}:** {text}" for label, text in geo_facts.items()))
+changes = data.geo_meta().get("changes_applied") or []
+if changes:
+    with st.expander(f"Berücksichtigte Gebietsänderungen seit der Quelle ({len(changes)})"):
+        st.markdown("\n".join(f"- {c}" for c in changes))
+
+st.header("Daten aktualisieren")
+st.subheader("Meilensteine")
+st.markdown(
+    "Neue Meilensteine kommen als CSV- oder Excel-Datei (eine Zeile je Meilenstein: `ags` oder `gemeinde`, "
+    "`baustein`, `datum`, `problemfelder`, `quelle`, `bemerkung`, `gruppe`). Jede Zeile braucht eine Quelle. "
+    "Ein Import ist eine Transaktion: alles oder nichts, mit Eintrag im Änderungsprotokoll. Ungültige Dateien "
+    "werden mit deutscher Meldung (Datei, Zeile, Spalte) abgelehnt und ändern nichts."
+)
+st.code(
+    "python -m asskomm import datei.csv --dry-run   # zeigt, was sich ändern würde\n"
+    "python -m asskomm import datei.xlsx            # übernimmt; --ueberschreiben ändert bestehende Meilensteine\n"
+    "python -m asskomm export export.csv            # alle Datensätze für Excel",
+    language="bash",
+)
+st.markdown(
+    "In der App ist für angemeldete Bearbeiterinnen und Bearbeiter ein Import mit Vorschau (neu, geändert, "
+    "unverändert, ungültig) und Bestätigung vorgesehen. Neue veröffentlichte Gesamtzahlen werden in `data/reported_figures.csv` "
+    "(Datum, Kennzahl, Wert, Quelle) ergänzt."
+)
+st.subheader("Grenzen")
+st.markdown(
+    "Neue amtliche Grenzen (BKG, Produkt VG250 »Ebenen«, Shape oder GeoPackage, https://gdz.bkg.bund.de) "
+    "werden mit einem Befehl übernommen; der Gebietsstand wird aus der Lieferung gelesen, spätere "
+    "Gebietsänderungen aus `geo/ags_nachfolge.csv` werden angewandt."
+)
+st.code(
+    "python -m asskomm geo build --source ~/Downloads/vg250_01-01.utm32s.shape.ebenen.zip\n"
+    "python -m asskomm geo build --source vg250.gpkg --out /tmp/probe   # erst zur Probe",
+    language="bash",
+)
+
+layout.sources_footer(
+    data_stand=f"ASSKomm-Datenbank (Version {labels.fmt_int(facts.data_version)}), abgefragt am {labels.fmt_date(today)}",
+    attribution=data.bkg_attribution(),
+)
