@@ -103,12 +103,12 @@ def test_wait_for_map_counts_polygons_without_remount(
     assert recorder.bytes_downloaded("/app/static/leaflet/leaflet.js") > 10_000
 
 
-def test_wait_for_map_times_out_when_there_is_no_map(page, app_url) -> None:
+def test_wait_for_map_times_out_when_there_is_no_map(page, streamlit_server_factory) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.goto(app_url)
+    server = streamlit_server_factory("bench/minimal_app.py")
+    page.goto(server.url)
     harness.wait_for_app_idle(page)
-    if page.locator(harness.SEL_MAP_IFRAME).count():
-        pytest.skip("the dashboard has a map now; this test covers the helper's failure path only")
+    assert harness.count_polygons(page) == 0
     with pytest.raises(PlaywrightTimeout):
         harness.wait_for_map(page, 1, timeout=1_000)
