@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "asskomm.geo_build",
     "asskomm.records_cli",
     "asskomm.exports_cli",
+    "asskomm.users_cli",
 ]
 
 
