@@ -1,6 +1,9 @@
+import glob
 import os
+import pathlib
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 import sqlalchemy as sa
@@ -135,19 +138,42 @@ def test_url_from_setting():
     assert store_mod.url_from_setting(None).endswith("data/asskomm.db")
 
 
+def _pg_tool(name):
+    """initdb/pg_ctl: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
+    return candidates[-1] if candidates else None
+
+
 def _postgres_url(tmp_path_factory):
+    """A throw-away PostgreSQL server on a Unix socket (or ASSKOMM_TEST_PG, if set).
+
+    As root the server runs as the ``postgres`` system user (PostgreSQL refuses to run as root).
+    In CI a missing server is a failure, not a skip: CI installs Debian's ``postgresql``.
+    """
     if os.environ.get("ASSKOMM_TEST_PG"):
         return os.environ["ASSKOMM_TEST_PG"], None
-    pytest.importorskip("psycopg")
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not initdb or not pg_ctl or os.geteuid() == 0:
+    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
+    as_user: list[str] = []
+    if os.geteuid() == 0 and shutil.which("runuser"):
+        as_user = ["runuser", "-u", "postgres", "--"]
+    if not initdb or not pg_ctl or (os.geteuid() == 0 and not as_user):
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL (Debian package postgresql) is not installed")
         pytest.skip("no PostgreSQL server available (set ASSKOMM_TEST_PG to a URL)")
-    data = tmp_path_factory.mktemp("pg")
-    subprocess.run([initdb, "-D", str(data), "-U", "test", "--auth=trust"], check=True, capture_output=True)
-    sock = str(data)
-    subprocess.run([pg_ctl, "-D", str(data), "-o", f"-k {sock} -c listen_addresses=''", "-w", "start"],
-                   check=True, capture_output=True)
-    return f"postgresql+psycopg://test@/postgres?host={sock}", (pg_ctl, data)
+    # Not under pytest's tmp dir: that one is private to root, and the server runs as ``postgres``.
+    base = pathlib.Path(tempfile.mkdtemp(prefix="asskomm-pg-"))
+    data = base / "data"
+    if as_user:
+        shutil.chown(base, "postgres")
+        base.chmod(0o700)
+    subprocess.run([*as_user, initdb, "-D", str(data), "-U", "test", "--auth=trust"], check=True,
+                   capture_output=True)
+    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", f"-k {base} -c listen_addresses=''", "-w",
+                    "-l", str(base / "log"), "start"], check=True, capture_output=True)
+    return f"postgresql+psycopg://test@/postgres?host={base}", ([*as_user, pg_ctl], data)
 
 
 @pytest.mark.postgres
@@ -174,7 +200,8 @@ def test_postgres_store(tmp_path, tmp_path_factory):
         s.dispose()
     finally:
         if server:
-            subprocess.run([server[0], "-D", str(server[1]), "-m", "fast", "stop"], capture_output=True)
+            subprocess.run([*server[0], "-D", str(server[1]), "-m", "fast", "stop"], capture_output=True)
+            shutil.rmtree(server[1].parent, ignore_errors=True)
 
 
 def test_today_constant_is_fixed():
