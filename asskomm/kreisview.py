@@ -54,7 +54,14 @@ SHARE_COLUMNS = ("anteil_gemeinden", "anteil_flaeche")
 # colours mean the same at every date. 0 % keeps the »nicht beteiligt« grey of the status map.
 SHARE_BREAKS = (0.05, 0.10, 0.20, 0.30)
 SHARE_COLOURS = ("#E8E8E8", "#CFE3F3", "#9CC8EA", "#5AA0D6", "#2473B8", "#0B4A86")
-SHARE_CLASS_LABELS = ("0 %", "unter 5 %", "5 bis unter 10 %", "10 bis unter 20 %", "20 bis unter 30 %", "30 % und mehr")
+SHARE_CLASS_LABELS = (
+    "0 %",
+    "unter 5 %",
+    "5 bis unter 10 %",
+    "10 bis unter 20 %",
+    "20 bis unter 30 %",
+    "30 % und mehr",
+)
 
 
 def kreis_names(kreise: pd.DataFrame) -> dict[str, str]:
@@ -130,7 +137,9 @@ def kreis_table(
                 "mit_vereinbarung": k.gemeinden_mit_vereinbarung,
                 "anteil_gemeinden": k.anteil_gemeinden,
                 "anteil_flaeche": k.anteil_flaeche,
-                "anteil_flaeche_beteiligt": advised_area.get(key, 0.0) / k.flaeche_km2 if k.flaeche_km2 else 0.0,
+                "anteil_flaeche_beteiligt": advised_area.get(key, 0.0) / k.flaeche_km2
+                if k.flaeche_km2
+                else 0.0,
                 "vereinbarungen": k.vereinbarungen,
                 "praeventionsraete": k.praeventionsraete,
                 "sicherheitsanalysen": k.sicherheitsanalysen,
@@ -259,12 +268,16 @@ def render_choropleth_png(
     ax.set_axis_off()
     ax.set_aspect("equal")
     small = {"Kreisfreie Stadt"}
-    for key, kind, geom in zip(geo["kreis_ags"].astype(str), geo["typ"].astype(str), geo.geometry, strict=True):
+    for key, kind, geom in zip(
+        geo["kreis_ags"].astype(str), geo["typ"].astype(str), geo.geometry, strict=True
+    ):
         value = share.get(key, 0.0)
         dark = share_class(value) >= 4
         point = geom.representative_point()
         dx, dy = LABEL_OFFSETS_M.get(key, (0.0, 0.0))
-        name = names.get(key, key).replace("Sächsische Schweiz-Osterzgebirge", "Sächs. Schweiz-\nOsterzgebirge")
+        name = names.get(key, key).replace(
+            "Sächsische Schweiz-Osterzgebirge", "Sächs. Schweiz-\nOsterzgebirge"
+        )
         size = 10.5 if kind in small else 12.5
         ax.annotate(
             f"{name}\n{labels.fmt_pct(value, 0)}",
@@ -334,7 +347,9 @@ def render_kreis_png(
 def status_lookup(status_table: pd.DataFrame) -> tuple[dict[str, str], tuple[str, ...]]:
     """(AGS → status, AGS of Modellkommunen) from a status table."""
     status_of = dict(zip(status_table["ags"].astype(str), status_table["status"].astype(str), strict=True))
-    model = tuple(str(a) for a, m in zip(status_table["ags"], status_table["modellkommune"], strict=True) if m)
+    model = tuple(
+        str(a) for a, m in zip(status_table["ags"], status_table["modellkommune"], strict=True) if m
+    )
     return status_of, model
 
 

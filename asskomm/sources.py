@@ -98,8 +98,18 @@ def comparison(
                 "quelle": str(row["source"]),
             }
         )
-    columns = ["datum", "stand", "metric", "feld", "kennzahl", "veroeffentlicht_als", "veroeffentlicht",
-               "datenbank", "differenz", "quelle"]
+    columns = [
+        "datum",
+        "stand",
+        "metric",
+        "feld",
+        "kennzahl",
+        "veroeffentlicht_als",
+        "veroeffentlicht",
+        "datenbank",
+        "differenz",
+        "quelle",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["stand", "kennzahl"], kind="stable").reset_index(drop=True)
 
@@ -228,12 +238,7 @@ def data_facts(records: RecordSet, *, today: dt.date | None = None) -> DataFacts
     kinds = [p.kind for p in records.participants]
     dated = [(period_end(m.datum), m.datum) for m in records.milestones if m.datum]
     dated = [(d, iso) for d, iso in dated if d is not None and d <= today]
-    srcs = {
-        part.strip()
-        for m in records.milestones
-        for part in (m.quelle or "").split("|")
-        if part.strip()
-    }
+    srcs = {part.strip() for m in records.milestones for part in (m.quelle or "").split("|") if part.strip()}
     entered = [m.created_at for m in records.milestones if m.created_at]
     return DataFacts(
         participants=len(kinds),

@@ -35,7 +35,10 @@ with map_col:
         ),
     )
 with side_col, st.container(border=True):
-    st.metric("Gemeinden mit Vereinbarung", f"{labels.fmt_int(total.mit_vereinbarung)} von {labels.fmt_int(total.gemeinden)}")
+    st.metric(
+        "Gemeinden mit Vereinbarung",
+        f"{labels.fmt_int(total.mit_vereinbarung)} von {labels.fmt_int(total.gemeinden)}",
+    )
     st.metric("Anteil der Gemeinden", labels.fmt_pct(total.anteil_gemeinden))
     st.metric("Anteil der Landesfläche", labels.fmt_pct(total.anteil_flaeche))
     st.metric("Beratene Gemeinden", labels.fmt_int(total.beraten))

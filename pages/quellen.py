@@ -84,7 +84,9 @@ with st.expander("Alle veröffentlichten Angaben"):
         sources.published_table(),
         hide_index=True,
         width="stretch",
-        column_config={"Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")},
+        column_config={
+            "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")
+        },
     )
     st.caption("Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle.")
 

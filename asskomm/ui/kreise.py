@@ -76,7 +76,9 @@ def kreis_filters(kreis_labels: dict[str, str]) -> KreisFilters:
             on_change=_clear_notices,
         )
     result = KreisFilters(
-        st.session_state[K_STAND], tuple(st.session_state[K_KREISE]), list(st.session_state.get(K_NOTICES, []))
+        st.session_state[K_STAND],
+        tuple(st.session_state[K_KREISE]),
+        list(st.session_state.get(K_NOTICES, [])),
     )
     _sync_url(result)
     return result
@@ -95,7 +97,9 @@ def _sync_url(f: KreisFilters) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _kreis_table(version: str, key: str, stand_iso: str) -> pd.DataFrame:
-    return kreisview.kreis_table(data.records(), data.gemeinden(), data.kreise(), dt.date.fromisoformat(stand_iso))
+    return kreisview.kreis_table(
+        data.records(), data.gemeinden(), data.kreise(), dt.date.fromisoformat(stand_iso)
+    )
 
 
 def kreis_table(stand: dt.date) -> pd.DataFrame:
@@ -147,7 +151,9 @@ def _series(version: str, key: str, today_iso: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _chart(version: str, key: str, today_iso: str) -> bytes:
-    return sources.render_comparison_png(_series(version, key, today_iso), _comparison(version, key, today_iso))
+    return sources.render_comparison_png(
+        _series(version, key, today_iso), _comparison(version, key, today_iso)
+    )
 
 
 def comparison_chart_png() -> bytes:
