@@ -4,6 +4,7 @@ import streamlit as st
 
 from asskomm import assets
 from asskomm.paths import ROOT
+from asskomm.ui import auth as ui_auth
 
 presentation = st.query_params.get("praesentation", "") in ("1", "ja", "true")
 st.set_page_config(
@@ -29,6 +30,20 @@ for file, title, icon, url in (
 ):
     if (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))
+
+# Sign-in and editing (issue 6): a page needing a role is only registered for users with that role,
+# and every such page checks the role again itself (a typed URL never gets past that check).
+user = ui_auth.current_user()
+for file, title, icon, url, role in (
+    ("pages/aenderungen.py", "Änderungen", "📝", "aenderungen", "bearbeiter"),
+    ("pages/import.py", "Import", "📥", "import", "bearbeiter"),
+    ("pages/benutzer.py", "Benutzer", "👥", "benutzer", "admin"),
+):
+    if user is not None and user.can(role) and (ROOT / file).is_file():
+        pages.append(st.Page(file, title=title, icon=icon, url_path=url))
+pages.append(
+    st.Page("pages/anmelden.py", title="Abmelden" if user else "Anmelden", icon="🔑", url_path="anmelden")
+)
 
 navigation = st.navigation(pages, position="hidden" if presentation else "sidebar")
 navigation.run()

@@ -1,0 +1,54 @@
+"""Anmelden (URL ``/anmelden``): sign in with a local account, or sign out."""
+
+import streamlit as st
+
+from asskomm import auth
+from asskomm.ui import auth as ui_auth
+from asskomm.ui import layout
+
+layout.apply_style()
+user = ui_auth.current_user()
+notice = ui_auth.pop_notice()
+
+if user is not None:
+    st.title("Abmelden")
+    st.success(f"Angemeldet als **{user.name}** (Rolle: {user.role_label}).")
+    minutes = int(auth.session_timeout().total_seconds() // 60)
+    st.caption(
+        f"Die Anmeldung gilt für diesen Browser-Tab und endet nach {minutes} Minuten ohne Aktivität "
+        "oder beim Neuladen der Seite."
+    )
+    if st.button("Abmelden", type="primary", key="auth_signout"):
+        ui_auth.sign_out("Sie wurden abgemeldet.")
+        st.rerun()
+    st.stop()
+
+st.title("Anmelden")
+if notice:
+    st.info(notice)
+st.caption(
+    "Für Bearbeiterinnen und Bearbeiter des Landespräventionsrats. Die Karte und alle öffentlichen Angaben "
+    "sind ohne Anmeldung sichtbar; Kontaktdaten der Präventionsräte, Bearbeitung, Import und "
+    "Änderungsprotokoll nur nach der Anmeldung."
+)
+
+with st.form("auth_form", clear_on_submit=False):
+    name = st.text_input("Benutzername", max_chars=64, autocomplete="username")
+    password = st.text_input("Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH,
+                             autocomplete="current-password")
+    submitted = st.form_submit_button("Anmelden", type="primary")
+
+if submitted:
+    result = ui_auth.accounts().authenticate(name, password)
+    if result.ok and result.user is not None:
+        ui_auth.sign_in(result.user)
+        st.switch_page("pages/karte.py")
+    else:
+        st.error(result.message, icon="🚫")
+
+with st.expander("Noch kein Konto?"):
+    st.markdown(
+        "Konten legt die Administration an – in der App unter »Benutzer« oder auf dem Server mit\n\n"
+        "```\npython -m asskomm user add NAME --role bearbeiter\n```\n"
+        "Ein voreingestelltes Passwort gibt es nicht."
+    )
