@@ -48,6 +48,9 @@ PANE_OUTLINE = "asskommOutline"
 PANE_MARKER = "asskommMarker"
 
 MARKER_KINDS = ("kpr", "sicherheitsanalyse")
+# Outline of the Gemeinden highlighted by the »Neu seit …« view (Okabe-Ito-like yellow, dark core line).
+HIGHLIGHT_COLOUR = "#FFC20A"
+HIGHLIGHT_CORE_COLOUR = "#1A1A1A"
 
 
 def _js(value: object) -> str:
@@ -262,6 +265,10 @@ _CONTROLLER_JS = """
       if (!l) { return; }
       L.geoJSON(l.feature, {pane: cfg.panes.outline, interactive: false, style: style}).addTo(group);
     };
+    (st.hl || []).forEach(function (a) {
+      outline(a, cfg.highlightHalo);
+      outline(a, cfg.highlightLine);
+    });
     st.model.forEach(function (a) { outline(a, cfg.modelStyle); });
     if (st.sel) { outline(st.sel, cfg.selectedStyle); }
     st.markers.forEach(function (m) {
@@ -358,6 +365,10 @@ def _controller_config() -> dict:
         "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER},
         "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
         "selectedStyle": {"color": "#000000", "weight": 3.5, "dashArray": "6 4", "fill": False, "opacity": 1},
+        # »Neu seit …«: a broad yellow band with a dark core line, above the status fill and below the
+        # Modellkommune outline; it reads on every status colour and on the greyed fill.
+        "highlightHalo": {"color": HIGHLIGHT_COLOUR, "weight": 7, "fill": False, "opacity": 1},
+        "highlightLine": {"color": HIGHLIGHT_CORE_COLOUR, "weight": 1.6, "fill": False, "opacity": 1},
         "markerStyles": {
             "kpr": {
                 "radius": 5,
@@ -429,49 +440,6 @@ def base_map(
 # What changes with filters and date
 
 
-def matches(
-    table: pd.DataFrame,
-    kreis_of: Mapping[str, str],
-    *,
-    kreise: Iterable[str] = (),
-    problemfelder: Iterable[str] = (),
-    baustein: str | None = None,
-) -> pd.Series:
-    """Which rows of a status table match the filters (index aligned with ``table``).
-
-    Kreis: the Gemeinde lies in one of the chosen Kreise. Problemfeld: it has at least one of the chosen
-    focus areas. Baustein: it has reached that building block by the chosen date (a flag column of the same
-    name, ``beratung``/``kooperationsvereinbarung`` via the status stage).
-    """
-    mask = pd.Series(True, index=table.index)
-    kreise = set(kreise)
-    if kreise:
-        mask &= table["ags"].map(lambda a: kreis_of.get(a) in kreise)
-    problemfelder = set(problemfelder)
-    if problemfelder:
-        mask &= table["problemfelder"].map(lambda pf: bool(problemfelder & set(pf or ())))
-    if baustein:
-        mask &= baustein_mask(table, baustein)
-    return mask.astype(bool)
-
-
-_STAGE_BAUSTEINE = {
-    "beratung": ("beraten", "kooperation"),
-    "kooperationsvereinbarung": ("kooperation",),
-    "kooperation": ("kooperation",),
-}
-_FLAG_ALIASES = {"praeventionsrat": "kpr", "kommunaler_praeventionsrat": "kpr", "kpr_konstituiert": "kpr"}
-
-
-def baustein_mask(table: pd.DataFrame, baustein: str) -> pd.Series:
-    if baustein in _STAGE_BAUSTEINE:
-        return table["status"].isin(_STAGE_BAUSTEINE[baustein])
-    column = _FLAG_ALIASES.get(baustein, baustein)
-    if column in table.columns:
-        return table[column].fillna(False).astype(bool)
-    return pd.Series(False, index=table.index)
-
-
 def status_since_text(status: str, since: str | None) -> str:
     label = labels.STATUS_LABELS.get(status, status)
     if status == "nicht_beteiligt" or not since:
@@ -497,12 +465,24 @@ def map_state(
     problemfeld_labels: Mapping[str, str] | None = None,
     selected: str | None = None,
     markers: Iterable[str] = MARKER_KINDS,
+    highlight: Iterable[str] = (),
 ) -> dict:
-    """The compact per-AGS state the controller applies (plain JSON types)."""
+    """The compact per-AGS state the controller applies (plain JSON types).
+
+    ``highlight``: AGS drawn with a broad outline (the »Neu seit …« view); unknown keys are dropped.
+    """
     problemfeld_labels = problemfeld_labels or {}
     order = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
     markers = [k for k in markers if k in MARKER_KINDS]
-    state: dict = {"s": {}, "t": {}, "model": [], "markers": [], "sel": selected or None}
+    known = set(table["ags"].astype(str))
+    state: dict = {
+        "s": {},
+        "t": {},
+        "model": [],
+        "markers": [],
+        "sel": selected or None,
+        "hl": sorted(str(a) for a in set(highlight) if str(a) in known),
+    }
     for row, ok in zip(table.to_dict("records"), matched.tolist(), strict=True):
         ags = str(row["ags"])
         model = bool(row.get("modellkommune"))
@@ -541,12 +521,23 @@ def status_layers(
     problemfeld_labels: Mapping[str, str] | None = None,
     selected: str | None = None,
     markers: Iterable[str] = MARKER_KINDS,
+    highlight: Iterable[str] = (),
 ) -> list[folium.FeatureGroup]:
-    """The changing layers, for ``st_folium(..., feature_group_to_add=...)``."""
+    """The changing layers, for ``st_folium(..., feature_group_to_add=...)``.
+
+    ``highlight`` (AGS) outlines Gemeinden in the same map, e.g. what is new since a date: no second map,
+    no remount — it is part of the state the controller applies.
+    """
     group = folium.FeatureGroup(name="ASSKomm-Status", control=False)
-    _StatusUpdate(
-        map_state(table, matched, problemfeld_labels=problemfeld_labels, selected=selected, markers=markers)
-    ).add_to(group)
+    state = map_state(
+        table,
+        matched,
+        problemfeld_labels=problemfeld_labels,
+        selected=selected,
+        markers=markers,
+        highlight=highlight,
+    )
+    _StatusUpdate(state).add_to(group)
     return [group]
 
 

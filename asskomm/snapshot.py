@@ -117,7 +117,9 @@ def _panel(data: ExportData) -> str:
             f"<p class='note'>Quelle: {_esc(data.kpi_source)}, Stand {stand}.</p>"
         )
     if published:
-        parts.append(f"<h2>Veröffentlichte Gesamtzahlen (landesweit)</h2><table class='pub'>{published}</table>")
+        parts.append(
+            f"<h2>Veröffentlichte Gesamtzahlen (landesweit)</h2><table class='pub'>{published}</table>"
+        )
     if milestones:
         parts.append(f"<h2>Neueste Meilensteine</h2><ul class='ms'>{milestones}</ul>")
     parts.append(
@@ -198,6 +200,4 @@ def render_snapshot_html(data: ExportData | None = None, *, filters: Filters | N
         raise RuntimeError("Leaflet-Verweise in der Karte nicht gefunden; Momentaufnahme nicht erzeugt.")
     page = page.replace("<html>", '<html lang="de">', 1)
     page = page.replace("<head>", f"<head>\n<title>ASSKomm-Karte – Momentaufnahme, Stand {stand}</title>", 1)
-    # folium writes a stray »None« into <head> for header-less elements; it would show as text
-    page = re.sub(r"(<head>.*?)\n\s*None\s*\n(.*?</head>)", r"\1\n\2", page, count=1, flags=re.S)
     return page

@@ -117,14 +117,17 @@ def _as_tuple(value: Any) -> tuple:
         return ()
 
 
-def matches_filters(frame: pd.DataFrame, filters: Filters) -> pd.Series:
-    """True for the Gemeinden the filters select; the same rule as the interactive map (``mapview.matches``)."""
-    from asskomm import mapview
+def matching(records: Any, gemeinden: pd.DataFrame, filters: Filters) -> frozenset[str] | None:
+    """The AGS the filters select, by the dashboard's own rule (``status.matching_ags``); None = all.
 
-    kreis_of = dict(zip(frame["ags"].astype(str), frame["kreis_ags"].astype(str), strict=True))
-    return mapview.matches(
-        frame, kreis_of, kreise=filters.kreise, problemfelder=filters.problemfelder, baustein=filters.baustein
-    )
+    The interactive map greys what ``ui.data.matched`` leaves out, and that is ``status.matching_ags`` too,
+    so the picture, the briefing and the snapshot grey exactly what the page greys.
+    """
+    if filters.is_default:
+        return None
+    from asskomm import status
+
+    return status.matching_ags(records, gemeinden, filters)
 
 
 def map_frame(
@@ -135,8 +138,10 @@ def map_frame(
 ) -> gpd.GeoDataFrame:
     """Gemeinden joined with the status table (by AGS) and the ``treffer`` column for the filters.
 
-    ``matched``: the AGS that match the filters as the dashboard computes them (``status.matching_ags``);
-    without it, the status table's columns decide (``mapview.matches``).
+    ``matched``: the AGS that match the filters as the dashboard computes them (:func:`matching`, i.e.
+    ``status.matching_ags``). It is required when a filter is set: the status table alone cannot tell
+    which Bausteine a Gemeinde reached (e.g. an explicit »Beratung«), so guessing from it would grey
+    differently from the page.
     """
     frame = gemeinden.copy()
     if status is not None:
@@ -154,9 +159,9 @@ def map_frame(
     if filters.is_default:
         frame["treffer"] = True
     elif matched is not None:
-        frame["treffer"] = frame["ags"].astype(str).isin(set(matched))
+        frame["treffer"] = frame["ags"].astype(str).isin({str(a) for a in matched})
     else:
-        frame["treffer"] = matches_filters(frame, filters)
+        raise ValueError("map_frame: with active filters pass matched=static_map.matching(records, …)")
     return frame
 
 
@@ -232,7 +237,7 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
     kreise = geo.kreise()
     records = _load_records(store)
     table = status.status_table(records, gemeinden, filters.stand)
-    matched = None if filters.is_default else status.matching_ags(records, gemeinden, filters)
+    matched = matching(records, gemeinden, filters)
     frame = map_frame(gemeinden, table, filters, matched)
     meta = geo.meta()
     attribution = _attribution_from_meta(meta)

@@ -63,6 +63,11 @@ def table(layers):
     return pd.DataFrame(out)
 
 
+def _in_kreis(gem, table, kreis: str) -> pd.Series:
+    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
+    return table["ags"].map(kreis_of).eq(kreis)
+
+
 def _streamlit_folium_args(m, groups):
     """What st_folium sends to the browser (without a Streamlit session)."""
     m.get_root().render()
@@ -117,9 +122,8 @@ def test_filter_change_keeps_component_key(layers, table):
     """streamlit-folium remounts the map when the base script's hash changes; filters must not change it."""
     gem, kreise = layers
     geo = mapview.prepare_geometry(gem, kreise)
-    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
-    everything = mapview.matches(table, kreis_of)
-    some = mapview.matches(table, kreis_of, kreise=["14626"], problemfelder=["vandalismus"])
+    everything = pd.Series(True, index=table.index)
+    some = _in_kreis(gem, table, "14626") & table["problemfelder"].map(bool)
     a = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, everything))
     b = _streamlit_folium_args(
         mapview.base_map(geo), mapview.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"])
@@ -133,8 +137,7 @@ def test_filter_change_keeps_component_key(layers, table):
 
 def test_state_and_tooltips(layers, table):
     gem, _ = layers
-    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
-    matched = mapview.matches(table, kreis_of, kreise=["14521"])
+    matched = _in_kreis(gem, table, "14521")
     evil_table = table.assign(problemfelder=[("x",)] * len(table))
     state = mapview.map_state(evil_table, matched, problemfeld_labels={"x": EVIL}, selected="1452100")
     first = table["ags"][0]
@@ -158,25 +161,23 @@ def test_state_json_cannot_close_the_script(table):
     assert "</script>" not in js and "<" not in js
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "expected"),
-    [
-        ({}, 12),
-        ({"kreise": ["14521"]}, 6),
-        ({"kreise": ["14521", "14626"]}, 12),
-        ({"problemfelder": ["vandalismus"]}, 6),
-        ({"kreise": ["14626"], "problemfelder": ["vandalismus"]}, 3),
-        ({"baustein": "beratung"}, 8),
-        ({"baustein": "kooperationsvereinbarung"}, 4),
-        ({"baustein": "kpr"}, 2),
-        ({"baustein": "modellkommune"}, 1),
-        ({"baustein": "sonstiges"}, 0),
-    ],
-)
-def test_matches(layers, table, kwargs, expected):
-    gem, _ = layers
-    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
-    assert int(mapview.matches(table, kreis_of, **kwargs).sum()) == expected
+def test_highlight_outlines_gemeinden_in_the_same_state(layers, table):
+    """The »Neu seit …« view highlights through the status layer (no second map, same component key)."""
+    gem, kreise = layers
+    matched = pd.Series(True, index=table.index)
+    ags = list(table["ags"])
+    state = mapview.map_state(table, matched, highlight={ags[4], ags[7], "99999999"})
+    assert state["hl"] == sorted([ags[4], ags[7]])  # unknown keys are dropped
+    assert mapview.map_state(table, matched)["hl"] == []
+    geo = mapview.prepare_geometry(gem, kreise)
+    plain = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, matched))
+    marked = _streamlit_folium_args(
+        mapview.base_map(geo), mapview.status_layers(table, matched, highlight=[ags[4]])
+    )
+    assert plain["hash"] == marked["hash"]
+    assert f'"hl":["{ags[4]}"]' in marked["feature_group"]
+    html = mapview.base_map(geo).get_root().render()
+    assert "highlightHalo" in html and mapview.HIGHLIGHT_COLOUR in html
 
 
 def test_legend_counts_matching_gemeinden(table):

@@ -33,27 +33,33 @@ def make_gemeinden() -> gpd.GeoDataFrame:
         for i in range(4):
             n = j * 4 + i
             kreis = KREIS_WEST if i < 2 else KREIS_OST
-            rows.append({
-                "ags": f"{kreis}{n:03d}",
-                "ars": f"{kreis}0000{n:03d}",
-                "name": f"Gemeinde <{n}> & Söhne" if n == 5 else f"Gemeinde {n}",
-                "typ": "Gemeinde",
-                "kreis_ags": kreis,
-                "kreis_name": "Erzgebirgskreis" if kreis == KREIS_WEST else "Görlitz",
-                "flaeche_km2": 100.0 + n,
-                "geometry": box(x0 + i * dx, y0 + j * dy, x0 + (i + 1) * dx, y0 + (j + 1) * dy),
-            })
+            rows.append(
+                {
+                    "ags": f"{kreis}{n:03d}",
+                    "ars": f"{kreis}0000{n:03d}",
+                    "name": f"Gemeinde <{n}> & Söhne" if n == 5 else f"Gemeinde {n}",
+                    "typ": "Gemeinde",
+                    "kreis_ags": kreis,
+                    "kreis_name": "Erzgebirgskreis" if kreis == KREIS_WEST else "Görlitz",
+                    "flaeche_km2": 100.0 + n,
+                    "geometry": box(x0 + i * dx, y0 + j * dy, x0 + (i + 1) * dx, y0 + (j + 1) * dy),
+                }
+            )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
 def make_kreise(gemeinden: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     dissolved = gemeinden.dissolve(by="kreis_ags").reset_index()
-    return gpd.GeoDataFrame({
-        "kreis_ags": dissolved["kreis_ags"],
-        "name": dissolved["kreis_name"],
-        "typ": "Landkreis",
-        "flaeche_km2": 1000.0,
-    }, geometry=dissolved.geometry.values, crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {
+            "kreis_ags": dissolved["kreis_ags"],
+            "name": dissolved["kreis_name"],
+            "typ": "Landkreis",
+            "flaeche_km2": 1000.0,
+        },
+        geometry=dissolved.geometry.values,
+        crs="EPSG:4326",
+    )
 
 
 def make_status(gemeinden: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -67,23 +73,49 @@ def make_status(gemeinden: gpd.GeoDataFrame) -> pd.DataFrame:
     return table
 
 
+def fixture_matching(status: pd.DataFrame, gemeinden: pd.DataFrame, filters: Filters) -> set[str] | None:
+    """Stand-in for ``status.matching_ags`` on this record-less fixture (Kreis, Problemfeld, flag Bausteine)."""
+    if filters.is_default:
+        return None
+    table = status.merge(gemeinden[["ags", "kreis_ags"]], on="ags")
+    keep = pd.Series(True, index=table.index)
+    if filters.kreise:
+        keep &= table["kreis_ags"].isin(filters.kreise)
+    if filters.problemfelder:
+        keep &= table["problemfelder"].map(lambda pf: bool(set(pf) & set(filters.problemfelder)))
+    if filters.baustein == "kooperationsvereinbarung":
+        keep &= table["status"] == "kooperation"
+    elif filters.baustein:
+        keep &= table.get(filters.baustein, False)
+    return set(table.loc[keep, "ags"])
+
+
 def make_export_data(filters: Filters | None = None, **overrides) -> static_map.ExportData:
     filters = filters or Filters(stand=STAND)
     gemeinden = make_gemeinden()
-    frame = static_map.map_frame(gemeinden, make_status(gemeinden), filters)
+    status = make_status(gemeinden)
+    frame = static_map.map_frame(gemeinden, status, filters, fixture_matching(status, gemeinden, filters))
     values = {
         "frame": frame,
         "kreise": make_kreise(gemeinden),
         "filters": filters,
         "attribution": "© GeoBasis-DE / BKG (2024), dl-de/by-2-0 (Daten verändert)",
         "published": [
-            static_map.Published("Kooperationsvereinbarungen", 48, "2023-03", "https://www.lpr.sachsen.de/x.html"),
+            static_map.Published(
+                "Kooperationsvereinbarungen", 48, "2023-03", "https://www.lpr.sachsen.de/x.html"
+            ),
             static_map.Published("Beratene Kommunen", 1234, "2022-11-12", "interne Auskunft"),
         ],
         "milestones": [
-            static_map.Milestone("2023-05-14", "Gemeinde 3", "Sicherheitsanalyse", "https://www.example.org/a"),
-            static_map.Milestone("2023-04", "Verwaltungsverband Süd (Gemeinde 6, Gemeinde 7)",
-                                 "Kooperationsvereinbarung", "https://www.example.org/b"),
+            static_map.Milestone(
+                "2023-05-14", "Gemeinde 3", "Sicherheitsanalyse", "https://www.example.org/a"
+            ),
+            static_map.Milestone(
+                "2023-04",
+                "Verwaltungsverband Süd (Gemeinde 6, Gemeinde 7)",
+                "Kooperationsvereinbarung",
+                "https://www.example.org/b",
+            ),
             static_map.Milestone("2023-02-01", "Gemeinde 0", "Kommunaler Präventionsrat"),
             static_map.Milestone("2022", "Gemeinde 1", "Coaching", "https://www.example.org/c"),
             static_map.Milestone("2022-10-01", "Gemeinde 4", "Förderung", "https://www.example.org/d"),
@@ -144,10 +176,71 @@ def test_filtered_out_gemeinden_are_greyed_not_removed():
     assert (region < 250).any(axis=2).mean() > 0.3  # greyed Gemeinden are still drawn
 
 
-def test_problemfeld_filter_uses_the_interactive_maps_rule():
+def test_problemfeld_filter_greys_what_is_not_matched():
     data = make_export_data(Filters(stand=STAND, problemfelder=("drogen",)))
     assert data.frame["treffer"].tolist() == [i % 2 == 1 for i in range(N_GEMEINDEN)]
     assert data.filter_text() == "Problemfeld: Drogen"
+
+
+def test_map_frame_needs_the_pages_matching_when_filtered():
+    """No second rule: with a filter set, the caller must pass what ``status.matching_ags`` selected."""
+    gemeinden = make_gemeinden()
+    with pytest.raises(ValueError, match="matched"):
+        static_map.map_frame(gemeinden, make_status(gemeinden), Filters(stand=STAND, baustein="beratung"))
+    frame = static_map.map_frame(gemeinden, make_status(gemeinden), Filters(stand=STAND))
+    assert frame["treffer"].all()
+
+
+# The page greys what ``ui.data.matched`` leaves out; the take-aways must grey exactly the same Gemeinden.
+AGREEMENT_FILTERS = [
+    {"baustein": "beratung"},  # few explicit »Beratung« milestones, many advised Gemeinden: the old mismatch
+    {"baustein": "kooperationsvereinbarung", "stand": dt.date(2021, 11, 30)},
+    {"baustein": "kpr", "kreise": ("14626", "14729")},
+    {"kreise": ("14626",), "problemfelder": ("vandalismus",)},
+    {"problemfelder": ("drogenmissbrauch",), "stand": dt.date(2023, 6, 30)},
+]
+
+
+@pytest.fixture(scope="module")
+def seeded_store(tmp_path_factory):
+    import os
+
+    from asskomm.store import Store
+
+    db = tmp_path_factory.mktemp("agree") / "asskomm.sqlite"
+    old = os.environ.get("ASSKOMM_DB")
+    os.environ["ASSKOMM_DB"] = str(db)
+    try:
+        yield Store.from_env()
+    finally:
+        if old is None:
+            os.environ.pop("ASSKOMM_DB", None)
+        else:
+            os.environ["ASSKOMM_DB"] = old
+
+
+@pytest.mark.parametrize("spec", AGREEMENT_FILTERS, ids=lambda s: "-".join(f"{k}={v}" for k, v in s.items()))
+def test_exports_grey_exactly_what_the_page_greys(seeded_store, spec):
+    import json
+    import re
+
+    from asskomm import snapshot
+    from asskomm.ui import data as ui_data
+
+    filters = Filters(
+        stand=spec.get("stand", dt.date.today()), **{k: v for k, v in spec.items() if k != "stand"}
+    )
+    table = ui_data.status_table(filters.stand)
+    page = set(table.loc[ui_data.matched(filters, table).values, "ags"])
+    export = static_map.collect(filters, store=seeded_store)
+    assert set(export.frame.loc[export.frame["treffer"], "ags"]) == page
+    assert static_map.legend_counts(export.frame)["ausgegraut"] == len(table) - len(page)
+    html = snapshot.render_snapshot_html(export)
+    state = json.loads(re.search(r"window\.asskomm\.apply\((\{.*?\}), feature_group", html).group(1))
+    assert {a for a, v in state["s"].items() if v[1] == 1} == page
+    if filters.baustein == "beratung":
+        advised = set(table.loc[table["status"] != "nicht_beteiligt", "ags"])
+        assert page < advised  # an agreement without an explicit »Beratung« is greyed here, as on the page
 
 
 def test_svg_is_vector_with_the_slide_layout():
@@ -168,18 +261,27 @@ def test_legend_counts_and_kpis_count_gemeinden():
 
 
 def test_german_filter_text_and_kreis_names():
-    kreise = gpd.GeoDataFrame({
-        "kreis_ags": ["14713", "14729"], "name": ["Leipzig", "Leipzig"],
-        "typ": ["Kreisfreie Stadt", "Landkreis"],
-    }, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    kreise = gpd.GeoDataFrame(
+        {
+            "kreis_ags": ["14713", "14729"],
+            "name": ["Leipzig", "Leipzig"],
+            "typ": ["Kreisfreie Stadt", "Landkreis"],
+        },
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+        crs="EPSG:4326",
+    )
     names = static_map.kreis_display_names(kreise)
     assert names == {"14713": "Leipzig", "14729": "Landkreis Leipzig"}
     text = static_map.describe_filters(
         Filters(stand=STAND, kreise=("14713", "14729"), problemfelder=("drogen",), baustein="kpr"),
-        names, {"drogen": "Drogenmissbrauch"}, {"kpr": "Kommunaler Präventionsrat"},
+        names,
+        {"drogen": "Drogenmissbrauch"},
+        {"kpr": "Kommunaler Präventionsrat"},
     )
-    assert text == ("Kreise: Leipzig, Landkreis Leipzig · Problemfeld: Drogenmissbrauch · "
-                    "Baustein: Kommunaler Präventionsrat")
+    assert text == (
+        "Kreise: Leipzig, Landkreis Leipzig · Problemfeld: Drogenmissbrauch · "
+        "Baustein: Kommunaler Präventionsrat"
+    )
     assert static_map.describe_filters(Filters(stand=STAND)) == "ganz Sachsen, ohne Filter"
 
 
