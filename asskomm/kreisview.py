@@ -40,8 +40,8 @@ COLUMNS = {
     "gemeinden": "Gemeinden",
     "beraten": "beraten",
     "mit_vereinbarung": "mit Vereinbarung",
-    "anteil_gemeinden": "Anteil Gemeinden mit Vereinbarung",
-    "anteil_flaeche": "Anteil Fläche mit Vereinbarung",
+    "anteil_gemeinden": "Anteil Gemeinden",
+    "anteil_flaeche": "Anteil Fläche",
     "vereinbarungen": "Vereinbarungen",
     "praeventionsraete": "Präventionsräte",
     "sicherheitsanalysen": "Sicherheitsanalysen",
@@ -49,6 +49,11 @@ COLUMNS = {
     "kreis_ags": "Kreisschlüssel",
 }
 SHARE_COLUMNS = ("anteil_gemeinden", "anteil_flaeche")
+# In the download the shares carry their full meaning (no tooltip in a spreadsheet).
+DOWNLOAD_SHARE_HEADERS = {
+    "anteil_gemeinden": "Anteil Gemeinden mit Vereinbarung (%)",
+    "anteil_flaeche": "Anteil Fläche mit Vereinbarung (%)",
+}
 
 # Classes of the choropleth (share of Gemeinden with an agreement), upper bounds exclusive; fixed, so the
 # colours mean the same at every date. 0 % keeps the »nicht beteiligt« grey of the status map.
@@ -216,7 +221,7 @@ def download_table(table: pd.DataFrame, pf_labels: Mapping[str, str]) -> pd.Data
     for col in SHARE_COLUMNS:
         header = COLUMNS[col]
         out[header] = [labels.fmt_num(v * 100, 1) for v in out[header]]
-        out = out.rename(columns={header: f"{header} (%)"})
+        out = out.rename(columns={header: DOWNLOAD_SHARE_HEADERS[col]})
     return out
 
 
@@ -278,9 +283,9 @@ def render_choropleth_png(
         name = names.get(key, key).replace(
             "Sächsische Schweiz-Osterzgebirge", "Sächs. Schweiz-\nOsterzgebirge"
         )
-        size = 10.5 if kind in small else 12.5
+        size = 12 if kind in small else 14.5
         ax.annotate(
-            f"{name}\n{labels.fmt_pct(value, 0)}",
+            f"{name}\n{labels.fmt_pct(value)}",
             (point.x + dx, point.y + dy),
             ha="center",
             va="center",
@@ -299,9 +304,9 @@ def render_choropleth_png(
         loc="upper left",
         bbox_to_anchor=(0.72, 0.92),
         frameon=False,
-        fontsize=12.5 * scale,
+        fontsize=14.5 * scale,
         title="Anteil der Gemeinden\nmit Kooperations-\nvereinbarung",
-        title_fontsize=13.5 * scale,
+        title_fontsize=15 * scale,
         alignment="left",
         handlelength=1.6,
         handleheight=1.1,
@@ -311,12 +316,12 @@ def render_choropleth_png(
         0.72,
         0.12,
         f"Stand {labels.fmt_date(stand)}\nQuelle: ASSKomm-Datenbank",
-        fontsize=11.5 * scale,
+        fontsize=13.5 * scale,
         color="#333333",
         va="bottom",
     )
     if attribution:
-        fig.text(0.01, 0.02, f"Grenzen: {attribution}", fontsize=10 * scale, color="#555555")
+        fig.text(0.01, 0.02, f"Grenzen: {attribution}", fontsize=11.5 * scale, color="#555555")
     return _png(fig, dpi)
 
 
@@ -354,12 +359,11 @@ def status_lookup(status_table: pd.DataFrame) -> tuple[dict[str, str], tuple[str
 
 
 def panel_caption(row: Mapping[str, Any], pf_labels: Mapping[str, str]) -> list[str]:
-    """German lines under a small multiple (Markdown-free plain text)."""
+    """German lines under a small multiple (plain text; the page may bold the first)."""
     lines = [
-        f"{labels.fmt_int(row['mit_vereinbarung'])} von {labels.fmt_int(row['gemeinden'])} Gemeinden mit "
-        f"Vereinbarung ({labels.fmt_pct(row['anteil_gemeinden'], 0)}), "
-        f"{labels.fmt_int(row['nur_beraten'])} nur beraten",
-        f"Fläche mit Vereinbarung: {labels.fmt_pct(row['anteil_flaeche'])}",
+        f"{labels.fmt_int(row['mit_vereinbarung'])} von {labels.fmt_int(row['gemeinden'])} mit Vereinbarung "
+        f"({labels.fmt_pct(row['anteil_gemeinden'])})",
+        f"Fläche: {labels.fmt_pct(row['anteil_flaeche'])} · nur beraten: {labels.fmt_int(row['nur_beraten'])}",
     ]
     extra = []
     if row.get("praeventionsraete"):
@@ -368,6 +372,6 @@ def panel_caption(row: Mapping[str, Any], pf_labels: Mapping[str, str]) -> list[
         extra.append(f"Sicherheitsanalysen: {labels.fmt_int(row['sicherheitsanalysen'])}")
     if extra:
         lines.append(" · ".join(extra))
-    focus = focus_text(row.get("problemfelder") or (), pf_labels, limit=3)
+    focus = focus_text(row.get("problemfelder") or (), pf_labels, limit=2)
     lines.append(f"Problemfelder: {focus}" if focus else "Problemfelder: keine erfasst")
     return lines

@@ -24,40 +24,46 @@ layout.page_title(
 )
 layout.notices(view.notices)
 
-map_col, side_col = st.columns([2.4, 1], gap="medium")
-with map_col:
-    st.image(
-        kreise.choropleth_png(stand),
-        width="stretch",
-        caption=(
-            f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}. "
-            "Ein Verbund (z. B. Städtebund) zählt für jede Mitgliedsgemeinde."
-        ),
-    )
-with side_col, st.container(border=True):
-    st.metric(
+cards = (
+    (
         "Gemeinden mit Vereinbarung",
         f"{labels.fmt_int(total.mit_vereinbarung)} von {labels.fmt_int(total.gemeinden)}",
-    )
-    st.metric("Anteil der Gemeinden", labels.fmt_pct(total.anteil_gemeinden))
-    st.metric("Anteil der Landesfläche", labels.fmt_pct(total.anteil_flaeche))
-    st.metric("Beratene Gemeinden", labels.fmt_int(total.beraten))
-    st.caption(
-        f"Sachsen, Stand {labels.fmt_date(stand)}. »Beraten« zählt Gemeinden, die mindestens beraten wurden "
-        "(mit oder ohne Vereinbarung). Quelle: ASSKomm-Datenbank."
-    )
+    ),
+    ("Anteil der Gemeinden", labels.fmt_pct(total.anteil_gemeinden)),
+    ("Anteil der Landesfläche", labels.fmt_pct(total.anteil_flaeche)),
+    ("Beratene Gemeinden", labels.fmt_int(total.beraten)),
+)
+for col, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
+    with col, st.container(border=True):
+        st.metric(label, value)
+st.caption(
+    f"Sachsen, Stand {labels.fmt_date(stand)}, Quelle: ASSKomm-Datenbank. Anteile: Gemeinden bzw. Fläche mit "
+    "Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt). »Beraten«: mindestens beraten, mit oder "
+    "ohne Vereinbarung."
+)
+st.image(
+    kreise.choropleth_png(stand),
+    width="stretch",
+    caption=f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}.",
+)
 
 st.subheader(f"Kreise im Vergleich ({scope})")
 frame = kreisview.display_table(shown, problemfeld_labels)
 pct = {
-    col: st.column_config.NumberColumn(col, help="Anteil mit Kooperationsvereinbarung")
-    for col in (kreisview.COLUMNS["anteil_gemeinden"], kreisview.COLUMNS["anteil_flaeche"])
+    kreisview.COLUMNS["anteil_gemeinden"]: st.column_config.NumberColumn(
+        help="Anteil der Gemeinden des Kreises mit Kooperationsvereinbarung"
+    ),
+    kreisview.COLUMNS["anteil_flaeche"]: st.column_config.NumberColumn(
+        help="Anteil der Fläche des Kreises, die Gemeinden mit Kooperationsvereinbarung einnehmen"
+    ),
 }
 st.dataframe(
     frame.style.format(dict.fromkeys(pct, labels.fmt_pct)),
     hide_index=True,
     width="stretch",
+    height=36 * (len(frame) + 1) + 4,  # every Kreis visible without scrolling
     column_config={
+        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(pinned=True),
         kreisview.COLUMNS["beraten"]: st.column_config.NumberColumn(
             help="Gemeinden, die mindestens beraten wurden (mit oder ohne Vereinbarung)"
         ),
@@ -96,8 +102,9 @@ for start in range(0, len(rows), 4):
         with col, st.container(border=True):
             st.markdown(f"**{row['kreis']}**")
             st.image(panels[row["kreis_ags"]], width="stretch")
-            lines = kreisview.panel_caption(row, problemfeld_labels)
-            st.caption("  \n".join(lines))
+            first, *rest = kreisview.panel_caption(row, problemfeld_labels)
+            st.markdown(f"**{first}**")
+            st.caption("  \n".join(rest))
 
 layout.sources_footer(
     data_stand=f"ASSKomm-Datenbank (Version {data.store().data_version()}), ausgewertet für den {labels.fmt_date(stand)}",

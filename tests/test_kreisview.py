@@ -118,7 +118,7 @@ def test_display_and_download_tables_are_german():
     t = kreisview.kreis_table(_records(), GEMEINDEN, KREISE, TODAY, today=TODAY)
     shown = kreisview.display_table(t, {"vandalismus": "Vandalismus", "jugend": "Jugend"})
     assert list(shown.columns) == list(kreisview.COLUMNS.values())
-    assert pd.api.types.is_float_dtype(shown["Anteil Gemeinden mit Vereinbarung"])  # sorts as a number
+    assert pd.api.types.is_float_dtype(shown["Anteil Gemeinden"])  # sorts as a number
     assert shown.loc[0, "Problemfelder"] == "Vandalismus (3), Jugend (1)"
     down = kreisview.download_table(t, {})
     assert down.loc[0, "Anteil Gemeinden mit Vereinbarung (%)"] == "75,0"
@@ -161,8 +161,8 @@ def test_panel_caption():
         "problemfelder": (),
     }
     lines = kreisview.panel_caption(row, {})
-    assert lines[0] == "15 von 53 Gemeinden mit Vereinbarung (28 %), 2 nur beraten"
-    assert lines[1] == "Fläche mit Vereinbarung: 26,6 %"
+    assert lines[0] == "15 von 53 mit Vereinbarung (28,3 %)"
+    assert lines[1] == "Fläche: 26,6 % · nur beraten: 2"
     assert lines[2] == "Präventionsräte: 3"
     assert lines[3] == "Problemfelder: keine erfasst"
 
