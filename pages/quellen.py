@@ -71,9 +71,18 @@ st.dataframe(
     sources.comparison_display(comp),
     hide_index=True,
     width="stretch",
+    height=35 * (len(comp) + 1) + 4,  # every published figure visible without scrolling
     column_config={
-        "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)"),
-        "Differenz": st.column_config.NumberColumn(help="Datenbank minus veröffentlichte Zahl"),
+        "Datum": st.column_config.TextColumn(width="small"),
+        "Kennzahl": st.column_config.TextColumn(width="medium"),
+        "veröffentlicht als": st.column_config.TextColumn(width="medium"),
+        "veröffentlicht": st.column_config.NumberColumn(width="small"),
+        "Quelle": st.column_config.LinkColumn(
+            "Quelle", width="medium", display_text=r"https?://(?:www\.)?([^/]+)"
+        ),
+        "Differenz": st.column_config.NumberColumn(
+            width="small", help="Datenbank minus veröffentlichte Zahl"
+        ),
         "in der Datenbank": st.column_config.NumberColumn(
             help="Dieselbe Kennzahl aus der Datenbank an dem Tag, ab dem die veröffentlichte Zahl gilt"
         ),
@@ -107,14 +116,16 @@ st.markdown(
     "werden mit deutscher Meldung (Datei, Zeile, Spalte) abgelehnt und ändern nichts."
 )
 st.code(
-    "python -m asskomm import datei.csv --dry-run   # zeigt, was sich ändern würde\n"
-    "python -m asskomm import datei.xlsx            # übernimmt; --ueberschreiben ändert bestehende Meilensteine\n"
+    "python -m asskomm import datei.csv --dry-run   # nur prüfen: was würde sich ändern?\n"
+    "python -m asskomm import datei.xlsx            # übernehmen (--ueberschreiben: Änderungen)\n"
     "python -m asskomm export export.csv            # alle Datensätze für Excel",
     language="bash",
 )
 st.markdown(
-    "In der App ist für angemeldete Bearbeiterinnen und Bearbeiter ein Import mit Vorschau (neu, geändert, "
-    "unverändert, ungültig) und Bestätigung vorgesehen. Neue veröffentlichte Gesamtzahlen werden in `data/reported_figures.csv` "
+    "**In der App:** nach der Anmeldung als Bearbeiterin oder Bearbeiter die Seite »Import« – Datei hochladen, "
+    "Vorschau je Zeile (neu, geändert, unverändert, ungültig) prüfen, bestätigen. Einzelne Meilensteine lassen "
+    "sich auf der Seite der Gemeinde ändern; jede Änderung steht auf der Seite »Änderungen«.\n\n"
+    "Neue veröffentlichte Gesamtzahlen werden in `data/reported_figures.csv` "
     "(Datum, Kennzahl, Wert, Quelle) ergänzt."
 )
 st.subheader("Grenzen")
