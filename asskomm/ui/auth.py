@@ -16,6 +16,7 @@ import datetime as dt
 import os
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from asskomm import auth
 from asskomm.ui import data
@@ -100,7 +101,7 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
     label = auth.ROLE_LABELS[role]
     if user is None:
         st.warning(f"{what} ist nur nach der Anmeldung zugänglich (Rolle »{label}« oder höher).", icon="🔒")
-        st.page_link(SIGN_IN_PAGE, label="Zur Anmeldung", icon="🔑")
+        sign_in_link("Zur Anmeldung")
     else:
         st.warning(
             f"{what} ist für Ihre Rolle »{user.role_label}« nicht freigegeben (nötig: »{label}«).", icon="🔒"
@@ -109,12 +110,19 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
     raise RuntimeError("unreachable")  # st.stop() raises; keeps type checkers honest
 
 
+def sign_in_link(label: str) -> None:
+    try:
+        st.page_link(SIGN_IN_PAGE, label=label, icon="🔑")
+    except StreamlitAPIException:  # the page runs outside the app's navigation (e.g. a test)
+        st.markdown(f"[{label}](anmelden)")
+
+
 def sidebar_status() -> None:
     """»Angemeldet als …« and a sign-out button in the sidebar (or a link to sign in)."""
     user = current_user()
     with st.sidebar:
         if user is None:
-            st.page_link(SIGN_IN_PAGE, label="Anmelden", icon="🔑")
+            sign_in_link("Anmelden")
             return
         st.caption(f"Angemeldet als **{user.name}** ({user.role_label})")
         if st.button("Abmelden", key="auth_signout_sidebar"):

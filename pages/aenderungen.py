@@ -1,0 +1,101 @@
+"""Änderungen (URL ``/aenderungen``, editors only): the audit log, filterable, with revert."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from asskomm import editing
+from asskomm.store import ConflictError
+from asskomm.ui import auth as ui_auth
+from asskomm.ui import data, layout, views
+from asskomm.ui import kommune as ui
+
+layout.apply_style()
+user = ui_auth.require("bearbeiter", "Das Änderungsprotokoll")
+ui_auth.sidebar_status()
+store = data.store()
+
+st.title("Änderungen")
+st.caption(
+    "Jede Änderung an den Datensätzen mit Zeitpunkt, Person, vorher und nachher. Eine Änderung kann "
+    "rückgängig gemacht werden; die Rücknahme wird selbst protokolliert."
+)
+ui.show_flash()
+
+gemeinden = data.gemeinden_index()
+options = views.search_options(gemeinden, data.kreis_labels())
+c1, c2, c3 = st.columns([1.4, 1, 1.4])
+with c1:
+    ags = st.selectbox("Gemeinde", options=list(options), format_func=options.get, index=None,
+                       placeholder="alle Gemeinden", key="aen_ags")
+with c2:
+    actors = editing.actors(store)
+    person = st.selectbox("Person", options=actors, index=None, placeholder="alle", key="aen_actor")
+with c3:
+    today = dt.date.today()
+    period = st.date_input("Zeitraum", value=(), min_value=dt.date(2018, 1, 1), max_value=today,
+                           format="DD.MM.YYYY", key="aen_period", help="leer = alle Tage")
+since = until = None
+if isinstance(period, tuple | list) and period:
+    since = period[0]
+    until = period[1] if len(period) > 1 else period[0]
+
+records = data.records()
+rows = editing.audit_view(store, records, ags=ags, actor=person, since=since, until=until, limit=500)
+if not rows:
+    st.info("Keine Änderungen für diese Auswahl.")
+    st.stop()
+
+frame = pd.DataFrame(
+    [
+        {
+            "Nr.": r.id,
+            "Zeitpunkt": r.when,
+            "Person": r.actor,
+            "Aktion": r.action + (f" (Rücknahme von Nr. {r.revert_of})" if r.revert_of else ""),
+            "Art": r.entity,
+            "Teilnehmer": r.teilnehmer,
+            "Änderung": r.was,
+            "Zurückgenommen": f"durch Nr. {r.reverted_by}" if r.reverted_by else "",
+        }
+        for r in rows
+    ]
+)
+st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(frame)),
+             column_config={"Änderung": st.column_config.TextColumn(width="large")})
+st.caption(f"{len(rows)} Einträge (höchstens 500, neueste zuerst). Zeiten in deutscher Zeit.")
+
+st.subheader("Änderung rückgängig machen")
+revertable = {r.id: r for r in rows if r.revertable}
+if not revertable:
+    st.caption("Keine der angezeigten Änderungen kann rückgängig gemacht werden.")
+    st.stop()
+choice = st.selectbox(
+    "Eintrag",
+    options=list(revertable),
+    format_func=lambda i: f"Nr. {i} · {revertable[i].when} · {revertable[i].actor} · {revertable[i].entity} "
+    f"{revertable[i].action} · {revertable[i].teilnehmer}"[:160],
+    index=None,
+    placeholder="Nr. wählen …",
+    key="aen_choice",
+)
+if choice is not None:
+    chosen = revertable[choice]
+    st.markdown(f"**Nr. {choice}:** {ui.md(chosen.was)}")
+    if chosen.entity == "Import":
+        st.caption("Nimmt den ganzen Import zurück (alle Einträge dieser Datei), in einem Schritt.")
+    if st.button("Rückgängig machen", type="primary", key="aen_revert"):
+        try:
+            editing.revert(store, choice, ui_auth.actor(user))
+            ui.flash(f"Änderung Nr. {choice} wurde rückgängig gemacht.")
+            st.session_state.pop("aen_choice", None)
+            st.rerun()
+        except ConflictError as exc:
+            st.error(f"Nicht rückgängig gemacht: {ui.md(exc)}", icon="⚠️")
+            if exc.current:
+                st.table(pd.DataFrame(
+                    [(editing.FIELD_LABELS.get(k, k), editing.show_value(k, v)) for k, v in exc.current.items()
+                     if k != "participant_id"],
+                    columns=["Feld", "jetzt gespeichert"],
+                ))

@@ -1,0 +1,119 @@
+"""Benutzer (URL ``/benutzer``, admins only): accounts and roles; the Problemfelder vocabulary (read-only)."""
+
+import pandas as pd
+import streamlit as st
+
+from asskomm import auth, editing, vocab
+from asskomm.ui import auth as ui_auth
+from asskomm.ui import kommune as ui
+from asskomm.ui import layout
+
+layout.apply_style()
+admin = ui_auth.require("admin", "Die Benutzerverwaltung")
+ui_auth.sidebar_status()
+accounts = ui_auth.accounts()
+
+st.title("Benutzer")
+ui.show_flash()
+users = accounts.list()
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Benutzer": u.name,
+                "Rolle": u.role_label,
+                "Status": "aktiv" if u.active else "gesperrt",
+                "Letzte Anmeldung": u.last_login_at.astimezone(editing.TZ).strftime("%d.%m.%Y %H:%M")
+                if u.last_login_at
+                else "nie",
+                "Fehlversuche": accounts.throttle_state(u.name)[0],
+            }
+            for u in users
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+st.caption(
+    "Rollen: Betrachter – öffentliche Daten; Bearbeiter – Datensätze ändern, importieren, Kontaktdaten sehen; "
+    "Administrator – zusätzlich Benutzer verwalten."
+)
+
+tab_new, tab_edit = st.tabs(["Neuer Benutzer", "Benutzer ändern"])
+with tab_new, st.form("usr_new", clear_on_submit=True):
+    name = st.text_input("Benutzername", max_chars=64)
+    role = st.selectbox("Rolle", options=list(auth.ROLES), format_func=auth.ROLE_LABELS.get, index=1)
+    pw1 = st.text_input("Erstes Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH,
+                        help=f"mindestens {auth.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
+    pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
+    if st.form_submit_button("Anlegen", type="primary"):
+        try:
+            if pw1 != pw2:
+                raise auth.AuthError("Die beiden Passwörter stimmen nicht überein.")
+            accounts.add(name, pw1, role, actor=admin.name)
+            ui.flash(f"Benutzer »{ui.md(name)}« angelegt.")
+            st.rerun()
+        except auth.AuthError as exc:
+            st.error(ui.md(exc), icon="🚫")
+
+with tab_edit:
+    names = [u.name for u in users]
+    target = st.selectbox("Benutzer", options=names, index=None, placeholder="wählen …", key="usr_target")
+    if target:
+        chosen = next(u for u in users if u.name == target)
+        c1, c2 = st.columns(2)
+        with c1, st.form("usr_role"):
+            new_role = st.selectbox("Rolle", options=list(auth.ROLES), format_func=auth.ROLE_LABELS.get,
+                                    index=auth.ROLES.index(chosen.role))
+            if st.form_submit_button("Rolle speichern"):
+                try:
+                    accounts.set_role(target, new_role, actor=admin.name)
+                    ui.flash(f"Rolle von »{ui.md(target)}« geändert.")
+                    st.rerun()
+                except auth.AuthError as exc:
+                    st.error(ui.md(exc))
+        with c2, st.form("usr_pw", clear_on_submit=True):
+            pw = st.text_input("Neues Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
+            if st.form_submit_button("Passwort setzen"):
+                try:
+                    accounts.set_password(target, pw, actor=admin.name)
+                    ui.flash(f"Passwort von »{ui.md(target)}« neu gesetzt.")
+                    st.rerun()
+                except auth.AuthError as exc:
+                    st.error(ui.md(exc))
+        b1, b2, b3 = st.columns(3)
+        try:
+            if chosen.active and b1.button("Sperren", key="usr_lock"):
+                accounts.set_active(target, False, actor=admin.name)
+                ui.flash(f"»{ui.md(target)}« gesperrt.")
+                st.rerun()
+            if not chosen.active and b1.button("Entsperren", key="usr_unlock"):
+                accounts.set_active(target, True, actor=admin.name)
+                ui.flash(f"»{ui.md(target)}« entsperrt.")
+                st.rerun()
+            if b2.button("Wartezeit nach Fehlversuchen aufheben", key="usr_throttle"):
+                accounts.unlock(target)
+                ui.flash("Wartezeit aufgehoben.")
+                st.rerun()
+            if b3.button("Löschen …", key="usr_delete"):
+                st.session_state["usr_confirm"] = target
+            if st.session_state.get("usr_confirm") == target:
+                st.warning(f"Benutzer »{ui.md(target)}« wirklich löschen?")
+                if st.button("Ja, löschen", type="primary", key="usr_delete_yes"):
+                    accounts.remove(target, actor=admin.name)
+                    st.session_state.pop("usr_confirm", None)
+                    st.session_state.pop("usr_target", None)
+                    ui.flash(f"»{ui.md(target)}« gelöscht.")
+                    st.rerun()
+        except auth.AuthError as exc:
+            st.error(ui.md(exc), icon="🚫")
+
+st.subheader("Problemfelder (Vokabular)")
+st.dataframe(vocab.problemfelder()[["id", "label", "description"]].rename(
+    columns={"id": "Kennung", "label": "Bezeichnung", "description": "Beschreibung"}), hide_index=True,
+    width="stretch")
+st.caption(
+    "Das Vokabular steht in data/problemfelder.csv (versioniert, eine Zeile je Problemfeld: id, label, colour, "
+    "description). Änderungen dort werden nach einem Neustart der App wirksam; bestehende Kennungen bitte nicht "
+    "umbenennen, da Datensätze sie verwenden."
+)

@@ -1,0 +1,111 @@
+"""Import (URL ``/import``, editors only): upload CSV/XLSX → preview per row → confirm → one transaction."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from asskomm import editing
+from asskomm import records as rec
+from asskomm.store import ConflictError
+from asskomm.ui import auth as ui_auth
+from asskomm.ui import data, layout
+from asskomm.ui import kommune as ui
+
+MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
+K_PREVIEW = "imp_preview"
+K_UPLOAD = "imp_upload"
+
+layout.apply_style()
+user = ui_auth.require("bearbeiter", "Der Import")
+ui_auth.sidebar_status()
+store = data.store()
+
+st.title("Import")
+st.caption(
+    "CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
+    f"{MAX_MB} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
+    f"{', '.join(rec.COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts."
+)
+ui.show_flash()
+
+upload = st.file_uploader("Datei wählen", type=list(editing.UPLOAD_TYPES), max_upload_size=MAX_MB,
+                          key=st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
+if upload is None:
+    st.session_state.pop(K_PREVIEW, None)
+    st.stop()
+
+raw = upload.getvalue()
+digest = hashlib.sha256(raw).hexdigest()
+cached = st.session_state.get(K_PREVIEW)
+if cached is None or cached[0] != digest or cached[1].data_version != store.data_version():
+    with st.spinner("Datei wird geprüft …"):
+        preview = editing.import_preview(store, raw, upload.name)
+    st.session_state[K_PREVIEW] = (digest, preview)
+else:
+    preview = cached[1]
+
+st.subheader(f"Vorschau: {ui.md(preview.source)}")
+if preview.file_errors:
+    for message in preview.file_errors:
+        st.error(ui.md(message), icon="🚫")
+    st.stop()
+counts = preview.counts
+c = st.columns(4)
+for col, (key, label) in zip(c, (("neu", "neu"), ("geändert", "geändert"), ("unverändert", "unverändert"),
+                                 ("ungültig", "ungültig")), strict=True):
+    col.metric(label, counts.get(key, 0))
+frame = pd.DataFrame(
+    [
+        {"Zeile": r.zeile, "Ergebnis": r.status, "Teilnehmer": r.teilnehmer, "Baustein": r.baustein,
+         "Datum": r.datum, "Hinweis / Grund": r.details}
+        for r in preview.rows
+    ]
+)
+status_filter = st.multiselect("Zeilen zeigen", options=["neu", "geändert", "unverändert", "ungültig"],
+                               default=[k for k in ("ungültig", "geändert", "neu") if counts.get(k)],
+                               key="imp_filter")
+shown = frame[frame["Ergebnis"].isin(status_filter)] if status_filter else frame
+st.dataframe(shown, hide_index=True, width="stretch", height=min(500, 38 + 35 * max(len(shown), 1)),
+             column_config={"Hinweis / Grund": st.column_config.TextColumn(width="large")})
+for w in preview.warnings[:20]:
+    st.caption("Hinweis: " + ui.md(w))
+
+if preview.invalid:
+    st.error(
+        f"{preview.invalid} Zeile(n) sind ungültig (Gründe in der Tabelle). Es wurde nichts übernommen; "
+        "bitte die Datei korrigieren und erneut hochladen.",
+        icon="🚫",
+    )
+    st.stop()
+if not preview.applicable:
+    st.info("Die Datei enthält nichts Neues – alle Zeilen sind schon so gespeichert.")
+    st.stop()
+
+overwrite = False
+if preview.changed:
+    overwrite = st.checkbox(
+        f"{preview.changed} bestehende(n) Meilenstein(e) mit den Werten aus der Datei überschreiben",
+        key="imp_overwrite",
+    )
+if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed and not overwrite),
+             key="imp_apply"):
+    try:
+        with st.spinner("Import wird gespeichert …"):
+            result = editing.apply_preview(store, preview, ui_auth.actor(user), overwrite=overwrite)
+    except ConflictError as exc:
+        st.session_state.pop(K_PREVIEW, None)
+        st.error(ui.md(exc), icon="⚠️")
+        st.stop()
+    except editing.EditError as exc:
+        st.error("\n".join(ui.md(m) for m in exc.messages), icon="🚫")
+        st.stop()
+    ui.flash(
+        f"Import gespeichert: {result.count('neuer_meilenstein')} neue und "
+        f"{result.count('geaenderter_meilenstein')} geänderte Meilensteine. "
+        "Er kann unter »Änderungen« als Ganzes rückgängig gemacht werden."
+    )
+    st.session_state.pop(K_PREVIEW, None)
+    n = int(st.session_state[K_UPLOAD].rsplit("_", 1)[1]) + 1
+    st.session_state[K_UPLOAD] = f"imp_file_{n}"  # a fresh, empty uploader
+    st.rerun()

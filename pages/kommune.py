@@ -1,0 +1,145 @@
+"""Kommune (URL ``/kommune?ags=14626110[&stand=2021-11-30]``): one municipality at a date.
+
+Status and flags, the timeline of its milestones (also through its groups) with sources, focus areas,
+group membership, the KPR (contact data only for signed-in editors), a locator map and the neighbours.
+Signed-in editors change milestones, focus areas, sources, notes and contacts here.
+"""
+
+import datetime as dt
+import html
+
+import streamlit as st
+
+from asskomm import editing, geo, labels, vocab
+from asskomm.filters import PROGRAMME_START
+from asskomm.ui import auth as ui_auth
+from asskomm.ui import data, layout, mapblock, views
+from asskomm.ui import kommune as ui
+
+layout.apply_style()
+st.html(
+    "<style>.asskomm-contact{margin:.2rem 0 .8rem 0;line-height:1.45}"
+    ".asskomm-chip{display:inline-block;border:1px solid #bbb;border-radius:1em;padding:.05rem .65rem;"
+    "margin:0 .35rem .35rem 0;font-size:.9rem;background:#f6f7f9}</style>"
+)
+user = ui_auth.current_user()
+ui_auth.sidebar_status()
+
+gemeinden = data.gemeinden_index()
+kreis_labels = data.kreis_labels()
+names = dict(zip(gemeinden["ags"].astype(str), gemeinden["name"].astype(str), strict=True))
+options = views.search_options(gemeinden, kreis_labels)
+
+
+def _go(key: str) -> None:
+    ags = st.session_state.get(key)
+    if ags:
+        st.query_params["ags"] = ags
+
+
+ags, message = ui.resolve_ags(st.query_params.get("ags"), names.keys(), geo.current_ags)
+if ags is None:
+    st.title("Kommune")
+    st.warning(message, icon="🔎")
+    st.selectbox("Gemeinde suchen", options=list(options), format_func=options.get, index=None,
+                 placeholder="Name eingeben …", key="kommune_search", on_change=_go, args=("kommune_search",))
+    st.page_link("pages/karte.py", label="Zur Karte", icon="🗺️")
+    st.stop()
+if message:  # an old key: show today's Gemeinde and say so
+    st.info(f"{message} **{ui.md(names[ags])}** ({ags}).")
+    st.query_params["ags"] = ags
+
+stand, stand_notice = ui.parse_stand(st.query_params.get("stand"))
+if stand_notice:
+    st.warning(stand_notice, icon="⚠️")
+
+meta = gemeinden.set_index(gemeinden["ags"].astype(str)).loc[ags]
+kreis_name = kreis_labels.get(str(meta["kreis_ags"]), str(meta.get("kreis_name", "")))
+records = data.records()
+participants = editing.participants_of(records, ags)
+own = next((p for p in participants if p.kind == "gemeinde"), None)
+table = data.status_table(stand)
+row = table.set_index(table["ags"].astype(str)).loc[ags]
+
+layout.page_title(names[ags], stand, subtitle=f"{meta.get('typ', '')} · {kreis_name} · AGS {ags}")
+with st.sidebar:
+    st.header("Kommune")
+    st.selectbox("Andere Gemeinde", options=list(options), format_func=options.get, index=None,
+                 placeholder="Name eingeben …", key="kommune_switch", on_change=_go, args=("kommune_switch",))
+    chosen = st.date_input("Stand", value=stand, min_value=PROGRAMME_START, max_value=dt.date.today(),
+                           format="DD.MM.YYYY", key=f"kommune_stand_{stand.isoformat()}")
+    if chosen != stand:
+        if chosen == dt.date.today():
+            st.query_params.pop("stand", None)
+        else:
+            st.query_params["stand"] = chosen.isoformat()
+        st.rerun()
+ui.show_flash()
+
+left, right = st.columns([1.35, 1], gap="large")
+with left:
+    st.subheader("Status")
+    st.markdown(f"### {ui.md(labels.STATUS_LABELS[row['status']])}"
+                + (f" seit {labels.fmt_date(row['status_seit'])}" if row["status_seit"] else ""))
+    chips = ui.flags(row)
+    if chips:
+        st.html("".join(f'<span class="asskomm-chip">{html.escape(c)}</span>' for c in chips))
+    pf_labels = vocab.problemfeld_labels()
+    pfs = [pf_labels.get(p, p) for p in row["problemfelder"]]
+    st.markdown("**Problemfelder:** " + (ui.md(", ".join(pfs)) if pfs else "keine erfasst"))
+    groups = [p for p in participants if p.kind == "gruppe"]
+    if groups:
+        st.markdown("**Verbund:**")
+        for g in groups:
+            others = [names.get(a, a) for a in g.members if a != ags]
+            st.markdown(f"- {ui.md(g.name)} – mit {ui.md(', '.join(others)) or 'keinen weiteren Gemeinden'}")
+    kreis_level = [p for p in participants if p.kind == "landkreis"]
+    if kreis_level:
+        st.caption("Auf Kreisebene: " + ui.md(", ".join(p.name for p in kreis_level)))
+
+    st.subheader("Präventionsrat (KPR)")
+    has_kpr = any(m.baustein == "kpr" for p in participants for m in records.milestones_of(p.id))
+    st.markdown("Ein Kommunaler Präventionsrat ist erfasst." if has_kpr else "Kein Präventionsrat erfasst.")
+    contacts = [c for c in records.contacts if c.participant_id in {p.id for p in participants}]
+    if user is not None and user.can("bearbeiter"):
+        if contacts:
+            st.html(ui.contacts_html(contacts))
+        else:
+            st.caption("Keine Kontaktdaten erfasst.")
+    else:
+        st.caption("Kontaktdaten (Ansprechpersonen, Telefon, E-Mail) sehen nur angemeldete Bearbeiterinnen und "
+                   "Bearbeiter.")
+with right:
+    st.subheader("Lage")
+    ui.locator_map(ags, table, data.geo_key(), mapblock.base_url_path())
+    st.caption(f"Grenzen: {data.bkg_attribution()}")
+
+st.subheader("Meilensteine")
+rows = ui.timeline(records, participants, stand)
+st.html(ui.timeline_html(rows, own.id if own else None))
+if any(not r.counts for r in rows):
+    st.caption(f"Grau: nach dem gewählten Stand ({labels.fmt_date(stand)}); zählt für diesen Stand noch nicht.")
+
+st.subheader("Nachbargemeinden")
+status_of = dict(zip(table["ags"].astype(str), table["status"], strict=True))
+near = ui.neighbours(data.geo_key(), ags)
+cols = st.columns(3)
+for i, a in enumerate(near):
+    with cols[i % 3]:
+        st.page_link("pages/kommune.py", label=f"{names.get(a, a)} – {labels.STATUS_LABELS[status_of.get(a, 'nicht_beteiligt')]}",
+                     query_params={"ags": a, **({"stand": stand.isoformat()} if stand != dt.date.today() else {})})
+
+if user is not None and user.can("bearbeiter"):
+    st.divider()
+    st.subheader("Bearbeiten")
+    store = data.store()
+    tab_m, tab_c = st.tabs(["Meilensteine, Problemfelder, Quellen", "KPR-Kontakte"])
+    with tab_m:
+        ui.milestone_editor(store, records, participants, ags, names[ags], ui_auth.actor(user))
+    with tab_c:
+        ui.contact_editor(store, records, participants, ui_auth.actor(user))
+
+layout.sources_footer(
+    data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(stand)}",
+    attribution=data.bkg_attribution(),
+)
