@@ -375,3 +375,45 @@ def panel_caption(row: Mapping[str, Any], pf_labels: Mapping[str, str]) -> list[
     focus = focus_text(row.get("problemfelder") or (), pf_labels, limit=2)
     lines.append(f"Problemfelder: {focus}" if focus else "Problemfelder: keine erfasst")
     return lines
+
+
+GEMEINDE_COLUMNS = {
+    "name": "Gemeinde",
+    "kreis": "Kreis",
+    "status": "Status",
+    "seit": "seit",
+    "problemfelder": "Problemfelder",
+    "seite": "Seite",
+}
+
+
+def gemeinden_table(
+    status_table: pd.DataFrame,
+    gemeinden: pd.DataFrame,
+    kreise: Sequence[str],
+    *,
+    kreis_labels: Mapping[str, str],
+    pf_labels: Mapping[str, str],
+) -> pd.DataFrame:
+    """The Gemeinden of the chosen Kreise with their status – those without an agreement first (for advisers
+    preparing visits), then by name. ``Seite`` links to the municipality's page."""
+    info = (
+        gemeinden[["ags", "name", "kreis_ags"]]
+        .astype(str)
+        .merge(status_table[["ags", "status", "status_seit", "problemfelder"]], on="ags", how="left")
+    )
+    info = info[info["kreis_ags"].isin(set(kreise))]
+    rank = {"nicht_beteiligt": 0, "beraten": 1, "kooperation": 2}
+    info = info.assign(_r=info["status"].map(rank).fillna(0)).sort_values(["_r", "name"], kind="stable")
+    return pd.DataFrame(
+        {
+            GEMEINDE_COLUMNS["name"]: info["name"],
+            GEMEINDE_COLUMNS["kreis"]: [kreis_labels.get(k, k) for k in info["kreis_ags"]],
+            GEMEINDE_COLUMNS["status"]: [labels.STATUS_LABELS.get(s, s) for s in info["status"]],
+            GEMEINDE_COLUMNS["seit"]: [labels.fmt_date(s) if s else "" for s in info["status_seit"]],
+            GEMEINDE_COLUMNS["problemfelder"]: [
+                ", ".join(pf_labels.get(p, p) for p in (pfs or ())) for pfs in info["problemfelder"]
+            ],
+            GEMEINDE_COLUMNS["seite"]: [f"/kommune?ags={a}" for a in info["ags"]],
+        }
+    ).reset_index(drop=True)

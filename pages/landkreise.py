@@ -5,7 +5,7 @@ import streamlit as st
 from asskomm import kreisview, labels
 from asskomm.ui import data, kreise, layout, views
 
-layout.apply_style(False)
+layout.apply_style()
 
 problemfeld_labels, _ = data.vocab_labels()
 kreis_labels = data.kreis_labels()
@@ -63,7 +63,7 @@ st.dataframe(
     width="stretch",
     height=36 * (len(frame) + 1) + 4,  # every Kreis visible without scrolling
     column_config={
-        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(pinned=True),
+        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(width="medium"),
         kreisview.COLUMNS["beraten"]: st.column_config.NumberColumn(
             help="Gemeinden, die mindestens beraten wurden (mit oder ohne Vereinbarung)"
         ),
@@ -86,6 +86,26 @@ st.download_button(
     mime="text/csv",
     on_click="ignore",
 )
+
+if view.kreise:
+    st.subheader(f"Gemeinden in {scope}")
+    st.caption("Gemeinden ohne Kooperationsvereinbarung zuerst, dann alphabetisch.")
+    st.dataframe(
+        kreisview.gemeinden_table(
+            data.status_table(stand),
+            data.gemeinden_index(),
+            view.kreise,
+            kreis_labels=kreis_labels,
+            pf_labels=problemfeld_labels,
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            kreisview.GEMEINDE_COLUMNS["seite"]: st.column_config.LinkColumn(
+                display_text="öffnen", width="small"
+            )
+        },
+    )
 
 st.subheader("Die Kreise einzeln")
 layout_note = (

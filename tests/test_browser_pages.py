@@ -60,7 +60,8 @@ def test_landkreise_page(page, app_url, recorder, screenshot) -> None:
     _open(page, f"{app_url}/landkreise?kreis=14626&stand=kaputt")
     expect(page.locator('[data-testid="stAlert"]')).to_contain_text("stand=kaputt")
     expect(page.locator('[data-testid="stImage"] img')).to_have_count(1 + 1)
-    screenshot("landkreise-goerlitz", full_page=False)
+    expect(page.get_by_text("Gemeinden in Görlitz")).to_be_visible()
+    _full(page, screenshot, "landkreise-goerlitz", 2000)
 
     recorder.assert_same_origin(app_url)
     assert not _console_errors(recorder)

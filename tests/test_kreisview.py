@@ -183,3 +183,27 @@ def test_pictures_are_pngs_of_the_real_layers():
     status_of = dict.fromkeys(gem["ags"], "nicht_beteiligt") | {"14626110": "kooperation"}
     panel = kreisview.render_kreis_png(gem, status_of, "14626", model=("14626110",), size_px=200)
     assert panel.startswith(b"\x89PNG")
+
+
+def test_gemeinden_table_lists_those_without_agreement_first():
+    table = pd.DataFrame(
+        {
+            "ags": ["14626110", "14626600", "14521035"],
+            "status": ["kooperation", "nicht_beteiligt", "beraten"],
+            "status_seit": ["2022-03", "", "2021"],
+            "problemfelder": [("vandalismus",), (), ()],
+        }
+    )
+    out = kreisview.gemeinden_table(
+        table,
+        GEMEINDEN,
+        ["14626"],
+        kreis_labels={"14626": "Görlitz"},
+        pf_labels={"vandalismus": "Vandalismus"},
+    )
+    assert list(out.columns) == list(kreisview.GEMEINDE_COLUMNS.values())
+    assert list(out["Gemeinde"]) == ["Weißwasser/O.L.", "Görlitz"]
+    assert list(out["Status"]) == ["nicht beteiligt", "Kooperationsvereinbarung"]
+    assert list(out["seit"]) == ["", "03/2022"]
+    assert out.loc[1, "Problemfelder"] == "Vandalismus"
+    assert out.loc[1, "Seite"] == "/kommune?ags=14626110"

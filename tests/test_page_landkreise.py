@@ -68,6 +68,17 @@ def test_kreis_from_url_limits_table_and_pictures(apptest):
     assert set(_table(at)["Kreis"]) == {"Görlitz", "Landkreis Leipzig"}
     assert len(at.get("image")) == 1 + 2
     assert _metrics(at)["Gemeinden mit Vereinbarung"].endswith(" von 418")  # Saxony stays the frame
+    gemeinden = at.dataframe[1].value  # the Gemeinden of the chosen Kreise, for advisers
+    assert set(gemeinden["Kreis"]) == {"Görlitz", "Landkreis Leipzig"}
+    assert len(gemeinden) == int(_table(at)["Gemeinden"].sum())
+    assert gemeinden["Status"].iloc[0] == "nicht beteiligt"
+
+
+def test_presentation_param_survives_the_url_sync(apptest):
+    at = apptest(PAGE, query_params={"praesentation": "1", "stand": "2022-06-30"}, timeout=90)
+    _no_exception(at)
+    assert at.query_params["praesentation"] in ("1", ["1"])
+    assert at.query_params["stand"] in ("2022-06-30", ["2022-06-30"])
 
 
 def test_slider_change_is_written_to_the_url(apptest):
@@ -114,3 +125,4 @@ def test_unrelated_params_are_harmless(apptest):
     _no_exception(at)
     assert not at.warning
     assert len(_table(at)) == 13
+    assert len(at.dataframe) == 1  # no Gemeinden list without a chosen Kreis

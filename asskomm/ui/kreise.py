@@ -85,7 +85,10 @@ def kreis_filters(kreis_labels: dict[str, str]) -> KreisFilters:
 
 
 def _sync_url(f: KreisFilters) -> None:
-    wanted = Filters(f.stand, f.kreise).to_query(today=sidebar.today())
+    wanted: dict[str, list[str] | str] = {
+        key: st.query_params.get_all(key) for key in sidebar.KEEP_PARAMS if key in st.query_params
+    }
+    wanted.update(Filters(f.stand, f.kreise).to_query(today=sidebar.today()))
     normal = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     if normal != current:
