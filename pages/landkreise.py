@@ -33,19 +33,27 @@ cards = (
     ("Anteil der Landesfläche", labels.fmt_pct(total.anteil_flaeche)),
     ("Beratene Gemeinden", labels.fmt_int(total.beraten)),
 )
-for col, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
-    with col, st.container(border=True):
-        st.metric(label, value)
-st.caption(
+explanation = (
     f"Sachsen, Stand {labels.fmt_date(stand)}, Quelle: ASSKomm-Datenbank. Anteile: Gemeinden bzw. Fläche mit "
     "Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt). »Beraten«: mindestens beraten, mit oder "
     "ohne Vereinbarung."
 )
-st.image(
-    kreise.choropleth_png(stand),
-    width="stretch",
-    caption=f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}.",
-)
+map_caption = f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}."
+if layout.presentation_mode():
+    # Projector (1280×720): the map beside the figures, both on the first screen.
+    map_col, side_col = st.columns([2.8, 1], gap="small")
+    with map_col:
+        st.image(kreise.choropleth_png(stand), width="stretch", caption=map_caption)
+    with side_col:
+        for label, value in cards:
+            st.metric(label, value)
+        st.caption(explanation)
+else:
+    for col, (label, value) in zip(st.columns(len(cards)), cards, strict=True):
+        with col, st.container(border=True):
+            st.metric(label, value)
+    st.caption(explanation)
+    st.image(kreise.choropleth_png(stand), width="stretch", caption=map_caption)
 
 st.subheader(f"Kreise im Vergleich ({scope})")
 frame = kreisview.display_table(shown, problemfeld_labels)

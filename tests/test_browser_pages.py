@@ -57,6 +57,12 @@ def test_landkreise_page(page, app_url, recorder, screenshot) -> None:
     screenshot("landkreise-oben", full_page=False)
     _full(page, screenshot, "landkreise", 3000)
 
+    page.set_viewport_size({"width": 1280, "height": 720})  # a projector
+    _open(page, f"{app_url}/landkreise?praesentation=1&stand=2023-12-31")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    screenshot("landkreise-praesentation", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
     _open(page, f"{app_url}/landkreise?kreis=14626&stand=kaputt")
     expect(page.locator('[data-testid="stAlert"]')).to_contain_text("stand=kaputt")
     expect(page.locator('[data-testid="stImage"] img')).to_have_count(1 + 1)
