@@ -140,67 +140,101 @@ def render_growth_png(
     width_px: int = 1600,
     height_px: int = 800,
     dpi: int = 100,
+    marker: dt.date | None = None,
 ) -> bytes:
-    """The growth chart as PNG: lines from the records, points for the published totals."""
-    scale = height_px / dpi / 8.0
+    """The growth chart as PNG: lines from the records, points for the published totals.
+
+    Type is sized for a projector (the chart is usually shown about 900 px wide); one legend entry per
+    series (line = database, circle = published) below the plot. ``marker``: a date drawn as a dashed
+    vertical line (»Stand 30.11.2021«), e.g. the map's date while the Zeitraffer plays.
+    """
+    from matplotlib.lines import Line2D
+
+    scale = height_px / dpi / 8.0 * 1.3
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
-    ax = fig.add_axes((0.07, 0.2, 0.62, 0.68))
+    ax = fig.add_axes((0.065, 0.27, 0.9, 0.6))
     dates = pd.to_datetime(series["stand"])
+    handles = []
+    published = points if points is not None and len(points) else None
     for label, colour in SERIES.items():
-        if label in series and series[label].notna().any():
-            ax.step(
-                dates,
-                series[label].astype(float),
-                where="post",
-                color=colour,
-                linewidth=3.2 * scale,
-                label=f"{label} (Datenbank)",
+        has_line = label in series and series[label].notna().any()
+        sel = published[published["serie"] == label] if published is not None else None
+        has_points = sel is not None and len(sel) > 0
+        if has_line:
+            ax.step(dates, series[label].astype(float), where="post", color=colour, linewidth=3.2 * scale)
+        if has_points:
+            ax.plot(
+                pd.to_datetime(sel["stand"]),
+                sel["wert"],
+                linestyle="none",
+                marker="o",
+                markersize=9 * scale,
+                markerfacecolor="white",
+                markeredgecolor=colour,
+                markeredgewidth=2.6 * scale,
+                zorder=4,
             )
-    if points is not None and len(points):
-        for label, colour in SERIES.items():
-            sel = points[points["serie"] == label]
-            if len(sel):
-                ax.plot(
-                    pd.to_datetime(sel["stand"]),
-                    sel["wert"],
-                    linestyle="none",
-                    marker="o",
-                    markersize=10 * scale,
+        if has_line or has_points:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=colour,
+                    linewidth=3.2 * scale if has_line else 0,
+                    marker="o" if has_points else None,
+                    markersize=9 * scale,
                     markerfacecolor="white",
                     markeredgecolor=colour,
                     markeredgewidth=2.6 * scale,
-                    label=f"{label} (veröffentlicht)",
+                    label=label,
                 )
+            )
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=13 * scale)
     ax.yaxis.set_major_formatter(_german_int_formatter())
+    if marker is not None and len(series):
+        ax.axvline(
+            pd.Timestamp(marker), color="#333333", linewidth=1.4 * scale, linestyle=(0, (4, 3)), zorder=1
+        )
+        ax.annotate(  # under the year labels, so it never hides a line or a point
+            f"Stand {labels.fmt_date(marker)}",
+            xy=(pd.Timestamp(marker), 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -24 * scale),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=12 * scale,
+            fontweight="bold",
+            color="#333333",
+        )
     ax.set_title(
         "Wachstum der Allianz seit dem Start am 06.02.2019",
-        fontsize=20 * scale,
+        fontsize=19 * scale,
         loc="left",
         fontweight="bold",
         color="#0B2A4A",
-        pad=14 * scale,
+        pad=12 * scale,
     )
-    handles, names = ax.get_legend_handles_labels()
     if handles:
         fig.legend(
-            handles,
-            names,
-            loc="upper left",
-            bbox_to_anchor=(0.71, 0.88),
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.06, 0.075),
+            ncols=len(handles),
             frameon=False,
-            fontsize=12.5 * scale,
+            fontsize=13 * scale,
+            handlelength=2.2,
+            columnspacing=1.6,
         )
     last = series["stand"].iloc[-1] if len(series) else dt.date.today()
-    note = (
-        f"Linien: ASSKomm-Datenbank, Stand {labels.fmt_date(last)} (Zahl am Monatsende). "
-        "Kreise: von Ministerium/LPR veröffentlichte Gesamtzahlen mit ihrem Datum; Quellen in der Tabelle."
-    )
-    fig.text(0.07, 0.05, note, fontsize=11.5 * scale, color="#444444")
+    note = f"Linie: ASSKomm-Datenbank, Stand {labels.fmt_date(last)} (Monatsende)."
+    if published is not None:
+        note += " Kreis: von SMI/LPR veröffentlichte Gesamtzahl (Quellen in der Tabelle)."
+    fig.text(0.065, 0.025, note, fontsize=10.5 * scale, color="#444444")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from asskomm.ui import views
+from asskomm.ui import meeting, views
 
 KPI_LABELS = [
     "Beratene Kommunen",
@@ -45,7 +45,9 @@ def test_default_view(apptest):
     assert table["Status"].iloc[0] == "Kooperationsvereinbarung"  # highest stage first
     assert int(_kpis(at)["Modellkommunen"]) == 8
     assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
-    assert {b.label for b in at.get("download_button")} == {"Tabelle als CSV", "Tabelle als Excel (XLSX)"}
+    # the linked table's downloads and, in the open »Mitnehmen« tab, the meeting take-aways
+    takeaways = {label for label, *_ in meeting.DOWNLOADS.values()}
+    assert {b.label for b in at.get("download_button")} == {"Tabelle als CSV", "Tabelle als Excel (XLSX)"} | takeaways
 
 
 def test_kreis_filter_from_url(apptest):

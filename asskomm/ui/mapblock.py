@@ -51,15 +51,24 @@ def status_map(
     basemap: bool = False,
     presentation: bool = False,
     on_select: Callable[[], None] | None = None,
+    highlight: Iterable[str] = (),
 ) -> None:
-    """The status map of all Gemeinden; a click selects a Gemeinde (``st.session_state['sel_ags']``)."""
+    """The status map of all Gemeinden; a click selects a Gemeinde (``st.session_state['sel_ags']``).
+
+    ``highlight``: AGS outlined in the same map (»Neu seit …«), sent with the status layer (no remount).
+    """
     geometry = data.map_geometry()
     m = mapview.base_map(
         geometry, base_url_path=base_url_path(), basemap=basemap, font_size="18px" if presentation else "15px"
     )
     selected = st.session_state.get(K_SELECTED)
     layers = mapview.status_layers(
-        status, matched, problemfeld_labels=problemfeld_labels, selected=selected, markers=markers
+        status,
+        matched,
+        problemfeld_labels=problemfeld_labels,
+        selected=selected,
+        markers=markers,
+        highlight=highlight,
     )
     center = zoom = None
     jump = st.session_state.get(K_JUMP)

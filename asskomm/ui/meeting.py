@@ -1,13 +1,22 @@
-"""Streamlit widgets »Für Sitzungen«: take-away downloads, the play control, the growth chart, the since view.
+"""Streamlit widgets »Für Sitzungen«: the play control, take-away downloads, the growth chart, the since view.
 
-Each is one call for the Karte page::
+The Karte page uses them like this::
 
     from asskomm.ui import meeting
 
-    stand = meeting.stand_player(filters.stand)          # play/pause/scrub; returns the date to show
-    meeting.downloads(filters)                            # PNG (Folie/A4), SVG, PDF, HTML
-    meeting.growth_chart(filters)                         # records over time + published totals
-    highlight = meeting.since_view(filters)               # new since a date; AGS to highlight on the map
+    meeting.advance_stand(K_STAND)                 # first, before any widget: applies a pending play step
+    ...                                            # the sidebar with the »Stand« slider (key K_STAND)
+    meeting.stand_player(K_STAND)                  # Abspielen/Pause (+ ``scrubber=True``: a monthly slider)
+    meeting.downloads(filters)                     # PNG (Folie/A4), SVG, PDF (+ Kreisseiten), HTML
+    meeting.growth_chart(filters)                  # records over time + published totals with sources
+    diff = meeting.since_view(filters, K_STAND)    # new since a date; ``diff.highlighted_ags()`` for the map
+    meeting.keep_playing(K_STAND)                  # last: the timer that asks for the next step
+
+**Play.** The session-state key of the page's »Stand« slider is the one truth: the player only moves it, so
+the title, the KPIs, the map, the URL and the sidebar slider all show the same date. A timer fragment
+(``st.fragment(run_every=…)``) marks a step as pending and reruns the page; :func:`advance_stand` applies it
+at the top of the next run, before the slider exists (Streamlit forbids changing a widget's value after it
+was drawn). The map is restyled through ``feature_group_to_add`` and is not remounted.
 
 Files are generated only when a button is clicked (``st.download_button`` with a callable), from
 ``asskomm.static_map`` / ``briefing`` / ``snapshot`` — the same code as the CLI.
@@ -18,10 +27,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pandas as pd
 import streamlit as st
 
 from asskomm import labels, timeline
 from asskomm.filters import PROGRAMME_START, Filters
+
+PLAYER = "stand_player"
+SINCE = "since"
 
 
 def _collect(filters: Filters):
@@ -36,6 +49,170 @@ def _file_stem(filters: Filters) -> str:
     if filters.kreise:
         stem += "_" + "-".join(filters.kreise)
     return stem
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+# --------------------------------------------------------------------------------------------- play control
+
+
+def steps() -> list[dt.date]:
+    """06.02.2019, every month end, today."""
+    return timeline.month_steps(PROGRAMME_START, _today())
+
+
+def _keys(key: str) -> dict[str, str]:
+    return {
+        "playing": f"{key}_playing",
+        "pending": f"{key}_pending",
+        "last": f"{key}_last_step",
+        "slider": f"{key}_slider",
+    }
+
+
+def is_playing(key: str = PLAYER) -> bool:
+    return bool(st.session_state.get(_keys(key)["playing"]))
+
+
+def next_step(stand: dt.date, all_steps: list[dt.date]) -> dt.date | None:
+    """The first step after ``stand`` (None at the end)."""
+    return next((d for d in all_steps if d > stand), None)
+
+
+def advance_stand(stand_key: str, *, key: str = PLAYER) -> None:
+    """Apply a pending play step to ``st.session_state[stand_key]``; call before that widget is drawn."""
+    state = st.session_state
+    k = _keys(key)
+    if not state.pop(k["pending"], False) or not state.get(k["playing"]):
+        return
+    all_steps = steps()
+    current = state.get(stand_key) or PROGRAMME_START
+    nxt = next_step(current, all_steps)
+    if nxt is None:
+        state[k["playing"]] = False
+        return
+    state[stand_key] = nxt
+    state[k["last"]] = time.monotonic()
+    if nxt >= all_steps[-1]:
+        state[k["playing"]] = False  # arrived at today: stop there
+
+
+def _toggle(stand_key: str, key: str) -> None:
+    state = st.session_state
+    k = _keys(key)
+    if state.get(k["playing"]):
+        state[k["playing"]] = False
+        state.pop(k["pending"], None)
+        return
+    all_steps = steps()
+    if (state.get(stand_key) or all_steps[-1]) >= all_steps[-1]:
+        state[stand_key] = all_steps[0]  # at today: play from the start of the programme
+    state[k["playing"]] = True
+    state[k["last"]] = time.monotonic()
+
+
+def _scrub(stand_key: str, key: str, all_steps: list[dt.date]) -> None:
+    state = st.session_state
+    state[stand_key] = all_steps[state[_keys(key)["slider"]]]
+    state[_keys(key)["last"]] = time.monotonic()  # a full interval on the new date before the next step
+
+
+def stand_player(
+    stand: str | dt.date,
+    *,
+    key: str = PLAYER,
+    scrubber: bool | None = None,
+    label: str = "Zeitraffer abspielen",
+    interval_s: float = 1.0,
+) -> dt.date:
+    """Play/Pause for the »Stand« (monthly steps from 06.02.2019 to today); returns the date to show.
+
+    ``stand`` is either the session-state key of the page's own »Stand« widget (the Karte page: the player
+    moves that widget's value; call :func:`advance_stand` at the top and :func:`keep_playing` at the end of
+    the page), or a date: then the player keeps its own Stand (starting there), always shows its monthly
+    slider and runs its own timer — one call, for a page without a date widget.
+
+    ``scrubber``: a monthly slider beside the button (default: only for the standalone player; the Karte
+    page asks for it in the presentation view, where the sidebar's »Stand« slider is hidden). Moving a
+    slider while playing jumps there and plays on.
+    """
+    state = st.session_state
+    k = _keys(key)
+    standalone = not isinstance(stand, str)
+    stand_key = f"{key}_stand" if standalone else stand
+    if standalone:
+        state.setdefault(stand_key, stand)
+        advance_stand(stand_key, key=key)  # this player owns the date: nothing is drawn with it yet
+        scrubber = True if scrubber is None else scrubber
+    playing = bool(state.get(k["playing"]))
+    if scrubber:  # one row: the button as wide as its label, the slider takes the rest
+        row = st.container(horizontal=True, vertical_alignment="center", gap="medium", wrap=False)
+        button_col = slider_col = row
+    else:
+        button_col, slider_col = st.container(), None
+    with button_col:
+        st.button(
+            "Pause" if playing else label,
+            key=f"{key}_button",
+            on_click=_toggle,
+            args=(stand_key, key),
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            type="primary" if playing else "secondary",
+            width="content" if scrubber else "stretch",
+        )
+        if not scrubber:
+            st.caption("Monat für Monat vom 06.02.2019 bis heute; der Regler »Stand« springt zu einem Datum.")
+    all_steps = steps()
+    if slider_col is not None:
+        current = state.get(stand_key) or all_steps[-1]
+        # the step that contains the stand (a month end at or after it): »November 2021« for 15.11.2021
+        state[k["slider"]] = next((i for i, d in enumerate(all_steps) if d >= current), len(all_steps) - 1)
+        with slider_col:
+            st.select_slider(
+                "Zeitraffer: Stand",
+                options=list(range(len(all_steps))),
+                key=k["slider"],
+                on_change=_scrub,
+                args=(stand_key, key, all_steps),
+                format_func=lambda i: _step_label(all_steps, i),
+                label_visibility="collapsed",
+                width="stretch",
+            )
+    if standalone:
+        keep_playing(stand_key, key=key, interval_s=interval_s)
+    return state.get(stand_key) or all_steps[-1]
+
+
+def keep_playing(stand_key: str, *, key: str = PLAYER, interval_s: float = 1.0) -> None:
+    """The timer while playing: call at the very end of the page (nothing happens when paused).
+
+    Each tick asks for the next step once ``interval_s`` has passed since the last one; the step itself is
+    applied by :func:`advance_stand` at the top of the rerun. A slow run simply stretches the interval.
+    """
+    k = _keys(key)
+    if not st.session_state.get(k["playing"]):
+        return
+
+    @st.fragment(run_every=interval_s)
+    def tick() -> None:
+        state = st.session_state
+        if not state.get(k["playing"]):
+            return
+        if time.monotonic() - state.get(k["last"], 0.0) < interval_s * 0.9:
+            return
+        state[k["pending"]] = True
+        st.rerun(scope="app")
+
+    tick()
+
+
+def _step_label(all_steps: list[dt.date], i: int) -> str:
+    """»06.02.2019«, »Februar 2019« … »25.11.2026«: the first and last steps by day (labels stay unique)."""
+    if i in (0, len(all_steps) - 1):
+        return labels.fmt_date(all_steps[i])
+    return labels.fmt_month_year(all_steps[i])
 
 
 # --------------------------------------------------------------------------------------------- downloads
@@ -59,234 +236,260 @@ def _render(kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, b
     return snapshot.render_snapshot_html(data).encode("utf-8")
 
 
-def downloads(filters: Filters, *, key: str = "meeting_downloads") -> None:
+DOWNLOADS = {
+    # kind: (label, file suffix, mime, icon, help)
+    "png": (
+        "Folie (PNG, 1920 × 1080)",
+        "karte.png",
+        "image/png",
+        ":material/slideshow:",
+        "Karte mit Titel, Stand, Filtern, Legende mit Anzahlen, Kreisnamen, Maßstab, Kennzahlen und Quellen",
+    ),
+    "png_a4": (
+        "Druck (PNG, A4 quer, 300 dpi)",
+        "karte_a4.png",
+        "image/png",
+        ":material/print:",
+        "Dieselbe Karte für den Druck: 3508 × 2480 Pixel",
+    ),
+    "svg": (
+        "Vektorgrafik (SVG)",
+        "karte.svg",
+        "image/svg+xml",
+        ":material/draw:",
+        "Zum Weiterbearbeiten, z. B. in PowerPoint oder Inkscape",
+    ),
+    "pdf": (
+        "Kurzinformation (PDF, 1 Seite)",
+        "kurzinfo.pdf",
+        "application/pdf",
+        ":material/picture_as_pdf:",
+        "A4: Karte, Kennzahlen mit Stand und Quelle, veröffentlichte Zahlen, die fünf neuesten Meilensteine",
+    ),
+    "pdf_kreise": (
+        "Kurzinformation mit Kreisseiten (PDF)",
+        "kurzinfo_kreise.pdf",
+        "application/pdf",
+        ":material/library_books:",
+        "Eine weitere Seite je gewähltem Kreis",
+    ),
+    "html": (
+        "Offline-Karte (HTML)",
+        "offline.html",
+        "text/html",
+        ":material/usb:",
+        "Eine Datei mit der interaktiven Karte; öffnet ohne Netz, z. B. vom USB-Stick im Sitzungsraum",
+    ),
+}
+
+
+def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_downloads") -> None:
     """Download buttons for the current filters and date: map picture, briefing PDF, offline snapshot."""
     from asskomm.ui import data
 
     version = data.data_version()
 
-    def maker(kind: str):
-        return lambda: _render(
-            kind, version, filters.stand.isoformat(), filters.kreise, filters.problemfelder, filters.baustein
+    def button(kind: str, *, disabled: bool = False, help_text: str | None = None) -> None:
+        label, suffix, mime, icon, hint = DOWNLOADS[kind]
+        st.download_button(
+            label,
+            lambda: _render(
+                kind,
+                version,
+                filters.stand.isoformat(),
+                filters.kreise,
+                filters.problemfelder,
+                filters.baustein,
+            ),
+            file_name=f"{_file_stem(filters)}_{suffix}",
+            mime=mime,
+            key=f"{key}_{kind}",
+            on_click="ignore",
+            icon=icon,
+            help=help_text or hint,
+            disabled=disabled,
+            width="stretch",
         )
 
-    stem = _file_stem(filters)
-    st.markdown("**Für Sitzungen** – Stand " + labels.fmt_date(filters.stand))
-    cols = st.columns(3)
+    view = f"Stand {labels.fmt_date(filters.stand)}" + (f" · {filter_text}" if filter_text else "")
+    st.caption(f"Alle Dateien zeigen genau diese Ansicht: **{view}** – mit Quellenangabe und Datum.")
+    cols = st.columns([1, 1.2, 1], gap="medium")
     with cols[0]:
-        st.download_button(
-            "Karte als Bild (Folie, PNG)",
-            maker("png"),
-            file_name=f"{stem}_karte.png",
-            mime="image/png",
-            key=f"{key}_png",
-            on_click="ignore",
-            icon=":material/image:",
-            help="1920 × 1080 Pixel, mit Titel, Stand, Legende, Maßstab und Quellenangabe",
-        )
-        st.download_button(
-            "Karte für den Druck (A4 quer, PNG)",
-            maker("png_a4"),
-            file_name=f"{stem}_karte_a4.png",
-            mime="image/png",
-            key=f"{key}_png_a4",
-            on_click="ignore",
-            help="300 dpi",
-        )
-        st.download_button(
-            "Karte als Vektorgrafik (SVG)",
-            maker("svg"),
-            file_name=f"{stem}_karte.svg",
-            mime="image/svg+xml",
-            key=f"{key}_svg",
-            on_click="ignore",
-        )
+        st.markdown("**Karte als Bild**")
+        button("png")
+        button("png_a4")
+        button("svg")
     with cols[1]:
-        st.download_button(
-            "Kurzinformation (PDF, 1 Seite)",
-            maker("pdf"),
-            file_name=f"{stem}_kurzinfo.pdf",
-            mime="application/pdf",
-            key=f"{key}_pdf",
-            on_click="ignore",
-            icon=":material/picture_as_pdf:",
-            help="A4: Karte, Kennzahlen mit Stand und Quelle, veröffentlichte Zahlen, "
-            "die fünf neuesten Meilensteine",
+        st.markdown("**Kurzinformation**")
+        button("pdf")
+        button(
+            "pdf_kreise",
+            disabled=not filters.kreise,
+            help_text=None if filters.kreise else "Erst in den Filtern einen oder mehrere Kreise wählen.",
         )
-        if filters.kreise:
-            st.download_button(
-                "Kurzinformation mit Kreisseiten (PDF)",
-                maker("pdf_kreise"),
-                file_name=f"{stem}_kurzinfo_kreise.pdf",
-                mime="application/pdf",
-                key=f"{key}_pdf_kreise",
-                on_click="ignore",
-                help="eine weitere Seite je gewähltem Kreis",
-            )
     with cols[2]:
-        st.download_button(
-            "Offline-Karte (HTML)",
-            maker("html"),
-            file_name=f"{stem}_offline.html",
-            mime="text/html",
-            key=f"{key}_html",
-            on_click="ignore",
-            icon=":material/usb:",
-            help="eine Datei mit interaktiver Karte; öffnet ohne Netz, z. B. vom USB-Stick",
-        )
-
-
-# --------------------------------------------------------------------------------------------- play control
-
-
-def stand_player(stand: dt.date, *, key: str = "stand_player", interval_s: float = 1.2) -> dt.date:
-    """Monthly steps from 06.02.2019 to today: a slider to scrub and a Play/Pause button.
-
-    Returns the date to show. While playing, the whole page reruns once per step (the map is restyled,
-    not remounted, when the page passes its layers via ``feature_group_to_add``).
-    """
-    steps = timeline.month_steps(PROGRAMME_START, dt.date.today())
-    state = st.session_state
-    idx_key, slider_key, play_key = f"{key}_index", f"{key}_slider", f"{key}_playing"
-    if idx_key not in state:
-        state[idx_key] = max(i for i, d in enumerate(steps) if d <= max(stand, steps[0]))
-    state.setdefault(play_key, False)
-    state[idx_key] = min(state[idx_key], len(steps) - 1)
-    state[slider_key] = state[idx_key]  # before the widget exists in this run: the index is the truth
-
-    def toggle() -> None:
-        state[play_key] = not state[play_key]
-        if state[play_key] and state[idx_key] >= len(steps) - 1:
-            state[idx_key] = 0  # start again from the beginning
-        state[f"{key}_last_step"] = time.monotonic()
-
-    def scrub() -> None:
-        state[idx_key] = state[slider_key]
-
-    cols = st.columns([1, 6], vertical_alignment="center")
-    with cols[0]:
-        playing = state[play_key]
-        st.button(
-            "Pause" if playing else "Abspielen",
-            key=f"{key}_button",
-            on_click=toggle,
-            icon=":material/pause:" if playing else ":material/play_arrow:",
-        )
-    with cols[1]:
-        st.select_slider(
-            "Zeitraffer: Stand",
-            options=list(range(len(steps))),
-            key=slider_key,
-            on_change=scrub,
-            format_func=lambda i: _step_label(steps, i),
-            label_visibility="collapsed",
-            disabled=state[play_key],
-        )
-
-    if state[play_key]:
-        _ticker(key, len(steps), interval_s)
-    return steps[state[idx_key]]
-
-
-def _ticker(key: str, n_steps: int, interval_s: float) -> None:
-    @st.fragment(run_every=interval_s)
-    def tick() -> None:
-        state = st.session_state
-        idx_key, play_key, last_key = f"{key}_index", f"{key}_playing", f"{key}_last_step"
-        # the fragment also runs inside every full rerun: step only when the interval has passed
-        if not state.get(play_key) or time.monotonic() - state.get(last_key, 0.0) < interval_s * 0.9:
-            return
-        state[last_key] = time.monotonic()
-        if state[idx_key] >= n_steps - 1:
-            state[play_key] = False
-        else:
-            state[idx_key] += 1
-        st.rerun(scope="app")
-
-    tick()
+        st.markdown("**Offline-Karte**")
+        button("html")
+        st.caption("Lädt nichts aus dem Netz; Quellen-Links öffnen sich nur auf Klick.")
 
 
 # --------------------------------------------------------------------------------------------- growth
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _growth(version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None):
+def _growth_series(version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None):
     from asskomm.ui import data
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
-    series = timeline.growth_series(data.records(), data.gemeinden(), end=filters.stand, filters=filters)
-    points = timeline.published_points(until=filters.stand)
-    return timeline.render_growth_png(series, points), points
+    today = dt.date.fromisoformat(today_iso)
+    filters = Filters(today, kreise, pf, baustein)
+    series = timeline.growth_series(data.records(), data.gemeinden(), end=today, filters=filters)
+    return series, timeline.published_points(until=today)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _growth_png(version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, stand_iso: str):
+    series, points = _growth_series(version, today_iso, kreise, pf, baustein)
+    # published totals are statewide: only beside the unfiltered series
+    shown = points if not (kreise or pf or baustein) else points.iloc[0:0]
+    return timeline.render_growth_png(series, shown, marker=dt.date.fromisoformat(stand_iso))
 
 
 def growth_chart(filters: Filters) -> None:
     """The alliance's growth from the records (lines) with the published totals (points) and their sources."""
     from asskomm.ui import data
 
-    with st.spinner("Zeitreihe wird berechnet …"):
-        png, points = _growth(
-            data.data_version(),
-            filters.stand.isoformat(),
-            filters.kreise,
-            filters.problemfelder,
-            filters.baustein,
-        )
-    st.image(
-        png, caption="Wachstum der Allianz: Datenbank (Linien) und veröffentlichte Gesamtzahlen (Kreise)"
+    args = (
+        data.data_version(),
+        _today().isoformat(),
+        filters.kreise,
+        filters.problemfelder,
+        filters.baustein,
     )
-    if len(points):
-        table = points.assign(
-            Stand=points["datum"].map(labels.fmt_date), Wert=points["wert"].map(labels.fmt_int)
+    with st.spinner("Zeitreihe wird berechnet …"):
+        _series, points = _growth_series(*args)
+        png = _growth_png(*args, filters.stand.isoformat())
+    st.image(png, width="stretch")
+    if not filters.is_default:
+        st.caption(
+            "Mit Filtern: nur die Datenbank-Linien für die gewählten Gemeinden. Die veröffentlichten Zahlen "
+            "gelten für ganz Sachsen und erscheinen nur ohne Filter."
         )
+        return
+    if len(points):
+        table = pd.DataFrame(
+            {
+                "Kennzahl": points["serie"],
+                "Stand": points["datum"].map(labels.fmt_date),
+                "veröffentlicht": points["wert"].map(labels.fmt_int),
+                "Quelle": points["quelle"],
+            }
+        )
+        st.markdown("**Veröffentlichte Gesamtzahlen (Kreise im Diagramm) und ihre Quellen**")
         st.dataframe(
-            table[["serie", "Stand", "Wert", "quelle"]].rename(
-                columns={"serie": "Kennzahl", "quelle": "Quelle"}
-            ),
+            table,
             hide_index=True,
-            column_config={"Quelle": st.column_config.LinkColumn("Quelle")},
+            width="stretch",
+            column_config={
+                "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")
+            },
         )
 
 
 # --------------------------------------------------------------------------------------------- since
 
 
-def since_view(filters: Filters, *, key: str = "since", default_days: int = 90) -> set[str]:
-    """»Was ist neu seit …?«: two dates, the changes as text and table; returns the AGS to highlight."""
+def since_dates(
+    stand_key: str | None, *, key: str = SINCE, default_days: int = 91
+) -> tuple[dt.date, dt.date]:
+    """(von, bis) of the since view: »bis« is the page's Stand (``stand_key``) or, without it, kept in the
+    session like »von«.
+
+    »von« lives under a plain key (not the widget's), so it survives while the tab is closed.
+    """
+    state = st.session_state
+    bis_key = stand_key or f"{key}_bis_value"
+    bis = state.get(bis_key) or _today()
+    von_key = f"{key}_von"
+    if not isinstance(state.get(von_key), dt.date):
+        state[von_key] = max(PROGRAMME_START, bis - dt.timedelta(days=default_days))
+    return state[von_key], bis
+
+
+def since_diff(filters: Filters, stand_key: str | None = None, *, key: str = SINCE) -> timeline.SinceDiff:
+    """What changed between »von« and the page's Stand, for the filtered Gemeinden (cheap, no widget)."""
     from asskomm.ui import data
 
-    cols = st.columns(2)
-    von = cols[0].date_input(
-        "Neu seit",
-        value=max(PROGRAMME_START, filters.stand - dt.timedelta(days=default_days)),
-        min_value=PROGRAMME_START,
-        max_value=filters.stand,
-        format="DD.MM.YYYY",
-        key=f"{key}_von",
-    )
-    bis = cols[1].date_input(
-        "bis",
-        value=filters.stand,
-        min_value=PROGRAMME_START,
-        max_value=dt.date.today(),
-        format="DD.MM.YYYY",
-        key=f"{key}_bis",
-    )
+    von, bis = since_dates(stand_key, key=key)
     pf_labels, _ = data.vocab_labels()
     only = None
     if not filters.is_default:
         table = data.status_table(filters.stand)
         only = set(table.loc[data.matched(filters, table).values, "ags"].astype(str))
-    diff = timeline.since(data.records(), von, bis, problemfeld_labels=pf_labels, only_ags=only)
-    st.markdown(diff.summary_text())
+    return timeline.since(data.records(), von, bis, problemfeld_labels=pf_labels, only_ags=only)
+
+
+def _set_von(key: str) -> None:
+    value = st.session_state.get(f"{key}_von_input")
+    if isinstance(value, dt.date):
+        st.session_state[f"{key}_von"] = value
+
+
+def _set_bis(stand_key: str | None, key: str) -> None:
+    value = st.session_state.get(f"{key}_bis")
+    if isinstance(value, dt.date):
+        st.session_state[stand_key or f"{key}_bis_value"] = value
+
+
+def since_view(filters: Filters, stand_key: str | None = None, *, key: str = SINCE) -> timeline.SinceDiff:
+    """»Was ist neu seit …?«: two dates, the changes as text and table.
+
+    ``stand_key``: the session-state key of the page's »Stand«; »bis« then shows and sets the map's date.
+    Without it, »bis« starts at ``filters.stand``. Returns the diff; the page highlights
+    ``diff.highlighted_ags()`` on its map.
+    """
+    state = st.session_state
+    if stand_key is None:
+        state.setdefault(f"{key}_bis_value", filters.stand)
+    von, bis = since_dates(stand_key, key=key)
+    state[f"{key}_von_input"] = von  # widget values are set before the widgets exist
+    state[f"{key}_bis"] = bis  # mirrors the page's Stand
+    cols = st.columns([1, 1, 2], vertical_alignment="bottom")
+    cols[0].date_input(
+        "Neu seit",
+        min_value=PROGRAMME_START,
+        max_value=_today(),
+        format="DD.MM.YYYY",
+        key=f"{key}_von_input",
+        on_change=_set_von,
+        args=(key,),
+        help="z. B. das Datum der letzten Sitzung",
+    )
+    cols[1].date_input(
+        "bis (Stand der Karte)" if stand_key else "bis",
+        min_value=PROGRAMME_START,
+        max_value=_today(),
+        format="DD.MM.YYYY",
+        key=f"{key}_bis",
+        on_change=_set_bis,
+        args=(stand_key, key),
+        help="Ändert auch den Stand der Karte." if stand_key else None,
+    )
+    diff = since_diff(filters, stand_key, key=key)
+    with cols[2]:
+        n = len(diff.highlighted_ags())
+        st.markdown(
+            f"**{diff.summary_text()}**  \nAuf der Karte gelb umrandet: {labels.fmt_int(n)} "
+            f"{'Gemeinde' if n == 1 else 'Gemeinden'}."
+        )
     if diff.empty:
         st.caption("Keine Änderungen in diesem Zeitraum.")
     else:
         st.dataframe(
-            diff.table(), hide_index=True, column_config={"Quelle": st.column_config.LinkColumn("Quelle")}
+            diff.table(),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")
+            },
         )
-    return diff.highlighted_ags()
-
-
-def _step_label(steps: list[dt.date], i: int) -> str:
-    """»06.02.2019«, »Februar 2019« … »25.11.2026«: the first and last steps by day (labels stay unique)."""
-    return labels.fmt_date(steps[i]) if i in (0, len(steps) - 1) else labels.fmt_month_year(steps[i])
+    return diff

@@ -75,8 +75,12 @@ def legend(
     markers: Mapping[str, int] | None = None,
     models: int = 0,
     horizontal: bool = False,
+    highlight: tuple[str, int] | None = None,
 ) -> None:
-    """Legend with counts (in Streamlit, so it is readable and not only inside the map)."""
+    """Legend with counts (in Streamlit, so it is readable and not only inside the map).
+
+    ``highlight``: (label, count) of the Gemeinden outlined by the »Neu seit …« view.
+    """
     items = []
     for row in reversed(rows):
         items.append(
@@ -98,6 +102,13 @@ def legend(
             f'<div class="item"><span class="ring" style="--c:{labels.MARKER_COLOURS["sicherheitsanalyse"]}"></span>'
             f"<span>{labels.MARKER_LABELS['sicherheitsanalyse']}</span>"
             f'<span class="count">{labels.fmt_int(markers["sicherheitsanalyse"])}</span></div>'
+        )
+    if highlight is not None:
+        items.append(
+            f'<div class="item"><span class="swatch" style="background:#fff;border:4px solid '
+            f'{mapview.HIGHLIGHT_COLOUR};box-shadow:inset 0 0 0 1.5px {mapview.HIGHLIGHT_CORE_COLOUR}">'
+            f"</span><span>{html.escape(highlight[0])}</span>"
+            f'<span class="count">{labels.fmt_int(highlight[1])}</span></div>'
         )
     if greyed:
         items.append(
