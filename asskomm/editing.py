@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "revert": "Rücknahme",
 }
 UPLOAD_TYPES = ("csv", "xlsx")
+FORM_SOURCE = "Formular"  # the "file name" of a milestone entered on the Kommune page
 MAX_CONTACT = {"gremium": 300, "adresse": 1000, "telefon": 60, "email": 254}
 _EMAIL = re.compile(r"^[^@\s<>\"';,]+@[^@\s<>\"';,]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^[0-9 +()/.\-]{3,60}$")
@@ -146,7 +147,7 @@ def validate_milestone(
         raise EditError(
             [f"{FIELD_LABELS.get(k, k)}: zu langer Text (höchstens {rec.MAX_CELL_CHARS} Zeichen)." for k in too_long]
         )
-    parsed = rec.parse_bytes(_row_csv(cells), "Eingabe.csv", gazetteer, today=today)
+    parsed = rec.parse_bytes(_row_csv(cells), FORM_SOURCE, gazetteer, today=today)
     if not parsed.ok:
         raise EditError([_issue_text(i) for i in parsed.errors])
     if participant is not None and parsed.rows and parsed.rows[0].participant_key != participant.key:
@@ -363,6 +364,8 @@ def _describe(entry: Mapping[str, Any]) -> str:
         a = after or {}
         if action == "revert":
             return f"Import aus Eintrag {a.get('revert_of')} zurückgenommen"
+        if a.get("source") == FORM_SOURCE:
+            return "Eingabe im Formular der Kommune-Seite"
         return (
             f"Datei »{a.get('source', '')}«: {a.get('new', 0)} neu, {a.get('changed', 0)} geändert, "
             f"{a.get('unchanged', 0)} unverändert"

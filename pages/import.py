@@ -16,6 +16,7 @@ MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
 K_PREVIEW = "imp_preview"
 K_UPLOAD = "imp_upload"
 
+layout.ensure_navigation()
 layout.apply_style()
 user = ui_auth.require("bearbeiter", "Der Import")
 ui_auth.sidebar_status()
@@ -48,7 +49,7 @@ else:
 st.subheader(f"Vorschau: {ui.md(preview.source)}")
 if preview.file_errors:
     for message in preview.file_errors:
-        st.error(ui.md(message), icon="🚫")
+        st.error(ui.md(message), icon=":material/block:")
     st.stop()
 counts = preview.counts
 c = st.columns(4)
@@ -64,7 +65,7 @@ frame = pd.DataFrame(
 )
 status_filter = st.multiselect("Zeilen zeigen", options=["neu", "geändert", "unverändert", "ungültig"],
                                default=[k for k in ("ungültig", "geändert", "neu") if counts.get(k)],
-                               key="imp_filter")
+                               key=f"imp_filter_{digest[:16]}")  # a new file starts with its own default
 shown = frame[frame["Ergebnis"].isin(status_filter)] if status_filter else frame
 st.dataframe(shown, hide_index=True, width="stretch", height=min(500, 38 + 35 * max(len(shown), 1)),
              column_config={"Hinweis / Grund": st.column_config.TextColumn(width="large")})
@@ -75,7 +76,7 @@ if preview.invalid:
     st.error(
         f"{preview.invalid} Zeile(n) sind ungültig (Gründe in der Tabelle). Es wurde nichts übernommen; "
         "bitte die Datei korrigieren und erneut hochladen.",
-        icon="🚫",
+        icon=":material/block:",
     )
     st.stop()
 if not preview.applicable:
@@ -95,10 +96,10 @@ if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed
             result = editing.apply_preview(store, preview, ui_auth.actor(user), overwrite=overwrite)
     except ConflictError as exc:
         st.session_state.pop(K_PREVIEW, None)
-        st.error(ui.md(exc), icon="⚠️")
+        st.error(ui.md(exc), icon=":material/warning:")
         st.stop()
     except editing.EditError as exc:
-        st.error("\n".join(ui.md(m) for m in exc.messages), icon="🚫")
+        st.error("\n".join(ui.md(m) for m in exc.messages), icon=":material/block:")
         st.stop()
     ui.flash(
         f"Import gespeichert: {result.count('neuer_meilenstein')} neue und "
