@@ -21,12 +21,12 @@ if assets.outdated():
     except OSError:
         st.error("Die Kartenbibliothek (static/leaflet) fehlt und konnte nicht angelegt werden.")
 
-pages = [st.Page("pages/karte.py", title="Karte", icon="🗺️", url_path="", default=True)]
+pages = [st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="", default=True)]
 # Further pages are registered as soon as their files exist.
 for file, title, icon, url in (
-    ("pages/kommune.py", "Kommune", "🏛️", "kommune"),
-    ("pages/landkreise.py", "Landkreise", "📊", "landkreise"),
-    ("pages/quellen.py", "Quellen", "📚", "quellen"),
+    ("pages/kommune.py", "Kommune", ":material/location_city:", "kommune"),
+    ("pages/landkreise.py", "Landkreise", ":material/bar_chart:", "landkreise"),
+    ("pages/quellen.py", "Quellen", ":material/menu_book:", "quellen"),
 ):
     if (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))
@@ -35,14 +35,14 @@ for file, title, icon, url in (
 # and every such page checks the role again itself (a typed URL never gets past that check).
 user = ui_auth.current_user()
 for file, title, icon, url, role in (
-    ("pages/aenderungen.py", "Änderungen", "📝", "aenderungen", "bearbeiter"),
-    ("pages/import.py", "Import", "📥", "import", "bearbeiter"),
-    ("pages/benutzer.py", "Benutzer", "👥", "benutzer", "admin"),
+    ("pages/aenderungen.py", "Änderungen", ":material/history:", "aenderungen", "bearbeiter"),
+    ("pages/import.py", "Import", ":material/upload_file:", "import", "bearbeiter"),
+    ("pages/benutzer.py", "Benutzer", ":material/group:", "benutzer", "admin"),
 ):
     if user is not None and user.can(role) and (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))
 pages.append(
-    st.Page("pages/anmelden.py", title="Abmelden" if user else "Anmelden", icon="🔑", url_path="anmelden")
+    st.Page("pages/anmelden.py", title="Abmelden" if user else "Anmelden", icon=":material/key:", url_path="anmelden")
 )
 
 navigation = st.navigation(pages, position="hidden" if presentation else "sidebar")

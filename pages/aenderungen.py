@@ -11,6 +11,7 @@ from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, layout, views
 from asskomm.ui import kommune as ui
 
+layout.ensure_navigation()
 layout.apply_style()
 user = ui_auth.require("bearbeiter", "Das Änderungsprotokoll")
 ui_auth.sidebar_status()
@@ -92,7 +93,7 @@ if choice is not None:
             st.session_state.pop("aen_choice", None)
             st.rerun()
         except ConflictError as exc:
-            st.error(f"Nicht rückgängig gemacht: {ui.md(exc)}", icon="⚠️")
+            st.error(f"Nicht rückgängig gemacht: {ui.md(exc)}", icon=":material/warning:")
             if exc.current:
                 st.table(pd.DataFrame(
                     [(editing.FIELD_LABELS.get(k, k), editing.show_value(k, v)) for k, v in exc.current.items()

@@ -6,6 +6,7 @@ from asskomm import auth
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import layout
 
+layout.ensure_navigation()
 layout.apply_style()
 user = ui_auth.current_user()
 notice = ui_auth.pop_notice()
@@ -13,6 +14,7 @@ notice = ui_auth.pop_notice()
 if user is not None:
     st.title("Abmelden")
     st.success(f"Angemeldet als **{user.name}** (Rolle: {user.role_label}).")
+    st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
     minutes = int(auth.session_timeout().total_seconds() // 60)
     st.caption(
         f"Die Anmeldung gilt für diesen Browser-Tab und endet nach {minutes} Minuten ohne Aktivität "
@@ -42,9 +44,9 @@ if submitted:
     result = ui_auth.accounts().authenticate(name, password)
     if result.ok and result.user is not None:
         ui_auth.sign_in(result.user)
-        st.switch_page("pages/karte.py")
+        st.rerun()  # the navigation now shows the pages of the user's role
     else:
-        st.error(result.message, icon="🚫")
+        st.error(result.message, icon=":material/block:")
 
 with st.expander("Noch kein Konto?"):
     st.markdown(

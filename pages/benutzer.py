@@ -8,6 +8,7 @@ from asskomm.ui import auth as ui_auth
 from asskomm.ui import kommune as ui
 from asskomm.ui import layout
 
+layout.ensure_navigation()
 layout.apply_style()
 admin = ui_auth.require("admin", "Die Benutzerverwaltung")
 ui_auth.sidebar_status()
@@ -54,7 +55,7 @@ with tab_new, st.form("usr_new", clear_on_submit=True):
             ui.flash(f"Benutzer »{ui.md(name)}« angelegt.")
             st.rerun()
         except auth.AuthError as exc:
-            st.error(ui.md(exc), icon="🚫")
+            st.error(ui.md(exc), icon=":material/block:")
 
 with tab_edit:
     names = [u.name for u in users]
@@ -106,7 +107,7 @@ with tab_edit:
                     ui.flash(f"»{ui.md(target)}« gelöscht.")
                     st.rerun()
         except auth.AuthError as exc:
-            st.error(ui.md(exc), icon="🚫")
+            st.error(ui.md(exc), icon=":material/block:")
 
 st.subheader("Problemfelder (Vokabular)")
 st.dataframe(vocab.problemfelder()[["id", "label", "description"]].rename(

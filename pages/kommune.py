@@ -16,6 +16,7 @@ from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, layout, mapblock, views
 from asskomm.ui import kommune as ui
 
+layout.ensure_navigation()
 layout.apply_style()
 st.html(
     "<style>.asskomm-contact{margin:.2rem 0 .8rem 0;line-height:1.45}"
@@ -40,10 +41,10 @@ def _go(key: str) -> None:
 ags, message = ui.resolve_ags(st.query_params.get("ags"), names.keys(), geo.current_ags)
 if ags is None:
     st.title("Kommune")
-    st.warning(message, icon="🔎")
+    st.warning(message, icon=":material/search:")
     st.selectbox("Gemeinde suchen", options=list(options), format_func=options.get, index=None,
                  placeholder="Name eingeben …", key="kommune_search", on_change=_go, args=("kommune_search",))
-    st.page_link("pages/karte.py", label="Zur Karte", icon="🗺️")
+    st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
     st.stop()
 if message:  # an old key: show today's Gemeinde and say so
     st.info(f"{message} **{ui.md(names[ags])}** ({ags}).")
@@ -51,7 +52,7 @@ if message:  # an old key: show today's Gemeinde and say so
 
 stand, stand_notice = ui.parse_stand(st.query_params.get("stand"))
 if stand_notice:
-    st.warning(stand_notice, icon="⚠️")
+    st.warning(stand_notice, icon=":material/warning:")
 
 meta = gemeinden.set_index(gemeinden["ags"].astype(str)).loc[ags]
 kreis_name = kreis_labels.get(str(meta["kreis_ags"]), str(meta.get("kreis_name", "")))

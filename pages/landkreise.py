@@ -5,6 +5,7 @@ import streamlit as st
 from asskomm import kreisview, labels
 from asskomm.ui import data, kreise, layout, views
 
+layout.ensure_navigation()
 layout.apply_style()
 
 problemfeld_labels, _ = data.vocab_labels()

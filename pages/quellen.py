@@ -6,6 +6,7 @@ import streamlit as st
 from asskomm import labels, sources
 from asskomm.ui import data, kreise, layout, sidebar
 
+layout.ensure_navigation()
 layout.apply_style(False)
 
 today = sidebar.today()
@@ -53,7 +54,7 @@ st.caption(
 st.info(
     "Die Datenbank ist **unvollständig**: sie enthält nur, was öffentlich belegt ist. Die von SMI und LPR "
     "veröffentlichten Gesamtzahlen liegen höher – siehe den Vergleich unten.",
-    icon="ℹ️",
+    icon=":material/info:",
 )
 
 st.header("Veröffentlichte Gesamtzahlen und Datenbank")

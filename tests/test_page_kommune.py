@@ -128,7 +128,7 @@ def test_editing_pages_check_the_role_themselves(db, page, who):
     at.query_params["role"] = "admin"  # query parameters grant nothing
     at.run()
     harness.assert_no_exception(at)
-    assert "🔒" in str(at.warning[0].proto) or "nur nach der Anmeldung" in at.warning[0].value \
+    assert "lock" in str(at.warning[0].proto) or "nur nach der Anmeldung" in at.warning[0].value \
         or "nicht freigegeben" in at.warning[0].value
     assert not at.get("file_uploader") and not at.get("arrow_data_frame") and not at.button
 

@@ -100,11 +100,11 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
         st.info(notice)
     label = auth.ROLE_LABELS[role]
     if user is None:
-        st.warning(f"{what} ist nur nach der Anmeldung zugänglich (Rolle »{label}« oder höher).", icon="🔒")
+        st.warning(f"{what} ist nur nach der Anmeldung zugänglich (Rolle »{label}« oder höher).", icon=":material/lock:")
         sign_in_link("Zur Anmeldung")
     else:
         st.warning(
-            f"{what} ist für Ihre Rolle »{user.role_label}« nicht freigegeben (nötig: »{label}«).", icon="🔒"
+            f"{what} ist für Ihre Rolle »{user.role_label}« nicht freigegeben (nötig: »{label}«).", icon=":material/lock:"
         )
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises; keeps type checkers honest
@@ -112,7 +112,7 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
 
 def sign_in_link(label: str) -> None:
     try:
-        st.page_link(SIGN_IN_PAGE, label=label, icon="🔑")
+        st.page_link(SIGN_IN_PAGE, label=label, icon=":material/key:")
     except StreamlitAPIException:  # the page runs outside the app's navigation (e.g. a test)
         st.markdown(f"[{label}](anmelden)")
 

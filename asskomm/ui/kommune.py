@@ -294,7 +294,7 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(K_FLASH, None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 def _load_milestone(m: rec.Milestone | None) -> None:
@@ -327,7 +327,7 @@ def _show_conflict(conflict: dict) -> None:
     st.error(
         "Nicht gespeichert: " + md(conflict["message"]) + " Ihre Eingaben stehen noch im Formular. "
         "Was sich inzwischen geändert hat:",
-        icon="⚠️",
+        icon=":material/warning:",
     )
     if conflict["diff"]:
         st.table(pd.DataFrame(conflict["diff"], columns=["Feld", "als Sie begonnen haben", "jetzt gespeichert"]))
@@ -343,7 +343,7 @@ K_C_ERRORS = "ed_c_errors"
 def _show_errors(key: str) -> None:
     messages = st.session_state.pop(key, None)
     if messages:
-        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(m)}" for m in messages), icon="🚫")
+        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(m)}" for m in messages), icon=":material/block:")
 
 
 # Callbacks run before the next script run, so they may reset the form's widgets.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import sys
 from collections.abc import Iterable
 
 import streamlit as st
@@ -11,6 +12,26 @@ import streamlit as st
 from asskomm import labels
 
 PRESENTATION_PARAM = "praesentation"
+
+
+def ensure_navigation() -> None:
+    """Make sure the page runs under ``dashboard.py``'s navigation, never as a bare ``pages/`` script.
+
+    Streamlit starts every server in its old multipage mode when a ``pages/`` folder exists, and leaves it
+    only when some run calls ``st.navigation``. Until then (a fresh server whose first visitor opens e.g.
+    ``/import``), the file is run directly, without the entrypoint and its role-dependent navigation. The
+    pages check roles themselves anyway; this switches the process to the entrypoint and reruns.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - other Streamlit versions
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # AppTest resets the flag before every run, so rerunning there would only swallow widget events.
+        if "streamlit.testing.v1.local_script_runner" not in sys.modules:
+            st.rerun()
+
 
 _BASE_CSS = """
 <style>
@@ -74,7 +95,7 @@ def page_title(title: str, stand: dt.date, *, subtitle: str = "") -> None:
 def notices(messages: Iterable[str]) -> None:
     """Visible German notices (e.g. ignored URL parameters)."""
     for message in messages:
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")
 
 
 def sources_footer(*, data_stand: str, attribution: str, extra: Iterable[str] = ()) -> None:
