@@ -236,7 +236,21 @@ _CONTROLLER_JS = """
   var cfg = {{ this.config }};
   var byAgs = {};
   layer.eachLayer(function (l) { byAgs[l.feature.properties.ags] = l; });
-  var A = window.asskomm = {layer: layer, byAgs: byAgs, state: null, applied: 0};
+  var A = window.asskomm = {layer: layer, byAgs: byAgs, state: null, applied: 0, fitKey: "[]"};
+  // Zoom to the chosen Kreise (all of Saxony when none), only when that choice changed: a user's own
+  // panning and zooming survive every other filter change.
+  A.fit = function (kreise) {
+    var key = JSON.stringify(kreise || []);
+    if (key === A.fitKey) { return; }
+    A.fitKey = key;
+    var bounds = L.latLngBounds([]);
+    layer.eachLayer(function (l) {
+      if (!kreise.length || kreise.indexOf(l.feature.properties.ags.slice(0, 5)) >= 0) {
+        bounds.extend(l.getBounds());
+      }
+    });
+    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [12, 12]}); }
+  };
   A.tooltip = function (props) {
     var st = A.state;
     var body = st && st.t[props.ags];
@@ -281,6 +295,7 @@ _CONTROLLER_JS = """
                     {direction: "top"});
       c.addTo(group);
     });
+    A.fit(st.fit || []);
     A.applied += 1;
   };
 })();
@@ -347,6 +362,23 @@ class _KreisBorders(MacroElement):
         self.colour = _js(labels.KREIS_BORDER_COLOUR)
 
 
+class _Controls(MacroElement):
+    """A metric scale (no miles) and the attribution without Leaflet's flag."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 120}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Controls"
+
+
 def _css(css: str) -> Element:
     """Inline CSS for tooltips (into the map's header; no external stylesheet)."""
     return Element(f"<style>{css}</style>")
@@ -407,7 +439,7 @@ def base_map(
         location=SAXONY_CENTER,
         zoom_start=8,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # _Controls: metric only
         zoom_snap=0.25,
         zoom_delta=0.5,
         min_zoom=6,
@@ -420,8 +452,12 @@ def base_map(
             ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
             ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
             ".leaflet-tooltip{white-space:normal;min-width:12em}"
+            # the attribution wraps instead of running over the scale in a narrow map
+            ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
+            ".leaflet-control-attribution{white-space:normal;text-align:right}"
         )
     )
+    _Controls().add_to(m)
     if basemap:
         folium.TileLayer(
             BASEMAP_DE_URL, attr=BASEMAP_DE_ATTRIBUTION, name="basemap.de", max_zoom=14, opacity=0.6
@@ -466,10 +502,12 @@ def map_state(
     selected: str | None = None,
     markers: Iterable[str] = MARKER_KINDS,
     highlight: Iterable[str] = (),
+    fit_kreise: Iterable[str] = (),
 ) -> dict:
     """The compact per-AGS state the controller applies (plain JSON types).
 
     ``highlight``: AGS drawn with a broad outline (the »Neu seit …« view); unknown keys are dropped.
+    ``fit_kreise``: Kreis keys the map zooms to when this choice changes (empty: all of Saxony).
     """
     problemfeld_labels = problemfeld_labels or {}
     order = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
@@ -482,6 +520,7 @@ def map_state(
         "markers": [],
         "sel": selected or None,
         "hl": sorted(str(a) for a in set(highlight) if str(a) in known),
+        "fit": sorted({str(k) for k in fit_kreise}),
     }
     for row, ok in zip(table.to_dict("records"), matched.tolist(), strict=True):
         ags = str(row["ags"])
@@ -522,6 +561,7 @@ def status_layers(
     selected: str | None = None,
     markers: Iterable[str] = MARKER_KINDS,
     highlight: Iterable[str] = (),
+    fit_kreise: Iterable[str] = (),
 ) -> list[folium.FeatureGroup]:
     """The changing layers, for ``st_folium(..., feature_group_to_add=...)``.
 
@@ -536,6 +576,7 @@ def status_layers(
         selected=selected,
         markers=markers,
         highlight=highlight,
+        fit_kreise=fit_kreise,
     )
     _StatusUpdate(state).add_to(group)
     return [group]

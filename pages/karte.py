@@ -112,6 +112,7 @@ with map_slot:
                 height=600,
                 presentation=True,
                 highlight=highlight,
+                fit_kreise=filters.kreise,
             )
         with side_col:
             widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, vertical=True)
@@ -129,6 +130,7 @@ with map_slot:
                 height=540,
                 basemap=basemap,
                 highlight=highlight,
+                fit_kreise=filters.kreise,
             )
         with side_col:
             st.subheader("Legende")

@@ -53,6 +53,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     # Mark the live map; a remount would create a new window and Leaflet map without these marks.
     frame.evaluate("window.__asskommMark = 'alive'; window.map.__asskommMark = 'alive'")
     applied = frame.evaluate("window.asskomm.applied")
+    zoom_state = frame.evaluate("window.map.getZoom()")
     _tall(page, "karte-01-start")
 
     kreis = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Kreis")
@@ -72,6 +73,12 @@ def test_map_filters_without_remount(page, app_url, recorder):
     assert same_frame.locator(SEL_GEMEINDEN).count() == 418  # greyed, not removed
     fills = same_frame.evaluate("() => Object.values(window.asskomm.byAgs).map(l => l.options.fillColor)")
     assert fills.count(labels.FILTERED_OUT_COLOUR) > 300
+    # the map zoomed to the Kreis (same map): all of Görlitz in view, Leipzig not
+    same_frame.wait_for_function("(z) => window.map.getZoom() > z", arg=zoom_state, timeout=10_000)
+    page.wait_for_timeout(400)  # the zoom animation
+    in_view = """(a) => window.map.getBounds().contains(window.asskomm.byAgs[a].getBounds())"""
+    assert same_frame.evaluate(in_view, "14626110") and not same_frame.evaluate(in_view, "14713000")
+    zoom_kreis = same_frame.evaluate("window.map.getZoom()")
     _tall(page, "karte-02-kreis-goerlitz")
 
     # A click on Görlitz selects it: the panel beside the map links to its page; still the same map.
@@ -90,6 +97,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     link = page.get_by_role("link", name="Zur Seite der Gemeinde")
     assert link.get_attribute("href").endswith("/kommune?ags=14626110")
     assert harness.map_frame(page).evaluate("window.__asskommMark") == "alive"
+    assert harness.map_frame(page).evaluate("window.map.getZoom()") == zoom_kreis  # a click keeps the view
     _tall(page, "karte-03-auswahl-goerlitz")
 
     recorder.assert_same_origin(app_url)

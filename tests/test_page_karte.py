@@ -135,6 +135,20 @@ def test_presentation_mode(apptest):
     assert len(at.dataframe) == 0  # map, figures and legend only
 
 
+def test_presentation_shows_published_totals_with_date_and_source(apptest):
+    # 28.11.2022: the ministry published 42 agreements; the seed database holds fewer
+    at = apptest(query_params={"praesentation": "1", "stand": "2022-11-28"}, timeout=90)
+    _no_exception(at)
+    notes = [h.proto.body for h in at.get("html") if "veröffentlicht" in h.proto.body]
+    assert any("<b>42</b> (28.11.2022, " in n and "sachsen.de" in n for n in notes), notes
+
+
+def test_source_site_names_the_host():
+    assert views.source_site("https://www.lpr.sachsen.de/29279.htm") == "lpr.sachsen.de"
+    assert views.source_site("") == ""
+    assert views.source_site("intern: Protokoll") == ""
+
+
 # ------------------------------------------------------------------------------------------- views
 
 

@@ -52,10 +52,12 @@ def status_map(
     presentation: bool = False,
     on_select: Callable[[], None] | None = None,
     highlight: Iterable[str] = (),
+    fit_kreise: Iterable[str] = (),
 ) -> None:
     """The status map of all Gemeinden; a click selects a Gemeinde (``st.session_state['sel_ags']``).
 
     ``highlight``: AGS outlined in the same map (»Neu seit …«), sent with the status layer (no remount).
+    ``fit_kreise``: the Kreis filter; the map zooms to these Kreise whenever the choice changes.
     """
     geometry = data.map_geometry()
     m = mapview.base_map(
@@ -69,6 +71,7 @@ def status_map(
         selected=selected,
         markers=markers,
         highlight=highlight,
+        fit_kreise=fit_kreise,
     )
     center = zoom = None
     jump = st.session_state.get(K_JUMP)

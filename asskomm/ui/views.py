@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -241,6 +242,15 @@ def published_for(label: str, published: list[dict]) -> dict | None:
             if row["metric"] == metric and row.get("value") not in (None, ""):
                 return row
     return None
+
+
+def source_site(url: str) -> str:
+    """»lpr.sachsen.de« for »https://www.lpr.sachsen.de/…«: the source named where a link cannot be clicked."""
+    try:
+        host = urlsplit(str(url or "")).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 def search_options(gemeinden: pd.DataFrame, kreis_labels: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -36,19 +36,27 @@ def kpi_cards(
         with col, st.container(border=not vertical, gap=None if vertical else "small"):
             st.metric(label, labels.fmt_int(value))
             pub = views.published_for(label, published)
-            if pub is None or compact:
+            if pub is None:
                 continue
             try:
                 pub_value = float(pub["value"])
             except (TypeError, ValueError):
                 continue
-            if int(pub_value) != int(value):
-                src = html.escape(pub["source"], quote=True)
-                link = f' · <a href="{src}" target="_blank" rel="noopener">Quelle</a>' if src else ""
+            if int(pub_value) == int(value):
+                continue
+            src = html.escape(pub["source"], quote=True)
+            if compact:  # projector: no link to click, the source's site names it
+                where = html.escape(views.source_site(pub["source"]))
                 st.html(
                     f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub_value)}</b> '
-                    f"({html.escape(labels.fmt_date(pub['date']))}){link}</div>"
+                    f"({html.escape(labels.fmt_date(pub['date']))}{', ' + where if where else ''})</div>"
                 )
+                continue
+            link = f' · <a href="{src}" target="_blank" rel="noopener">Quelle</a>' if src else ""
+            st.html(
+                f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub_value)}</b> '
+                f"({html.escape(labels.fmt_date(pub['date']))}){link}</div>"
+            )
     if not compact:
         st.caption(
             f"Erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
