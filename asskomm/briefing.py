@@ -186,15 +186,21 @@ def _row_heights(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...]) -> l
     """Height (mm) of each table row as :func:`_table` draws it (cells wrap)."""
     pdf.set_font(FONT, "", 8.5)
     scale = CONTENT_W / sum(widths)
-    return [
-        max(
-            len(pdf.multi_cell(w * scale - 2.4, 4.6, text, dry_run=True, output="LINES"))
-            for w, text in zip(widths, row, strict=True)
-        )
-        * 4.6
-        + 1.6
-        for row in rows
-    ]
+    # A table cell wraps within its width minus the padding (2 × 1.2 mm); multi_cell would also take off
+    # its own cell margin, which the table does not, and so predicted wraps that never happen.
+    saved, pdf.c_margin = pdf.c_margin, 0
+    try:
+        return [
+            max(
+                len(pdf.multi_cell(w * scale - 2.4, 4.6, text, dry_run=True, output="LINES"))
+                for w, text in zip(widths, row, strict=True)
+            )
+            * 4.6
+            + 1.6
+            for row in rows
+        ]
+    finally:
+        pdf.c_margin = saved
 
 
 def _rows_that_fit(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...], space_mm: float) -> int:

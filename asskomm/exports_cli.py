@@ -89,6 +89,12 @@ def _check_target(path: str, suffixes: tuple[str, ...], what: str) -> Path:
     return target
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write(target: Path, payload: bytes | str) -> None:
     """Write atomically: a half-written file never replaces a good one."""
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
@@ -96,6 +102,7 @@ def _write(target: Path, payload: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # like any new file (mkstemp makes it private)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

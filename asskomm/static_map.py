@@ -501,12 +501,21 @@ def _draw_map(
                     linespacing=1.0,
                 )
     else:
-        # Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility)
+        # Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility);
+        # agreements and larger towns first, and a name that would cover another is left out.
         named = frame[
             (frame["kreis_ags"] == focus_kreis) & frame["treffer"] & (frame["status"] != "nicht_beteiligt")
         ]
+        order = {key: i for i, key in enumerate(reversed(labels.STATUS_ORDER))}
+        area = named.geometry.area
+        named = named.assign(_o=named["status"].map(order), _a=-area).sort_values(["_o", "_a"])
+        ax.set_xlim(bounds[0], bounds[2])
+        ax.set_ylim(bounds[1], bounds[3])
+        ax.set_aspect("equal")
+        ax.apply_aspect()
+        placed = []
         for name, pt in zip(named["name"], points[named.index], strict=True):
-            ax.text(
+            text = ax.text(
                 pt.x,
                 pt.y - offset * 1.5,
                 name,
@@ -518,6 +527,11 @@ def _draw_map(
                 zorder=8,
                 path_effects=_HALO,
             )
+            box = text.get_window_extent().expanded(1.04, 1.1)
+            if any(box.overlaps(other) for other in placed):
+                text.remove()
+            else:
+                placed.append(box)
 
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])

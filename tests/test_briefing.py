@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from test_static_map import KREIS_OST, KREIS_WEST, STAND, make_export_data
 
@@ -96,3 +97,13 @@ def test_pdf_embeds_the_font_shipped_with_matplotlib():
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = {str(f.get_object()["/BaseFont"]) for f in fonts.values()}
     assert any("DejaVu" in name for name in names)
+
+
+def test_row_height_estimate_matches_the_table_cells():
+    # one line each: the estimate must not wrap what the table draws on one line (it cut Kreis pages short)
+    pdf = briefing._Briefing("Fußzeile")
+    pdf.add_page()
+    rows = [["Bertsdorf-Hörnitz", "Kooperationsvereinbarung", "14.01.2022", "Sicherheitsanalyse", "–"]]
+    assert briefing._row_heights(pdf, rows, (36, 45, 21, 40, 44)) == [pytest.approx(4.6 + 1.6)]
+    long = [["Ostritz", "Kooperationsvereinbarung", "28.04.2023", "", "Gewalt und Extremismus, " * 4]]
+    assert briefing._row_heights(pdf, long, (36, 45, 21, 40, 44))[0] > 3 * 4.6

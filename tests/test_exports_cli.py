@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 
 import pytest
 from PIL import Image
@@ -51,6 +52,9 @@ def test_export_map_png_svg_and_a4(tmp_path, fake_data, capsys):
     svg = tmp_path / "karte.svg"
     assert cli.main(["export-map", str(svg)]) == 0
     assert svg.read_bytes().lstrip().startswith(b"<?xml")
+    old = os.umask(0o022)
+    os.umask(old)
+    assert (png.stat().st_mode & 0o777) == 0o666 & ~old  # readable like any new file, not private
 
 
 def test_briefing_and_snapshot(tmp_path, fake_data):
