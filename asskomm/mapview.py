@@ -302,7 +302,34 @@ _CONTROLLER_JS = """
 """
 
 
-class _GemeindenLayer(MacroElement):
+class _RawText(Element):
+    """Finished script text in the page, as it is (branca would compile it as a Jinja template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class _DataLayer(MacroElement):
+    """A MacroElement whose script carries large data.
+
+    ``MacroElement.render`` wraps its finished script in ``Element(script)``, which compiles it as a Jinja
+    template: for the ~300 KB of packed geometry that costs ~90 ms on every rerun (and would misread a
+    ``{{`` in the data). The script goes into the page unchanged instead.
+    """
+
+    def render(self, **kwargs) -> None:
+        for child in self._children.values():
+            child.render(**kwargs)
+        self.get_root().script.add_child(
+            _RawText(self._template.render(this=self, kwargs=kwargs)), name=self.get_name()
+        )
+
+
+class _GemeindenLayer(_DataLayer):
     """The Gemeinden polygons in the overlay pane, with the restyling controller."""
 
     _template = Template(
@@ -341,7 +368,7 @@ class _GemeindenLayer(MacroElement):
         self.decimals = int(geometry.decimals)
 
 
-class _KreisBorders(MacroElement):
+class _KreisBorders(_DataLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
@@ -538,7 +565,7 @@ def map_state(
     return state
 
 
-class _StatusUpdate(MacroElement):
+class _StatusUpdate(_DataLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}

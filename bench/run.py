@@ -32,6 +32,7 @@ import harness  # noqa: E402  (tests/harness.py: server, browser and wait helper
 BENCH_DIR = ROOT / "bench"
 OUT_DIR = BENCH_DIR / "out"  # server logs, screenshots (gitignored)
 MINIMAL_APP = "bench/minimal_app.py"
+MINIMAL_MAP_APP = "bench/minimal_map_app.py"  # baseline for the filter-change latency
 
 # Ready = the script finished, nothing is busy or stale, and the main area drew at least one element.
 JS_APP_READY = """
@@ -109,6 +110,8 @@ class Figures:
     map_asset_bytes: list[int] = field(default_factory=list)  # component iframe + /app/static requests
     largest: list[tuple[str, int]] = field(default_factory=list)  # biggest HTTP downloads of the dashboard
     filter_ms: list[float] = field(default_factory=list)
+    filter_settled_ms: list[float] = field(default_factory=list)  # incl. the zoom to the chosen Kreis
+    minimal_map_filter_ms: list[float] = field(default_factory=list)  # the same change on minimal_map_app
     filter_remounts: int = 0
     filter_norepaint: int = 0
     polygons: int = 0
@@ -167,18 +170,33 @@ def transfer(recorder: harness.Recorder) -> tuple[int, int, int]:
     return http, recorder.ws_received_bytes, map_assets
 
 
-def measure_filter_change(page: Any, run: int) -> tuple[float | None, bool]:
-    """(ms from the filter change until the map iframe stopped changing, remounted?).
+def measure_filter_change(page: Any, run: int) -> tuple[float | None, float | None, bool]:
+    """(ms until the map was repainted, ms until the map stopped changing, remounted?).
 
-    (None, False) if ``change_filter`` found no widget; (-1, False) if the map did not change at all.
+    Repainted = the map's controller applied the new state (``window.asskomm.apply``) and the browser
+    drew the next frame. Stopped changing = no DOM change in the iframe for 300 ms; with a Kreis filter
+    this includes the map's zoom to that Kreis (an animation, not waiting time for the user).
+    (None, None, False) if ``change_filter`` found no widget; (-1, -1, False) if the map did not change.
     """
     frame = harness.map_frame(page)
     frame.evaluate(
         """() => {
           window.__benchMarker = true;
           window.__benchLastMutation = Date.now();
+          window.__benchApplied = 0;
           new MutationObserver(() => { window.__benchLastMutation = Date.now(); })
             .observe(document.body, {subtree: true, childList: true, attributes: true});
+          const A = window.asskomm;
+          if (A && A.apply) {
+            const apply = A.apply;
+            A.apply = function () {
+              const out = apply.apply(this, arguments);
+              if (!window.__benchApplied) {
+                requestAnimationFrame(() => { window.__benchApplied = Date.now(); });
+              }
+              return out;
+            };
+          }
         }"""
     )
     start = page.evaluate("Date.now()")
@@ -188,21 +206,25 @@ def measure_filter_change(page: Any, run: int) -> tuple[float | None, bool]:
         start = page.evaluate("Date.now()")
 
     if not change_filter(page, run, mark):
-        return None, False
+        return None, None, False
     harness.wait_for_app_idle(page)
     frame = harness.map_frame(page)
     if not frame.evaluate("() => window.__benchMarker === true"):
         harness.wait_for_map(page, 1)
-        return float(page.evaluate("Date.now()") - start), True
+        elapsed = float(page.evaluate("Date.now()") - start)
+        return elapsed, elapsed, True
     # Quiet for 300 ms = repaint done. No mutation at all after the change = the map did not repaint.
     frame.wait_for_function("() => Date.now() - window.__benchLastMutation > 300", polling=50, timeout=30_000)
-    last = frame.evaluate("window.__benchLastMutation")
+    last, applied = frame.evaluate("[window.__benchLastMutation, window.__benchApplied]")
     if last < start:
-        return -1.0, False  # the map did not change at all
-    return float(last - start), False
+        return -1.0, -1.0, False  # the map did not change at all
+    repaint = float(applied - start) if applied >= start else float(last - start)
+    return repaint, float(last - start), False
 
 
-def run_browser_part(args: argparse.Namespace, figs: Figures, minimal: Any, dashboard: Any) -> None:
+def run_browser_part(
+    args: argparse.Namespace, figs: Figures, minimal: Any, dashboard: Any, minimal_map: Any = None
+) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -242,12 +264,21 @@ def run_browser_part(args: argparse.Namespace, figs: Figures, minimal: Any, dash
                     figs.map_asset_bytes.append(assets)
                     figs.largest = sorted(rec.sizes(), key=lambda item: -item[1])[:8]
                     if figs.has_map:
-                        latency, remounted = measure_filter_change(page, run)
+                        latency, settled, remounted = measure_filter_change(page, run)
                         if latency is not None and latency < 0:
                             figs.filter_norepaint += 1
                         elif latency is not None:
                             figs.filter_ms.append(latency)
+                            figs.filter_settled_ms.append(settled)
                             figs.filter_remounts += int(remounted)
+                ctx.close()
+            if minimal_map is not None and figs.has_map:
+                ctx = harness.new_context(browser)
+                page, _ = open_and_wait(ctx, minimal_map.url, want_polygons=1)
+                harness.wait_for_app_idle(page)
+                latency, _, _ = measure_filter_change(page, run)
+                if latency is not None and latency >= 0:
+                    figs.minimal_map_filter_ms.append(latency)
                 ctx.close()
             print(
                 f"run {run + 1}/{args.runs}: minimal {figs.minimal_ready_ms[-1]:.0f} ms, "
@@ -346,6 +377,8 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
             map_bytes = median(figs.map_asset_bytes) + ws_dash - ws_min
     what = f"map shows all {figs.polygons} polygons" if figs.has_map else "app ready (NO MAP on the page yet)"
     filt = median(figs.filter_ms)
+    filt_min = median(figs.minimal_map_filter_ms)
+    filter_ratio = filt / filt_min if filt and filt_min else None
     lines = [
         "# Benchmark results",
         "",
@@ -373,6 +406,11 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         + (f" ({figs.filter_remounts} remount(s) in {len(figs.filter_ms)} changes)" if figs.filter_ms else "")
         + (f"; {figs.filter_norepaint} change(s) without any repaint" if figs.filter_norepaint else "")
         + " | ≤ 300, no remount |",
+        f"| … until the map is still, incl. its zoom to the chosen Kreis (ms) | "
+        f"{fmt(median(figs.filter_settled_ms))} | — |",
+        f"| the same change on a minimal st_folium page (`bench/minimal_map_app.py`, ms) | "
+        f"{fmt(median(figs.minimal_map_filter_ms))} | — |",
+        f"| **ratio filter repaint dashboard / minimal map page** | **{fmt(filter_ratio, digits=2)}** | — |",
         f"| **bytes for the map**: map assets over HTTP + WebSocket beyond the minimal page (KB) | "
         f"**{fmt(map_bytes / kb if map_bytes is not None else None)}** | ≤ 700 |",
         f"| … map assets over HTTP (component iframe, /app/static) (KB) | "
@@ -394,6 +432,11 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         + "; dashboard "
         + ", ".join(f"{v:.0f}" for v in figs.dashboard_ready_ms)
         + ("; filter " + ", ".join(f"{v:.0f}" for v in figs.filter_ms) if figs.filter_ms else "")
+        + (
+            "; minimal map filter " + ", ".join(f"{v:.0f}" for v in figs.minimal_map_filter_ms)
+            if figs.minimal_map_filter_ms
+            else ""
+        )
         + ".",
         "",
         "The WebSocket carries all of the script's output (map HTML and data, but also KPIs and the table); "
@@ -448,7 +491,11 @@ def main(argv: list[str] | None = None) -> int:
             harness.ENTRYPOINT, db_path=db, log_path=OUT_DIR / "dashboard-server.log", name="dashboard"
         )
         servers.append(dashboard)
-        run_browser_part(args, figs, minimal, dashboard)
+        minimal_map = harness.start_streamlit(
+            MINIMAL_MAP_APP, log_path=OUT_DIR / "minimal-map-server.log", name="minimal-map"
+        )
+        servers.append(minimal_map)
+        run_browser_part(args, figs, minimal, dashboard, minimal_map)
     except Exception:
         figs.errors.append(traceback.format_exc())
     finally:

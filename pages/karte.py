@@ -23,11 +23,6 @@ filters = state.filters
 
 table = data.status_table(filters.stand)
 matched = data.matched(filters, table)
-summary = data.summary(filters)
-kpis = views.kpi_values(summary, table, matched)
-cover = views.coverage(table, gemeinden, matched)
-records = data.records()
-sources = views.sources_by_ags(records, filters.stand, table["ags"])
 filter_text = views.describe_filters(filters, kreis_labels, problemfeld_labels, baustein_labels)
 subtitle = f"Allianz Sichere Sächsische Kommunen · {filter_text}"
 if presentation:  # the projector view has no footer: the source goes under the title (one line)
@@ -46,11 +41,6 @@ else:
         # the Zeitraffer sits under the filters; the »Stand« slider above it is its scrubber
         meeting.stand_player(sidebar.K_STAND)
 layout.notices(state.notices)
-# Published totals are statewide: shown only beside the unfiltered figures.
-published = data.published_figures(filters.stand) if filters.is_default else []
-if not presentation:
-    widgets.kpi_cards(kpis, published, stand=filters.stand)
-    st.markdown(widgets.coverage_line(cover))
 
 with st.sidebar, st.expander("Karteneinstellungen"):
     show_kpr = st.toggle(labels.MARKER_LABELS["kpr"], value=True, key="map_kpr")
@@ -62,90 +52,93 @@ with st.sidebar, st.expander("Karteneinstellungen"):
         help="Lädt Kartenkacheln vom BKG (Internet nötig; die Adresse des Rechners wird dem BKG übermittelt).",
     )
     st.markdown("[Präsentationsansicht öffnen](?praesentation=1)")
-
 markers = [k for k, on in (("kpr", show_kpr), ("sicherheitsanalyse", show_sa)) if on]
-hit = table[matched.values]
-legend_rows = mapview.legend_rows(table, matched)
-marker_counts = {k: int(hit[k].astype(bool).sum()) for k in markers}
-greyed = int((~matched).sum())
-models = int(hit["modellkommune"].astype(bool).sum())
 
-# The map is drawn into this slot after the meeting tabs below it ran: the »Neu seit …« tab decides what
-# the map highlights. The slot keeps its place, so the map is never remounted.
+# Slots in reading order; the map is sent first (a filter change repaints it before the figures and the
+# table are computed), the slots keep their places, so the map is never remounted.
+kpi_slot = st.container()
 map_slot = st.container()
-if presentation:
-    st.caption(
-        f"{widgets.coverage_line(cover)}  \nQuelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen), "
-        f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {data.bkg_attribution()}"
-    )
-
+caption_slot = st.container()
 # Meeting tools below the map; only the open tab runs (a closed tab costs nothing while the Zeitraffer plays).
 tab_files, tab_growth, tab_since = st.tabs(
     ["Mitnehmen: Bild, PDF, Offline-Karte", "Wachstum seit 2019", "Neu seit …"],
     key="karte_tabs",
     on_change="rerun",
 )
-highlight: set[str] = set()
-highlight_legend = None
+since = meeting.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
+highlight = since.highlighted_ags() if since is not None else set()
+
+with map_slot:
+    if presentation:
+        # Projector (1280×720): the map over the full width of the page, figures and legend beside it.
+        map_col, side_col = st.columns([2.6, 1], gap="small")
+    else:
+        map_col, side_col = st.columns([3, 1], gap="medium")
+    with map_col:
+        mapblock.status_map(
+            table,
+            matched,
+            problemfeld_labels=problemfeld_labels,
+            markers=markers,
+            height=600 if presentation else 540,
+            basemap=basemap and not presentation,
+            presentation=presentation,
+            highlight=highlight,
+            fit_kreise=filters.kreise,
+        )
+
+summary = data.summary(filters)
+kpis = views.kpi_values(summary, table, matched)
+cover = views.coverage(table, gemeinden, matched)
+# Published totals are statewide: shown only beside the unfiltered figures.
+published = data.published_figures(filters.stand) if filters.is_default else []
+hit = table[matched.values]
+legend_args = {
+    "greyed": int((~matched).sum()),
+    "markers": {k: int(hit[k].astype(bool).sum()) for k in markers},
+    "models": int(hit["modellkommune"].astype(bool).sum()),
+    "highlight": (f"neu seit {labels.fmt_date(since.von)}", len(highlight)) if since is not None else None,
+}
+legend_rows = mapview.legend_rows(table, matched)
+records = data.records()
+sources = views.sources_by_ags(records, filters.stand, table["ags"])
+
+with side_col:
+    if presentation:
+        widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, vertical=True)
+        widgets.legend(legend_rows, **legend_args)
+    else:
+        st.subheader("Legende")
+        st.caption(f"Gemeinden, Stand {labels.fmt_date(filters.stand)}")
+        widgets.legend(legend_rows, **legend_args)
+        widgets.selection_panel(
+            st.session_state.get(sidebar.K_SELECTED),
+            table,
+            gemeinden,
+            kreis_labels,
+            problemfeld_labels,
+            sources,
+        )
+if presentation:
+    with caption_slot:
+        st.caption(
+            f"{widgets.coverage_line(cover)}  \nQuelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen), "
+            f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {data.bkg_attribution()}"
+        )
+else:
+    with kpi_slot:
+        widgets.kpi_cards(kpis, published, stand=filters.stand)
+        st.markdown(widgets.coverage_line(cover))
+
 if tab_files.open:
     with tab_files:
         meeting.downloads(filters, filter_text=filter_text)
 if tab_growth.open:
     with tab_growth:
         meeting.growth_chart(filters)
-if tab_since.open:
+if since is not None:
     with tab_since:
-        diff = meeting.since_view(filters, sidebar.K_STAND)
-        highlight = diff.highlighted_ags()
-        highlight_legend = (f"neu seit {labels.fmt_date(diff.von)}", len(highlight))
-
-with map_slot:
-    if presentation:
-        # Projector (1280×720): the map over the full width of the page, figures and legend beside it.
-        map_col, side_col = st.columns([2.6, 1], gap="small")
-        with map_col:
-            mapblock.status_map(
-                table,
-                matched,
-                problemfeld_labels=problemfeld_labels,
-                markers=markers,
-                height=600,
-                presentation=True,
-                highlight=highlight,
-                fit_kreise=filters.kreise,
-            )
-        with side_col:
-            widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, vertical=True)
-            widgets.legend(
-                legend_rows, greyed=greyed, markers=marker_counts, models=models, highlight=highlight_legend
-            )
-    else:
-        map_col, side_col = st.columns([3, 1], gap="medium")
-        with map_col:
-            mapblock.status_map(
-                table,
-                matched,
-                problemfeld_labels=problemfeld_labels,
-                markers=markers,
-                height=540,
-                basemap=basemap,
-                highlight=highlight,
-                fit_kreise=filters.kreise,
-            )
-        with side_col:
-            st.subheader("Legende")
-            st.caption(f"Gemeinden, Stand {labels.fmt_date(filters.stand)}")
-            widgets.legend(
-                legend_rows, greyed=greyed, markers=marker_counts, models=models, highlight=highlight_legend
-            )
-            widgets.selection_panel(
-                st.session_state.get(sidebar.K_SELECTED),
-                table,
-                gemeinden,
-                kreis_labels,
-                problemfeld_labels,
-                sources,
-            )
+        meeting.since_view(filters, sidebar.K_STAND, diff=since)
 
 if not presentation:
     st.subheader(f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})")

@@ -440,12 +440,19 @@ def _set_bis(stand_key: str | None, key: str) -> None:
         st.session_state[stand_key or f"{key}_bis_value"] = value
 
 
-def since_view(filters: Filters, stand_key: str | None = None, *, key: str = SINCE) -> timeline.SinceDiff:
+def since_view(
+    filters: Filters,
+    stand_key: str | None = None,
+    *,
+    key: str = SINCE,
+    diff: timeline.SinceDiff | None = None,
+) -> timeline.SinceDiff:
     """»Was ist neu seit …?«: two dates, the changes as text and table.
 
     ``stand_key``: the session-state key of the page's »Stand«; »bis« then shows and sets the map's date.
     Without it, »bis« starts at ``filters.stand``. Returns the diff; the page highlights
-    ``diff.highlighted_ags()`` on its map.
+    ``diff.highlighted_ags()`` on its map. ``diff``: :func:`since_diff` of this run, when the page needed
+    it earlier (for the map drawn above the view).
     """
     state = st.session_state
     if stand_key is None:
@@ -474,7 +481,8 @@ def since_view(filters: Filters, stand_key: str | None = None, *, key: str = SIN
         args=(stand_key, key),
         help="Ändert auch den Stand der Karte." if stand_key else None,
     )
-    diff = since_diff(filters, stand_key, key=key)
+    if diff is None:
+        diff = since_diff(filters, stand_key, key=key)
     with cols[2]:
         n = len(diff.highlighted_ags())
         st.markdown(

@@ -198,7 +198,7 @@ def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", 
     with c1:
         st.download_button(
             "Tabelle als CSV",
-            views.csv_bytes(frame),
+            lambda: views.csv_bytes(frame),  # built on click, not on every rerun
             file_name=f"{filename}.csv",
             mime="text/csv",
             width="stretch",
@@ -207,7 +207,7 @@ def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", 
     with c2:
         st.download_button(
             "Tabelle als Excel (XLSX)",
-            views.xlsx_bytes(frame, note=note),
+            lambda: views.xlsx_bytes(frame, note=note),
             file_name=f"{filename}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             width="stretch",
