@@ -38,6 +38,7 @@ for file, title, icon, url, role in (
     ("pages/aenderungen.py", "Änderungen", ":material/history:", "aenderungen", "bearbeiter"),
     ("pages/import.py", "Import", ":material/upload_file:", "import", "bearbeiter"),
     ("pages/benutzer.py", "Benutzer", ":material/group:", "benutzer", "admin"),
+    ("pages/problemfelder.py", "Problemfelder", ":material/label:", "problemfelder", "admin"),
 ):
     if user is not None and user.can(role) and (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))

@@ -50,6 +50,9 @@ FIELD_LABELS = {
     "name": "Name",
     "role": "Rolle",
     "active": "aktiv",
+    "label": "Bezeichnung",
+    "colour": "Farbe",
+    "description": "Beschreibung",
 }
 ENTITY_LABELS = {
     "milestones": "Meilenstein",
@@ -57,6 +60,7 @@ ENTITY_LABELS = {
     "participants": "Teilnehmer",
     "users": "Benutzer",
     "import": "Import",
+    "problemfelder": "Problemfeld",
 }
 ACTION_LABELS = {
     "insert": "angelegt",
@@ -381,6 +385,9 @@ def _describe(entry: Mapping[str, Any]) -> str:
             head = f"{show_value('baustein', src.get('baustein'))} {show_value('datum', src.get('datum'))}"
     elif entity == "contacts":
         head = str((after or before).get("gremium", ""))
+    elif entity == "problemfelder":
+        src = after or before
+        head = f"»{src.get('label', '')}« ({src.get('id', '')})"
     if action == "update":
         diffs = [
             f"{FIELD_LABELS.get(k, k)}: {show_value(k, before.get(k))} → {show_value(k, v)}"
@@ -392,7 +399,9 @@ def _describe(entry: Mapping[str, Any]) -> str:
     details = [
         f"{FIELD_LABELS.get(k, k)}: {show_value(k, v)}"
         for k, v in data.items()
-        if k in ("problemfelder", "quelle", "bemerkung", "betrag_eur", "adresse", "telefon", "email", "members")
+        if k
+        in ("problemfelder", "quelle", "bemerkung", "betrag_eur", "adresse", "telefon", "email", "members",
+            "colour", "description")
         and v not in (None, "", [])
     ]
     if entity == "participants":

@@ -316,17 +316,19 @@ class _RawText(Element):
 class _DataLayer(MacroElement):
     """A MacroElement whose script carries large data.
 
-    ``MacroElement.render`` wraps its finished script in ``Element(script)``, which compiles it as a Jinja
+    ``MacroElement.render`` wraps each finished macro output in ``Element(text)``, which compiles it as a Jinja
     template: for the ~300 KB of packed geometry that costs ~90 ms on every rerun (and would misread a
     ``{{`` in the data). The script goes into the page unchanged instead.
     """
 
     def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):  # as MacroElement.render, without the compilation
+            if part in macros:
+                getattr(figure, part).add_child(_RawText(str(macros[part](self, kwargs))), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
-        self.get_root().script.add_child(
-            _RawText(self._template.render(this=self, kwargs=kwargs)), name=self.get_name()
-        )
 
 
 class _GemeindenLayer(_DataLayer):
@@ -404,6 +406,12 @@ class _Controls(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "Controls"
+
+
+def add_controls(m: folium.Map) -> folium.Map:
+    """Metric scale and a plain attribution prefix (for every map of the app)."""
+    _Controls().add_to(m)
+    return m
 
 
 def _css(css: str) -> Element:
@@ -484,7 +492,7 @@ def base_map(
             ".leaflet-control-attribution{white-space:normal;text-align:right}"
         )
     )
-    _Controls().add_to(m)
+    add_controls(m)
     if basemap:
         folium.TileLayer(
             BASEMAP_DE_URL, attr=BASEMAP_DE_ATTRIBUTION, name="basemap.de", max_zoom=14, opacity=0.6

@@ -119,6 +119,21 @@ audit_reverts = sa.Table(
     sa.Column("audit_id", sa.Integer, sa.ForeignKey("audit_log.id"), primary_key=True),
     sa.Column("revert_audit_id", sa.Integer, nullable=False),
 )
+# Problemfelder added or edited by admins in the app (over data/problemfelder.csv; see asskomm.vocab).
+problemfeld_entries = sa.Table(
+    "problemfeld_entries",
+    metadata,
+    sa.Column("id", sa.String(60), primary_key=True),
+    sa.Column("label", sa.String(120), nullable=False),
+    sa.Column("colour", sa.String(7), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("position", sa.Integer, nullable=False),  # order of new ids (after the file's)
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(100)),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+)
 meta = sa.Table(
     "meta",
     metadata,
@@ -272,12 +287,15 @@ class Store:
         self._gazetteer = gazetteer
         self._lock = threading.Lock()
         self._snapshot: rec.RecordSet | None = None
+        self._vocab_rows: tuple[dict[str, str], ...] = ()
+        self._vocab_version = -1
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).first() is None:
                 conn.execute(
                     meta.insert(), [{"key": "data_version", "value": 0}, {"key": "seeded", "value": 0}]
                 )
+            self._use_vocabulary(conn)
 
     @classmethod
     def from_env(cls, *, seed: bool = True, **kwargs: Any) -> Store:
@@ -319,6 +337,11 @@ class Store:
             version = int(
                 conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar_one()
             )
+            if version != self._vocab_version:
+                self._use_vocabulary(conn)
+                self._vocab_version = version
+            else:  # this process may have read another database in between (tests, CLI)
+                rec.vocab.set_problemfeld_overlay(self._vocab_rows)
             cached = self._snapshot
             if cached is not None and cached.data_version == version:
                 return cached
@@ -839,6 +862,103 @@ class Store:
             self._bump(conn)
         self._snapshot = None
 
+    # Problemfelder vocabulary (admins) ---------------------------------------------------------
+    def _use_vocabulary(self, conn: sa.Connection) -> None:
+        rows = conn.execute(
+            sa.select(problemfeld_entries).order_by(problemfeld_entries.c.position, problemfeld_entries.c.id)
+        ).mappings()
+        self._vocab_rows = tuple(
+            {"id": r["id"], "label": r["label"], "colour": r["colour"], "description": r["description"] or ""}
+            for r in rows
+        )
+        rec.vocab.set_problemfeld_overlay(self._vocab_rows)
+
+    def problemfeld_entries(self) -> dict[str, dict[str, Any]]:
+        """Entries stored in the app (id → label, colour, description, version, updated_by/at)."""
+        with self.engine.connect() as conn:
+            return {
+                r["id"]: dict(r)
+                for r in conn.execute(sa.select(problemfeld_entries).order_by(problemfeld_entries.c.position))
+                .mappings()
+            }
+
+    PROBLEMFELD_FIELDS = ("label", "colour", "description")
+
+    def save_problemfeld(
+        self, pf_id: str, values: Mapping[str, str], actor: str, *, expected_version: int | None = None
+    ) -> int:
+        """Add a Problemfeld or change one (label, colour, description); returns the entry's version.
+
+        Validation is the caller's (``asskomm.vocabulary``). ``expected_version``: the version read before
+        editing (None = the id has no database entry yet); a mismatch raises ConflictError.
+        """
+        now = _now()
+        values = {k: values[k] for k in self.PROBLEMFELD_FIELDS}
+        with self._lock, self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(problemfeld_entries).where(problemfeld_entries.c.id == pf_id)
+            ).mappings().first()
+            current = {k: row[k] for k in self.PROBLEMFELD_FIELDS} if row is not None else None
+            if (row["version"] if row is not None else None) != expected_version:
+                raise ConflictError("Das Problemfeld wurde inzwischen von jemand anderem geändert.", current)
+            file_row = next((r for r in rec.vocab.problemfelder().to_dict("records") if r["id"] == pf_id), None)
+            if row is None:
+                position = conn.execute(
+                    sa.select(sa.func.coalesce(sa.func.max(problemfeld_entries.c.position), 0))
+                ).scalar_one() + 1
+                conn.execute(
+                    problemfeld_entries.insert().values(
+                        id=pf_id, **values, position=position, version=1, created_by=actor, created_at=now
+                    )
+                )
+                before = {k: file_row[k] for k in self.PROBLEMFELD_FIELDS} if file_row else None
+                version = 1
+            else:
+                version = row["version"] + 1
+                conn.execute(
+                    problemfeld_entries.update()
+                    .where(problemfeld_entries.c.id == pf_id)
+                    .values(**values, version=version, updated_by=actor, updated_at=now)
+                )
+                before = current
+            action = "insert" if before is None else "update"
+            conn.execute(
+                sa.insert(audit_log),
+                [_audit(str(uuid.uuid4()), now, actor, action, "problemfelder", None,
+                        {"id": pf_id, **before} if before else None, {"id": pf_id, **values})],
+            )
+            self._bump(conn)
+            self._use_vocabulary(conn)
+        self._snapshot = None
+        return version
+
+    def _revert_problemfeld(self, conn, action, before, after, actor, now, batch) -> dict[str, Any]:
+        pf_id = after.get("id") or before.get("id")
+        row = conn.execute(
+            sa.select(problemfeld_entries).where(problemfeld_entries.c.id == pf_id)
+        ).mappings().first()
+        current = {k: row[k] for k in self.PROBLEMFELD_FIELDS} if row is not None else None
+        if current is None or not _same(current, {k: after.get(k) for k in self.PROBLEMFELD_FIELDS}):
+            raise ConflictError("Das Problemfeld wurde inzwischen wieder geändert.", current)
+        if action == "insert":  # a new id: only while no record uses it
+            used = conn.execute(
+                sa.select(sa.func.count()).select_from(focus).where(focus.c.problemfeld == pf_id)
+            ).scalar_one()
+            if used:
+                raise ConflictError(f"Das Problemfeld »{after.get('label')}« wird inzwischen verwendet.")
+            conn.execute(problemfeld_entries.delete().where(problemfeld_entries.c.id == pf_id))
+            log = _audit(batch, now, actor, "delete", "problemfelder", None, after, None)
+        else:
+            restored = {k: before.get(k) or "" for k in self.PROBLEMFELD_FIELDS}
+            conn.execute(
+                problemfeld_entries.update()
+                .where(problemfeld_entries.c.id == pf_id)
+                .values(**restored, version=row["version"] + 1, updated_by=actor, updated_at=now)
+            )
+            log = _audit(batch, now, actor, "update", "problemfelder", None, after, {"id": pf_id, **restored})
+        self._use_vocabulary(conn)
+        return log
+
     # audit log: querying and reverting ---------------------------------------------------------
     def audit_query(
         self,
@@ -937,6 +1057,8 @@ class Store:
             return self._revert_milestone(conn, action, eid, before, after, actor, now, batch)
         if entity == "contacts":
             return self._revert_contact(conn, action, eid, before, after, actor, now, batch)
+        if entity == "problemfelder" and action in ("insert", "update"):
+            return self._revert_problemfeld(conn, action, before, after, actor, now, batch)
         if entity == "participants" and action == "insert":
             used = conn.execute(
                 sa.select(sa.func.count()).select_from(milestones).where(milestones.c.participant_id == eid)

@@ -4,6 +4,11 @@ Both live in one data file each (``data/bausteine.csv``, ``data/problemfelder.cs
 a German label, a colour and a description. Bausteine also carry ``stufe``: the status stage
 (see ``labels.STATUS_ORDER``) that reaching the Baustein gives a municipality; empty for ``sonstiges``,
 which never changes a status.
+
+Problemfelder that admins add or edit in the app live in the database (``store.problemfeld_entries``); the
+store hands them to :func:`set_problemfeld_overlay` whenever it reads, and every function here returns the
+file's entries with those applied (new ids after the file's, in the order they were added). Ids are
+permanent: records refer to them.
 """
 
 from __future__ import annotations
@@ -47,9 +52,39 @@ def bausteine(path: Path = BAUSTEINE_FILE) -> pd.DataFrame:
     return pd.DataFrame(list(_read(path)), columns=["id", "label", "colour", "stufe", "description"])
 
 
+_PF_FIELDS = ("id", "label", "colour", "description")
+_overlay: tuple[tuple[str, str, str, str], ...] = ()
+
+
+def set_problemfeld_overlay(rows: list[dict[str, str]] | tuple) -> None:
+    """Entries from the database (``id``, ``label``, ``colour``, ``description``): override or add."""
+    global _overlay
+    new = tuple(tuple(str(r.get(k) or "") for k in _PF_FIELDS) for r in rows)
+    if new != _overlay:
+        _overlay = new
+
+
+def _problemfeld_rows() -> tuple[dict[str, str], ...]:
+    return _merged(_overlay)
+
+
+@functools.lru_cache(maxsize=32)
+def _merged(overlay: tuple[tuple[str, str, str, str], ...]) -> tuple[dict[str, str], ...]:
+    rows = {row["id"]: {k: row[k] for k in _PF_FIELDS} for row in _read(PROBLEMFELDER_FILE)}
+    for entry in overlay:
+        rows[entry[0]] = dict(zip(_PF_FIELDS, entry, strict=True))
+    return tuple(rows.values())
+
+
 def problemfelder(path: Path = PROBLEMFELDER_FILE) -> pd.DataFrame:
     """Problemfelder in display order: columns ``id``, ``label``, ``colour``, ``description``."""
-    return pd.DataFrame(list(_read(path)), columns=["id", "label", "colour", "description"])
+    rows = _problemfeld_rows() if path == PROBLEMFELDER_FILE else _read(path)
+    return pd.DataFrame(list(rows), columns=list(_PF_FIELDS))
+
+
+def file_problemfeld_ids() -> tuple[str, ...]:
+    """The ids shipped in ``data/problemfelder.csv`` (without those added in the app)."""
+    return tuple(row["id"] for row in _read(PROBLEMFELDER_FILE))
 
 
 def baustein_ids() -> tuple[str, ...]:
@@ -57,7 +92,7 @@ def baustein_ids() -> tuple[str, ...]:
 
 
 def problemfeld_ids() -> tuple[str, ...]:
-    return tuple(row["id"] for row in _read(PROBLEMFELDER_FILE))
+    return tuple(row["id"] for row in _problemfeld_rows())
 
 
 def baustein_labels() -> dict[str, str]:
@@ -65,7 +100,7 @@ def baustein_labels() -> dict[str, str]:
 
 
 def problemfeld_labels() -> dict[str, str]:
-    return {row["id"]: row["label"] for row in _read(PROBLEMFELDER_FILE)}
+    return {row["id"]: row["label"] for row in _problemfeld_rows()}
 
 
 def baustein_stufe() -> dict[str, str]:
@@ -85,8 +120,19 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _lookup(path: Path) -> dict[str, str]:
+    return _lookup_rows(_read(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _problemfeld_lookup(overlay: tuple) -> dict[str, str]:
+    table = _lookup_rows(_read(PROBLEMFELDER_FILE))  # former labels of renamed entries still resolve
+    table.update(_lookup_rows(_merged(overlay)))
+    return table
+
+
+def _lookup_rows(rows) -> dict[str, str]:
     table: dict[str, str] = {}
-    for row in _read(path):
+    for row in rows:
         table[fold(row["id"])] = row["id"]
         table[fold(row["label"])] = row["id"]
     return table
@@ -99,4 +145,4 @@ def resolve_baustein(text: str) -> str | None:
 
 def resolve_problemfeld(text: str) -> str | None:
     """Problemfeld id for an id or German label; None if unknown."""
-    return _lookup(PROBLEMFELDER_FILE).get(fold(text))
+    return _problemfeld_lookup(_overlay).get(fold(text))

@@ -1,9 +1,9 @@
-"""Benutzer (URL ``/benutzer``, admins only): accounts and roles; the Problemfelder vocabulary (read-only)."""
+"""Benutzer (URL ``/benutzer``, admins only): accounts and roles (the vocabulary: ``pages/problemfelder.py``)."""
 
 import pandas as pd
 import streamlit as st
 
-from asskomm import auth, editing, vocab
+from asskomm import auth, editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import kommune as ui
 from asskomm.ui import layout
@@ -109,12 +109,4 @@ with tab_edit:
         except auth.AuthError as exc:
             st.error(ui.md(exc), icon=":material/block:")
 
-st.subheader("Problemfelder (Vokabular)")
-st.dataframe(vocab.problemfelder()[["id", "label", "description"]].rename(
-    columns={"id": "Kennung", "label": "Bezeichnung", "description": "Beschreibung"}), hide_index=True,
-    width="stretch")
-st.caption(
-    "Das Vokabular steht in data/problemfelder.csv (versioniert, eine Zeile je Problemfeld: id, label, colour, "
-    "description). Änderungen dort werden nach einem Neustart der App wirksam; bestehende Kennungen bitte nicht "
-    "umbenennen, da Datensätze sie verwenden."
-)
+st.page_link("pages/problemfelder.py", label="Problemfelder (Vokabular) pflegen", icon=":material/label:")

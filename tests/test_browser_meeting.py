@@ -10,6 +10,7 @@ import re
 import harness
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from asskomm import mapview
@@ -127,8 +128,9 @@ def test_since_view_highlights_in_the_same_map(page, app_url, recorder):
     frame.wait_for_function("() => window.asskomm.state && window.asskomm.state.hl.length > 0")
     hl = frame.evaluate("window.asskomm.state.hl")
     assert frame.locator(SEL_HIGHLIGHT).count() == len(hl)
+    harness.wait_for_app_idle(page)  # the map is drawn before the tab's text: wait for the whole page
     summary = page.get_by_text(re.compile(r"Vom 01\.12\.2021 bis 28\.11\.2022: \d+ neue"))
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     legend = page.locator(".asskomm-legend").first.inner_text()
     assert "neu seit 01.12.2021" in legend
     _same_map(page)

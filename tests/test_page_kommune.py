@@ -117,7 +117,9 @@ def test_idle_session_expires(apptest, db):
     assert "auth_user" not in at.session_state
 
 
-@pytest.mark.parametrize("page", ["pages/import.py", "pages/aenderungen.py", "pages/benutzer.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/import.py", "pages/aenderungen.py", "pages/benutzer.py", "pages/problemfelder.py"]
+)
 @pytest.mark.parametrize("who", [None, "viktor"])
 def test_editing_pages_check_the_role_themselves(db, page, who):
     from streamlit.testing.v1 import AppTest
@@ -138,6 +140,9 @@ def test_bearbeiter_cannot_open_user_admin(db):
 
     at = _as(AppTest.from_file(str(harness.REPO_ROOT / "pages/benutzer.py"), default_timeout=30), "berta").run()
     assert "nicht freigegeben" in at.warning[0].value
+    at = _as(AppTest.from_file(str(harness.REPO_ROOT / "pages/problemfelder.py"), default_timeout=30), "berta")
+    at.run()
+    assert "nicht freigegeben" in at.warning[0].value and not at.button
     at = _as(AppTest.from_file(str(harness.REPO_ROOT / "pages/aenderungen.py"), default_timeout=30), "berta").run()
     harness.assert_no_exception(at)
     assert at.title[0].value == "Änderungen"
@@ -151,3 +156,27 @@ def test_sign_in_page_throttles(apptest, db):
         at.button[0].click().run()
     assert "Sekunden" in at.error[0].value
     assert "auth_user" not in at.session_state
+
+
+def test_admin_adds_a_problemfeld_and_the_map_filter_offers_it(apptest, db):
+    from asskomm import vocab
+
+    store = Store.from_env()
+    auth.Accounts(store).add("ada", PW, "admin", actor="test")
+    store.dispose()
+    at = _as(apptest("pages/problemfelder.py", run=False), "ada").run()
+    harness.assert_no_exception(at)
+    assert at.title[0].value == "Problemfelder"
+    at.text_input(key="pfv_label").set_value("Ruhestörung am Abend")
+    at.button[0].click().run()  # the form's »Anlegen«
+    harness.assert_no_exception(at)
+    assert "angelegt (Kennung ruhestoerung_am_abend)" in at.success[0].value
+    # invalid: refused with the field named, nothing saved
+    at.text_input(key="pfv_label").set_value("x;y")
+    at.button[0].click().run()
+    assert "Bezeichnung" in at.error[0].value
+    vocab.set_problemfeld_overlay(())  # forget this process's state: the database is the source
+    karte = apptest()
+    options = karte.multiselect(key="flt_problemfelder").options
+    assert "Ruhestörung am Abend" in options
+    vocab.set_problemfeld_overlay(())

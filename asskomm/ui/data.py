@@ -187,9 +187,15 @@ def summary(filters: Filters) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------- vocab
-@st.cache_data(show_spinner=False)
 def vocab_labels() -> tuple[dict[str, str], dict[str, str]]:
-    """(Problemfeld id → label, Baustein id → label) in display order."""
+    """(Problemfeld id → label, Baustein id → label) in display order (with the admins' Problemfelder)."""
+    version = data_version()
+    store().load()  # puts this database's Problemfelder in force (cheap when nothing changed)
+    return _vocab_labels(version)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _vocab_labels(version: str) -> tuple[dict[str, str], dict[str, str]]:
     from asskomm import vocab
 
     return vocab.problemfeld_labels(), vocab.baustein_labels()

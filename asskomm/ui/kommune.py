@@ -248,9 +248,10 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
         f["properties"]["fill"] = labels.STATUS_COLOURS.get(st_of.get(a, "nicht_beteiligt"))
         f["properties"]["me"] = a == ags
         f["properties"]["label"] += " – " + html.escape(labels.STATUS_LABELS.get(st_of.get(a, ""), ""))
-    m = folium.Map(location=mapview.SAXONY_CENTER, zoom_start=9, tiles=None, control_scale=True,
+    m = folium.Map(location=mapview.SAXONY_CENTER, zoom_start=9, tiles=None,
                    zoom_control=True, scrollWheelZoom=False)
     mapview.leaflet_only(m, base_url_path)
+    mapview.add_controls(m)
     folium.GeoJson(
         fc,
         style_function=lambda f: {
