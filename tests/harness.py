@@ -443,7 +443,7 @@ class Recorder:
         return path
 
 
-def wait_for_app_idle(page: Page, timeout: float = 60_000, quiet_ms: int = 300) -> None:
+def wait_for_app_idle(page: Page, timeout: float = 60_000, quiet_ms: int = 400) -> None:
     """Wait until Streamlit has finished running the script and drawn its output.
 
     Idle means, continuously for ``quiet_ms``: the app root reports script state ``notRunning`` and
@@ -452,6 +452,9 @@ def wait_for_app_idle(page: Page, timeout: float = 60_000, quiet_ms: int = 300) 
     so calling this right after ``click()``/``fill()`` waits for that rerun. ``timeout`` in milliseconds.
     """
     page.wait_for_selector(SEL_APP, state="attached", timeout=timeout)
+    # The quiet period starts now, not at an earlier call: a rerun that a click has just asked for may
+    # not have started yet.
+    page.evaluate("window.__asskommIdleSince = null")
     page.wait_for_function(
         """([appSel, busySel, quietMs]) => {
             const app = document.querySelector(appSel);

@@ -183,8 +183,8 @@ def test_edit_appears_on_map_and_in_audit_log(page, url, dialogs, screenshot, re
     assert "Kooperationsvereinbarung 02.05.2024" in main_text(page)
     screenshot("edit-04-aenderungen")
     # revert it from the audit log; the revert is logged and the map is grey again
-    click(page, page.get_by_role("button", name="Rückgängig machen"), "rückgängig gemacht")
-    assert "rückgängig gemacht" in main_text(page)
+    click(page, page.get_by_role("button", name="Rückgängig machen"), "wurde rückgängig gemacht")
+    assert "wurde rückgängig gemacht" in main_text(page)  # (the page's caption says »rückgängig gemacht« too)
     box.locator("input").click()
     page.get_by_role("option").first.wait_for()
     assert any("gelöscht" in o and "berta" in o for o in page.get_by_role("option").all_inner_texts())
@@ -281,5 +281,4 @@ def test_admin_adds_a_problemfeld_used_by_the_map_filter(page, url, screenshot):
     page.keyboard.type("Nahverkehr")
     page.get_by_role("option", name="Sicherheit im Nahverkehr").first.click()
     page.keyboard.press("Escape")
-    idle(page)
-    assert "problemfeld=sicherheit_im_nahverkehr" in page.url
+    page.wait_for_url(re.compile(r"problemfeld=sicherheit_im_nahverkehr"), timeout=15_000)
