@@ -121,6 +121,10 @@ def test_presentation_mode_fits_a_projector(page, app_url, recorder):
     assert re.search(r"Stand \d\d\.\d\d\.\d{4}", title)
     iframe = page.locator(harness.SEL_MAP_IFRAME).bounding_box()
     assert iframe["y"] + iframe["height"] <= 720 + 5
+    # the figures (with the published totals) and the whole legend fit beside the map
+    legend = page.locator(".asskomm-legend").first.bounding_box()
+    assert legend["y"] + legend["height"] <= 720
+    assert page.get_by_text("veröffentlicht: ", exact=False).count() >= 3
     harness.save_screenshot(page, "karte-04-praesentation-1280x720", full_page=False)
     recorder.assert_same_origin(app_url)
     recorder.assert_no_console_errors()

@@ -139,8 +139,10 @@ def test_presentation_shows_published_totals_with_date_and_source(apptest):
     # 28.11.2022: the ministry published 42 agreements; the seed database holds fewer
     at = apptest(query_params={"praesentation": "1", "stand": "2022-11-28"}, timeout=90)
     _no_exception(at)
-    notes = [h.proto.body for h in at.get("html") if "veröffentlicht" in h.proto.body]
-    assert any("<b>42</b> (28.11.2022, " in n and "sachsen.de" in n for n in notes), notes
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["Kooperationsvereinbarungen"] == "veröffentlicht: 42 (28.11.2022)"
+    notes = [h.proto.body for h in at.get("html") if "Veröffentlicht laut" in h.proto.body]
+    assert len(notes) == 1 and "asskomm.sachsen.de" in notes[0]
 
 
 def test_source_site_names_the_host():

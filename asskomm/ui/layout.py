@@ -65,12 +65,15 @@ header[data-testid="stHeader"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1rem !important; }
-[data-testid="stMetricValue"] { font-size: 1.7rem !important; line-height: 1.05 !important; }
-[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .45rem !important; }
+[data-testid="stMetricValue"] { font-size: 1.55rem !important; line-height: 1.0 !important; }
+[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .3rem !important; }
 .asskomm-legend { gap: .2rem !important; }
 [data-testid="stCaptionContainer"] { font-size: .9rem !important; }
 [data-testid="stVerticalBlockBorderWrapper"] [data-testid="stMetric"] { padding: 0 !important; }
 .asskomm-legend { font-size: 1rem; }
+[data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .7rem; }
+[data-testid="stMetricLabel"] { flex-basis: 100%; }
+[data-testid="stMetricDelta"] { font-size: .8rem !important; color: #555 !important; }
 </style>
 """
 

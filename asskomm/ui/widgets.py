@@ -32,37 +32,47 @@ def kpi_cards(
         cols = [st.container() for _ in values]
     else:
         cols = st.columns([KPI_WIDTHS.get(label, 1.0) for label in values])
+    sites: list[str] = []
     for col, (label, value) in zip(cols, values.items(), strict=True):
+        pub = _differing_published(label, value, published)
         with col, st.container(border=not vertical, gap=None if vertical else "small"):
+            if compact:  # projector: the published total beside the value, its source named once below
+                delta = None
+                if pub is not None:
+                    delta = f"veröffentlicht: {labels.fmt_int(pub[0])} ({labels.fmt_date(pub[1]['date'])})"
+                    site = views.source_site(pub[1]["source"])
+                    if site and site not in sites:
+                        sites.append(site)
+                st.metric(label, labels.fmt_int(value), delta=delta, delta_color="off", delta_arrow="off")
+                continue
             st.metric(label, labels.fmt_int(value))
-            pub = views.published_for(label, published)
-            if pub is None:
-                continue
-            try:
-                pub_value = float(pub["value"])
-            except (TypeError, ValueError):
-                continue
-            if int(pub_value) == int(value):
-                continue
-            src = html.escape(pub["source"], quote=True)
-            if compact:  # projector: no link to click, the source's site names it
-                where = html.escape(views.source_site(pub["source"]))
+            if pub is not None:
+                src = html.escape(pub[1]["source"], quote=True)
+                link = f' · <a href="{src}" target="_blank" rel="noopener">Quelle</a>' if src else ""
                 st.html(
-                    f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub_value)}</b> '
-                    f"({html.escape(labels.fmt_date(pub['date']))}{', ' + where if where else ''})</div>"
+                    f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub[0])}</b> '
+                    f"({html.escape(labels.fmt_date(pub[1]['date']))}){link}</div>"
                 )
-                continue
-            link = f' · <a href="{src}" target="_blank" rel="noopener">Quelle</a>' if src else ""
-            st.html(
-                f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub_value)}</b> '
-                f"({html.escape(labels.fmt_date(pub['date']))}){link}</div>"
-            )
+    if compact and sites:
+        st.html(f'<div class="asskomm-source">Veröffentlicht laut {html.escape(", ".join(sites))}</div>')
     if not compact:
         st.caption(
             f"Erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
             "Vereinbarungen, Präventionsräte und Sicherheitsanalysen zählen Teilnehmer (ein Verbund zählt einmal), "
             "die Legende zählt Gemeinden. »veröffentlicht«: zuletzt vom SMI/LPR genannte Gesamtzahl."
         )
+
+
+def _differing_published(label: str, value: int, published: list[dict]) -> tuple[float, dict] | None:
+    """(published total, its row) for a KPI card, when there is one and it differs from the database."""
+    pub = views.published_for(label, published)
+    if pub is None:
+        return None
+    try:
+        pub_value = float(pub["value"])
+    except (TypeError, ValueError):
+        return None
+    return None if int(pub_value) == int(value) else (pub_value, pub)
 
 
 def coverage_line(cov: Mapping[str, float]) -> str:
