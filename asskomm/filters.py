@@ -103,3 +103,26 @@ class Filters:
             stand = parsed
 
         return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein), notices
+
+
+def describe(
+    filters: Filters,
+    kreis_labels: Mapping[str, str] | None = None,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    baustein_labels: Mapping[str, str] | None = None,
+    *,
+    unfiltered: str = "ganz Sachsen, ohne Filter",
+) -> str:
+    """German one-liner of the active filters, e.g. »Kreis: Görlitz · Problemfeld: Vandalismus«."""
+    kreis_labels, problemfeld_labels = kreis_labels or {}, problemfeld_labels or {}
+    baustein_labels = baustein_labels or {}
+    parts = []
+    if filters.kreise:
+        names = ", ".join(kreis_labels.get(k, k) for k in filters.kreise)
+        parts.append(("Kreise: " if len(filters.kreise) > 1 else "Kreis: ") + names)
+    if filters.problemfelder:
+        names = ", ".join(problemfeld_labels.get(p, p) for p in filters.problemfelder)
+        parts.append(("Problemfelder: " if len(filters.problemfelder) > 1 else "Problemfeld: ") + names)
+    if filters.baustein:
+        parts.append("Baustein: " + baustein_labels.get(filters.baustein, filters.baustein))
+    return " · ".join(parts) if parts else unfiltered

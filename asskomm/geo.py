@@ -163,3 +163,15 @@ def current_ags(ags: str | int, date: dt.date | dt.datetime | str | None = None,
 def _succession_map(geo_dir: Path) -> dict[str, tuple[str, str]]:
     df = _succession(geo_dir)
     return {row.old_ags: (row.date, row.new_ags) for row in df.itertuples()}
+
+
+def kreis_display_names(kreise: pd.DataFrame) -> dict[str, str]:
+    """Kreis key → display name; a Landkreis sharing its name with a city becomes »Landkreis Leipzig«."""
+    names = kreise["name"].astype(str).tolist()
+    typ = kreise["typ"].astype(str).tolist() if "typ" in kreise else [""] * len(kreise)
+    out = {}
+    for key, name, kind in zip(kreise["kreis_ags"].astype(str), names, typ, strict=True):
+        if names.count(name) > 1 and kind.lower().startswith("landkreis") and not name.startswith("Landkreis"):
+            name = f"Landkreis {name}"
+        out[key] = name
+    return out

@@ -71,7 +71,7 @@ SHARE_CLASS_LABELS = (
 
 def kreis_names(kreise: pd.DataFrame) -> dict[str, str]:
     """Kreis key → display name (»Landkreis Leipzig« beside the city of Leipzig); the static map's rule."""
-    from asskomm.static_map import kreis_display_names
+    from asskomm.geo import kreis_display_names
 
     return kreis_display_names(kreise)
 

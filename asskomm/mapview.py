@@ -25,6 +25,7 @@ import dataclasses
 import html
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import folium
 import numpy as np
@@ -588,32 +589,14 @@ class _StatusUpdate(_DataLayer):
         self.state = _js(state)
 
 
-def status_layers(
-    table: pd.DataFrame,
-    matched: pd.Series,
-    *,
-    problemfeld_labels: Mapping[str, str] | None = None,
-    selected: str | None = None,
-    markers: Iterable[str] = MARKER_KINDS,
-    highlight: Iterable[str] = (),
-    fit_kreise: Iterable[str] = (),
-) -> list[folium.FeatureGroup]:
+def status_layers(table: pd.DataFrame, matched: pd.Series, **options: Any) -> list[folium.FeatureGroup]:
     """The changing layers, for ``st_folium(..., feature_group_to_add=...)``.
 
-    ``highlight`` (AGS) outlines Gemeinden in the same map, e.g. what is new since a date: no second map,
-    no remount — it is part of the state the controller applies.
+    ``options`` are those of :func:`map_state` (labels, selection, markers, ``highlight``, ``fit_kreise``):
+    everything that changes is part of the state the controller applies – no second map, no remount.
     """
     group = folium.FeatureGroup(name="ASSKomm-Status", control=False)
-    state = map_state(
-        table,
-        matched,
-        problemfeld_labels=problemfeld_labels,
-        selected=selected,
-        markers=markers,
-        highlight=highlight,
-        fit_kreise=fit_kreise,
-    )
-    _StatusUpdate(state).add_to(group)
+    _StatusUpdate(map_state(table, matched, **options)).add_to(group)
     return [group]
 
 

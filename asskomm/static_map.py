@@ -27,7 +27,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from asskomm import labels
-from asskomm.filters import Filters
+from asskomm.filters import Filters, describe
+from asskomm.geo import kreis_display_names
 
 METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale for Saxony
 
@@ -188,45 +189,14 @@ def kpis_from_frame(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def kreis_display_names(kreise: pd.DataFrame) -> dict[str, str]:
-    """Kreis key → display name; a Landkreis sharing its name with a city becomes »Landkreis Leipzig«."""
-    names = kreise["name"].astype(str).tolist()
-    typ = kreise["typ"].astype(str).tolist() if "typ" in kreise else [""] * len(kreise)
-    out = {}
-    for key, name, kind in zip(kreise["kreis_ags"].astype(str), names, typ, strict=True):
-        if (
-            names.count(name) > 1
-            and kind.lower().startswith("landkreis")
-            and not name.startswith("Landkreis")
-        ):
-            name = f"Landkreis {name}"
-        out[key] = name
-    return out
-
-
 def describe_filters(
     filters: Filters,
     kreis_labels: Mapping[str, str] | None = None,
     problemfeld_labels: Mapping[str, str] | None = None,
     baustein_labels: Mapping[str, str] | None = None,
 ) -> str:
-    """German one-liner of the active filters, e.g. »Kreis: Görlitz · Problemfeld: Vandalismus«."""
-    kreis_labels = kreis_labels or {}
-    problemfeld_labels = problemfeld_labels or {}
-    baustein_labels = baustein_labels or {}
-    parts = []
-    if filters.kreise:
-        names = ", ".join(kreis_labels.get(k, k) for k in filters.kreise)
-        parts.append(("Kreise: " if len(filters.kreise) > 1 else "Kreis: ") + names)
-    if filters.problemfelder:
-        names = ", ".join(problemfeld_labels.get(p, p) for p in filters.problemfelder)
-        parts.append(("Problemfelder: " if len(filters.problemfelder) > 1 else "Problemfeld: ") + names)
-    if filters.baustein:
-        parts.append("Baustein: " + baustein_labels.get(filters.baustein, filters.baustein))
-    return " · ".join(parts) if parts else "ganz Sachsen, ohne Filter"
-
-
-# --------------------------------------------------------------------------------------------- defaults
+    """German one-liner of the active filters (``asskomm.filters.describe``)."""
+    return describe(filters, kreis_labels, problemfeld_labels, baustein_labels)
 
 
 def collect(filters: Filters, *, store: Any = None) -> ExportData:
@@ -487,19 +457,7 @@ def _draw_map(
             for key, pt in zip(kreise["kreis_ags"].astype(str), label_points, strict=True):
                 name = names.get(key, key)
                 name = name.replace("Sächsische Schweiz-Osterzgebirge", "Sächsische Schweiz-\nOsterzgebirge")
-                ax.text(
-                    pt.x,
-                    pt.y,
-                    name,
-                    ha="center",
-                    va="center",
-                    fontsize=12.5 * scale,
-                    color="#1A1A1A",
-                    fontweight="bold",
-                    zorder=8,
-                    path_effects=_HALO,
-                    linespacing=1.0,
-                )
+                _map_label(ax, pt.x, pt.y, name, 12.5 * scale, va="center", linespacing=1.0)
     else:
         # Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility);
         # agreements and larger towns first, and a name that would cover another is left out.
@@ -509,35 +467,34 @@ def _draw_map(
         order = {key: i for i, key in enumerate(reversed(labels.STATUS_ORDER))}
         area = named.geometry.area
         named = named.assign(_o=named["status"].map(order), _a=-area).sort_values(["_o", "_a"])
-        ax.set_xlim(bounds[0], bounds[2])
-        ax.set_ylim(bounds[1], bounds[3])
-        ax.set_aspect("equal")
-        ax.apply_aspect()
+        _frame(ax, bounds)
+        ax.apply_aspect()  # label extents are measured in the final layout
         placed = []
         for name, pt in zip(named["name"], points[named.index], strict=True):
-            text = ax.text(
-                pt.x,
-                pt.y - offset * 1.5,
-                name,
-                ha="center",
-                va="top",
-                fontsize=10 * scale,
-                fontweight="bold",
-                color="#1A1A1A",
-                zorder=8,
-                path_effects=_HALO,
-            )
+            text = _map_label(ax, pt.x, pt.y - offset * 1.5, name, 10 * scale, va="top")
             box = text.get_window_extent().expanded(1.04, 1.1)
             if any(box.overlaps(other) for other in placed):
                 text.remove()
             else:
                 placed.append(box)
 
+    _frame(ax, bounds)
+    ax.set_axis_off()
+    _draw_scale_bar(ax, bounds, fs=10.5 * scale, lw=0.8 * scale)
+
+
+def _frame(ax, bounds) -> None:
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_aspect("equal")
-    ax.set_axis_off()
-    _draw_scale_bar(ax, bounds, fs=10.5 * scale, lw=0.8 * scale)
+
+
+def _map_label(ax, x: float, y: float, text: str, fontsize: float, **kwargs):
+    """A bold place name with a white halo, centred on (x, y)."""
+    return ax.text(
+        x, y, text, ha="center", fontsize=fontsize, fontweight="bold", color="#1A1A1A", zorder=8,
+        path_effects=_HALO, **kwargs,
+    )
 
 
 def _legend(ax, data: ExportData, *, scale: float, title_size: float = 17, count_first: bool = False) -> None:

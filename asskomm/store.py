@@ -31,6 +31,24 @@ SEED_ACTOR = "seed"
 
 metadata = sa.MetaData()
 
+
+def _participant_ref() -> sa.Column:
+    return sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+def _tracking_columns() -> list[sa.Column]:
+    """Version (optimistic locking) and who created/changed a row when: on every editable table."""
+    return [
+        sa.Column("version", sa.Integer, nullable=False, default=1),
+        sa.Column("created_by", sa.String(100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.String(100)),
+        sa.Column("updated_at", sa.DateTime(timezone=True)),
+    ]
+
+
 participants = sa.Table(
     "participants",
     metadata,
@@ -39,11 +57,7 @@ participants = sa.Table(
     sa.Column("key", sa.String(200), nullable=False, unique=True),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("ags", sa.String(8)),
-    sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_by", sa.String(100), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_by", sa.String(100)),
-    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    *_tracking_columns(),
 )
 members = sa.Table(
     "members",
@@ -57,19 +71,13 @@ milestones = sa.Table(
     "milestones",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
-    ),
+    _participant_ref(),
     sa.Column("baustein", sa.String(40), nullable=False),
     sa.Column("datum", sa.String(10), nullable=False, default=""),  # ISO with precision, "" = undated
     sa.Column("betrag_eur", sa.Numeric(14, 2, asdecimal=False)),
     sa.Column("quelle", sa.Text, nullable=False),
     sa.Column("bemerkung", sa.Text, nullable=False, default=""),
-    sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_by", sa.String(100), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_by", sa.String(100)),
-    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    *_tracking_columns(),
     sa.UniqueConstraint("participant_id", "baustein", "datum", name="uq_milestone"),
 )
 focus = sa.Table(
@@ -84,18 +92,12 @@ contacts = sa.Table(
     "contacts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
-    ),
+    _participant_ref(),
     sa.Column("gremium", sa.String(300), nullable=False),
     sa.Column("adresse", sa.Text, nullable=False, default=""),
     sa.Column("telefon", sa.String(100), nullable=False, default=""),
     sa.Column("email", sa.String(300), nullable=False, default=""),
-    sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_by", sa.String(100), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_by", sa.String(100)),
-    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    *_tracking_columns(),
 )
 audit_log = sa.Table(
     "audit_log",
@@ -128,11 +130,7 @@ problemfeld_entries = sa.Table(
     sa.Column("colour", sa.String(7), nullable=False),
     sa.Column("description", sa.Text, nullable=False, default=""),
     sa.Column("position", sa.Integer, nullable=False),  # order of new ids (after the file's)
-    sa.Column("version", sa.Integer, nullable=False, default=1),
-    sa.Column("created_by", sa.String(100), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_by", sa.String(100)),
-    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    *_tracking_columns(),
 )
 meta = sa.Table(
     "meta",

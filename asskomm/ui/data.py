@@ -91,20 +91,10 @@ def kreise_index() -> pd.DataFrame:
 
 
 def kreis_labels() -> dict[str, str]:
-    """Kreis key → display name (»Landkreis Leipzig« vs. »Leipzig«)."""
-    kr = kreise_index()
-    names = kr["name"].astype(str).tolist()
-    typ = kr["typ"].astype(str).tolist() if "typ" in kr else [""] * len(kr)
-    out = {}
-    for key, name, kind in zip(kr["kreis_ags"].astype(str), names, typ, strict=True):
-        if (
-            names.count(name) > 1
-            and kind.lower().startswith("landkreis")
-            and not name.startswith("Landkreis")
-        ):
-            name = f"Landkreis {name}"
-        out[key] = name
-    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+    """Kreis key → display name (»Landkreis Leipzig« vs. »Leipzig«), sorted by name."""
+    from asskomm.geo import kreis_display_names
+
+    return dict(sorted(kreis_display_names(kreise_index()).items(), key=lambda kv: kv[1]))
 
 
 @st.cache_data(show_spinner=False)

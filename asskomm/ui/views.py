@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from asskomm import labels
+from asskomm.filters import describe
 
 try:  # the records module owns the rule; keep a copy only for when it is missing
     from asskomm.records import neutralise
@@ -276,16 +277,7 @@ def describe_filters(
     problemfeld_labels: Mapping[str, str] | None = None,
     baustein_labels: Mapping[str, str] | None = None,
 ) -> str:
-    """German one-liner of the active filters (»Kreis: Görlitz · Problemfeld: Vandalismus«)."""
-    kreis_labels, problemfeld_labels = kreis_labels or {}, problemfeld_labels or {}
-    baustein_labels = baustein_labels or {}
-    parts = []
-    if filters.kreise:
-        names = ", ".join(kreis_labels.get(k, k) for k in filters.kreise)
-        parts.append(("Kreise: " if len(filters.kreise) > 1 else "Kreis: ") + names)
-    if filters.problemfelder:
-        names = ", ".join(problemfeld_labels.get(p, p) for p in filters.problemfelder)
-        parts.append(("Problemfelder: " if len(filters.problemfelder) > 1 else "Problemfeld: ") + names)
-    if filters.baustein:
-        parts.append("Baustein: " + baustein_labels.get(filters.baustein, filters.baustein))
-    return " · ".join(parts) if parts else "ganz Sachsen, alle Gemeinden"
+    """German one-liner of the active filters for the page (»ganz Sachsen, alle Gemeinden« without any)."""
+    return describe(filters, kreis_labels, problemfeld_labels, baustein_labels, unfiltered="ganz Sachsen, alle Gemeinden")
+
+
