@@ -112,6 +112,7 @@ class Figures:
     filter_ms: list[float] = field(default_factory=list)
     filter_settled_ms: list[float] = field(default_factory=list)  # incl. the zoom to the chosen Kreis
     minimal_map_filter_ms: list[float] = field(default_factory=list)  # the same change on minimal_map_app
+    minimal_map_ready_ms: list[float] = field(default_factory=list)  # minimal_map_app: its polygon drawn
     filter_remounts: int = 0
     filter_norepaint: int = 0
     polygons: int = 0
@@ -274,7 +275,8 @@ def run_browser_part(
                 ctx.close()
             if minimal_map is not None and figs.has_map:
                 ctx = harness.new_context(browser)
-                page, _ = open_and_wait(ctx, minimal_map.url, want_polygons=1)
+                page, ms = open_and_wait(ctx, minimal_map.url, want_polygons=1)
+                figs.minimal_map_ready_ms.append(ms)
                 harness.wait_for_app_idle(page)
                 latency, _, _ = measure_filter_change(page, run)
                 if latency is not None and latency >= 0:
@@ -378,6 +380,9 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
     what = f"map shows all {figs.polygons} polygons" if figs.has_map else "app ready (NO MAP on the page yet)"
     filt = median(figs.filter_ms)
     filt_min = median(figs.minimal_map_filter_ms)
+    m_map = median(figs.minimal_map_ready_ms)
+    map_floor = m_map / m_min if m_map and m_min else None
+    map_vs_floor = m_dash / m_map if m_map and m_dash else None
     filter_ratio = filt / filt_min if filt and filt_min else None
     lines = [
         "# Benchmark results",
@@ -402,6 +407,9 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         f"| minimal page ready (ms after navigation start) | {fmt(m_min)} | — |",
         f"| dashboard: {what} (ms) | {fmt(m_dash)} | — |",
         f"| **ratio dashboard / minimal page** | **{fmt(ratio, digits=2)}** | ≤ 1.3 |",
+        f"| minimal st_folium page: its map drawn (ms; `bench/minimal_map_app.py`) | {fmt(m_map)} | — |",
+        f"| … ratio minimal map page / minimal page (what any st_folium map costs) | {fmt(map_floor, digits=2)} | — |",
+        f"| … ratio dashboard / minimal map page | {fmt(map_vs_floor, digits=2)} | — |",
         f"| filter change → map repainted (ms) | {fmt(filt)}"
         + (f" ({figs.filter_remounts} remount(s) in {len(figs.filter_ms)} changes)" if figs.filter_ms else "")
         + (f"; {figs.filter_norepaint} change(s) without any repaint" if figs.filter_norepaint else "")
