@@ -101,7 +101,18 @@ def cmd_summary(args: argparse.Namespace) -> int:
     for b, n in land.bausteine.items():
         print(f"  {labels.get(b, b)}: {fmt_int(n)}")
     print("Je Kreis (nicht beteiligt / beraten / Vereinbarung; Vereinbarungen):")
+    names = {**result.kreis_namen, **_kreis_display_names()}
     for k, fig in result.kreise.items():
         counts = " / ".join(fmt_int(fig.status[s]) for s in STATUS_ORDER)
-        print(f"  {result.kreis_namen[k]} ({k}): {counts}; {fmt_int(fig.vereinbarungen)}")
+        print(f"  {names.get(k, k)} ({k}): {counts}; {fmt_int(fig.vereinbarungen)}")
     return EXIT_OK
+
+
+def _kreis_display_names() -> dict[str, str]:
+    """»Landkreis Leipzig« beside the city of Leipzig (from the Kreis layer; empty if it cannot be read)."""
+    from asskomm import geo
+
+    try:
+        return geo.kreis_display_names(geo.kreise())
+    except (OSError, ValueError, KeyError):
+        return {}

@@ -71,4 +71,5 @@ def test_export_and_summary(run, tmp_path, capsys):
     assert run("summary", "--stand", "2021-11-30") == 0
     text = capsys.readouterr().out
     assert "Stand 30.11.2021" in text and "Kooperationsvereinbarung: 1" in text
+    assert "Landkreis Leipzig (14729)" in text and "  Leipzig (14713)" in text  # the two Leipzigs apart
     assert run("summary", "--stand", "2999-01-01") == 2
