@@ -102,3 +102,9 @@ def test_first_deep_link_after_start_uses_the_navigation(page, streamlit_server_
     assert "Karte" in nav and "Quellen" in nav
     assert "dashboard" not in nav and "landkreise" not in nav  # old mode names pages after their files
     assert "Import" not in nav  # role-dependent registration is in force
+
+    # an editing page as the very first request: not registered for a visitor, so the map opens instead
+    server = streamlit_server_factory()
+    _open(page, f"{server.url}/import?role=admin")
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Datei wählen" not in main and "ASSKomm-Karte · Stand" in main
