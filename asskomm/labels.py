@@ -111,3 +111,9 @@ def fmt_month_year(value: dt.date) -> str:
 def bkg_attribution(year: int | str, changed: bool = True) -> str:
     text = BKG_ATTRIBUTION_TEMPLATE.format(year=year)
     return text + " (Daten verändert)" if changed else text
+
+
+def published_marker(colour: str, size: float, edge: float) -> dict:
+    """Matplotlib style of a published total in the charts: a hollow circle (the database is the line)."""
+    return {"marker": "o", "markersize": size, "markerfacecolor": "white", "markeredgecolor": colour,
+            "markeredgewidth": edge}

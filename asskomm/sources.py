@@ -164,14 +164,8 @@ def render_comparison_png(
         if len(pub):
             x = pd.to_datetime(pub["stand"])
             ax.plot(
-                x,
-                pub["veroeffentlicht"].astype(float),
-                linestyle="none",
-                marker="o",
-                markersize=8 * scale,
-                markerfacecolor="white",
-                markeredgecolor=PUBLISHED_COLOUR,
-                markeredgewidth=2 * scale,
+                x, pub["veroeffentlicht"].astype(float), linestyle="none",
+                **labels.published_marker(PUBLISHED_COLOUR, 8 * scale, 2 * scale),
             )
         # The newest published figure and today's database figure, written out (the gap is the message).
         if len(pub):

@@ -164,15 +164,8 @@ def render_growth_png(
             ax.step(dates, series[label].astype(float), where="post", color=colour, linewidth=3.2 * scale)
         if has_points:
             ax.plot(
-                pd.to_datetime(sel["stand"]),
-                sel["wert"],
-                linestyle="none",
-                marker="o",
-                markersize=9 * scale,
-                markerfacecolor="white",
-                markeredgecolor=colour,
-                markeredgewidth=2.6 * scale,
-                zorder=4,
+                pd.to_datetime(sel["stand"]), sel["wert"], linestyle="none", zorder=4,
+                **labels.published_marker(colour, 9 * scale, 2.6 * scale),
             )
         if has_line or has_points:
             handles.append(
@@ -181,12 +174,8 @@ def render_growth_png(
                     [],
                     color=colour,
                     linewidth=3.2 * scale if has_line else 0,
-                    marker="o" if has_points else None,
-                    markersize=9 * scale,
-                    markerfacecolor="white",
-                    markeredgecolor=colour,
-                    markeredgewidth=2.6 * scale,
                     label=label,
+                    **(labels.published_marker(colour, 9 * scale, 2.6 * scale) if has_points else {}),
                 )
             )
     ax.set_ylim(bottom=0)

@@ -37,11 +37,11 @@ class ProblemfeldEntry:
 
 def entries(store: Store) -> list[ProblemfeldEntry]:
     """The whole vocabulary in display order, with where each entry comes from and how often it is used."""
-    store.load()  # the vocabulary of this database is the one in force
+    records = store.load()  # (also puts this database's vocabulary in force)
     stored = store.problemfeld_entries()
     shipped = set(vocab.file_problemfeld_ids())
     usage: dict[str, int] = {}
-    for m in store.load().milestones:
+    for m in records.milestones:
         for pf in m.problemfelder:
             usage[pf] = usage.get(pf, 0) + 1
     out = []

@@ -8,13 +8,10 @@ import streamlit as st
 from asskomm import editing
 from asskomm.store import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, layout, views
+from asskomm.ui import data, views
 from asskomm.ui import kommune as ui
 
-layout.ensure_navigation()
-layout.apply_style()
-user = ui_auth.require("bearbeiter", "Das Änderungsprotokoll")
-ui_auth.sidebar_status()
+user = ui_auth.restricted_page("bearbeiter", "Das Änderungsprotokoll")
 store = data.store()
 
 st.title("Änderungen")

@@ -6,12 +6,8 @@ import streamlit as st
 from asskomm import auth, editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import kommune as ui
-from asskomm.ui import layout
 
-layout.ensure_navigation()
-layout.apply_style()
-admin = ui_auth.require("admin", "Die Benutzerverwaltung")
-ui_auth.sidebar_status()
+admin = ui_auth.restricted_page("admin", "Die Benutzerverwaltung")
 accounts = ui_auth.accounts()
 
 st.title("Benutzer")

@@ -9,17 +9,14 @@ from asskomm import editing
 from asskomm import records as rec
 from asskomm.store import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, layout
+from asskomm.ui import data
 from asskomm.ui import kommune as ui
 
 MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
 K_PREVIEW = "imp_preview"
 K_UPLOAD = "imp_upload"
 
-layout.ensure_navigation()
-layout.apply_style()
-user = ui_auth.require("bearbeiter", "Der Import")
-ui_auth.sidebar_status()
+user = ui_auth.restricted_page("bearbeiter", "Der Import")
 store = data.store()
 
 st.title("Import")

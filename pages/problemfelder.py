@@ -7,16 +7,13 @@ from asskomm import vocab_editing
 from asskomm.editing import EditError
 from asskomm.store import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, layout
+from asskomm.ui import data
 from asskomm.ui import kommune as ui
 
 NEW = "__neu__"
 K_PICK, K_LABEL, K_COLOUR, K_TEXT, K_LOADED = "pfv_pick", "pfv_label", "pfv_colour", "pfv_text", "pfv_loaded"
 
-layout.ensure_navigation()
-layout.apply_style()
-admin = ui_auth.require("admin", "Die Pflege der Problemfelder")
-ui_auth.sidebar_status()
+admin = ui_auth.restricted_page("admin", "Die Pflege der Problemfelder")
 store = data.store()
 
 st.title("Problemfelder")

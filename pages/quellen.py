@@ -4,7 +4,7 @@ and how to update both."""
 import streamlit as st
 
 from asskomm import labels, sources
-from asskomm.ui import data, kreise, layout, sidebar
+from asskomm.ui import data, kreise, layout, sidebar, widgets
 
 layout.ensure_navigation()
 layout.apply_style(False)
@@ -78,9 +78,7 @@ st.dataframe(
         "Kennzahl": st.column_config.TextColumn(width="medium"),
         "veröffentlicht als": st.column_config.TextColumn(width="medium"),
         "veröffentlicht": st.column_config.NumberColumn(width="small"),
-        "Quelle": st.column_config.LinkColumn(
-            "Quelle", width="medium", display_text=r"https?://(?:www\.)?([^/]+)"
-        ),
+        "Quelle": widgets.source_link_column(width="medium"),
         "Differenz": st.column_config.NumberColumn(
             width="small", help="Datenbank minus veröffentlichte Zahl"
         ),
@@ -95,7 +93,7 @@ with st.expander("Alle veröffentlichten Angaben"):
         hide_index=True,
         width="stretch",
         column_config={
-            "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")
+            "Quelle": widgets.source_link_column()
         },
     )
     st.caption("Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle.")

@@ -515,6 +515,18 @@ def save_screenshot(page: Page, name: str, *, full_page: bool = True, directory:
     return path
 
 
+def save_tall_screenshot(page: Page, name: str, height: int = 1700) -> Path:
+    """The whole page as one picture: Streamlit scrolls inside its own container, so the viewport is made tall
+    for the shot (and restored)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(500)
+    try:
+        return save_screenshot(page, name, full_page=False)
+    finally:
+        page.set_viewport_size(size)
+
+
 # -------------------------------------------------------------------------------------------- AppTest
 
 

@@ -1,4 +1,4 @@
-"""Small hand-made fixtures for the records tests (no ../shared, no geo layers)."""
+"""Small hand-made fixtures for the records tests (written here; no outside data, no geo layers)."""
 
 from __future__ import annotations
 

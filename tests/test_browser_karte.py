@@ -33,15 +33,6 @@ def _open(page, url: str) -> object:
     return harness.map_frame(page)
 
 
-def _tall(page, name: str, height: int = 1700) -> None:
-    """Streamlit scrolls inside its own container, so a tall viewport is the way to a whole-page picture."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": height})
-    page.wait_for_timeout(400)
-    harness.save_screenshot(page, name, full_page=False)
-    page.set_viewport_size(size)
-
-
 def test_map_filters_without_remount(page, app_url, recorder):
     frame = _open(page, app_url + "/")
     assert frame.locator(SEL_GEMEINDEN).count() == 418
@@ -54,7 +45,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     frame.evaluate("window.__asskommMark = 'alive'; window.map.__asskommMark = 'alive'")
     applied = frame.evaluate("window.asskomm.applied")
     zoom_state = frame.evaluate("window.map.getZoom()")
-    _tall(page, "karte-01-start")
+    harness.save_tall_screenshot(page, "karte-01-start")
 
     kreis = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Kreis")
     kreis.locator("input").click()
@@ -79,7 +70,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     in_view = """(a) => window.map.getBounds().contains(window.asskomm.byAgs[a].getBounds())"""
     assert same_frame.evaluate(in_view, "14626110") and not same_frame.evaluate(in_view, "14713000")
     zoom_kreis = same_frame.evaluate("window.map.getZoom()")
-    _tall(page, "karte-02-kreis-goerlitz")
+    harness.save_tall_screenshot(page, "karte-02-kreis-goerlitz")
 
     # A click on Görlitz selects it: the panel beside the map links to its page; still the same map.
     page.set_viewport_size({"width": 1280, "height": 1700})  # the whole map on screen for a real click
@@ -98,7 +89,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     assert link.get_attribute("href").endswith("/kommune?ags=14626110")
     assert harness.map_frame(page).evaluate("window.__asskommMark") == "alive"
     assert harness.map_frame(page).evaluate("window.map.getZoom()") == zoom_kreis  # a click keeps the view
-    _tall(page, "karte-03-auswahl-goerlitz")
+    harness.save_tall_screenshot(page, "karte-03-auswahl-goerlitz")
 
     recorder.assert_same_origin(app_url)
     recorder.assert_no_console_errors()

@@ -48,14 +48,6 @@ def _same_map(page) -> None:
     assert frame.locator(harness.SEL_POLYGON).count() >= 418
 
 
-def _tall(page, name: str, height: int = 1500) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": height})
-    page.wait_for_timeout(500)
-    harness.save_screenshot(page, name, full_page=False)
-    page.set_viewport_size(size)
-
-
 def test_zeitraffer_plays_pauses_and_scrubs_without_remount(page, app_url, recorder):
     frame = _open(page, app_url + "/?stand=2021-09-15")
     applied = frame.evaluate("window.asskomm.applied")
@@ -134,7 +126,7 @@ def test_since_view_highlights_in_the_same_map(page, app_url, recorder):
     legend = page.locator(".asskomm-legend").first.inner_text()
     assert "neu seit 01.12.2021" in legend
     _same_map(page)
-    _tall(page, "meeting-04-neu-seit")
+    harness.save_tall_screenshot(page, "meeting-04-neu-seit", 1500)
 
     page.get_by_role("tab", name=re.compile("Mitnehmen")).click()  # other tab: no highlight any more
     harness.wait_for_app_idle(page)
@@ -149,7 +141,7 @@ def test_since_view_highlights_in_the_same_map(page, app_url, recorder):
     chart.wait_for()
     assert chart.evaluate("img => img.naturalWidth") > 800  # Streamlit scales it to the column
     assert page.get_by_text("Veröffentlichte Gesamtzahlen (Kreise im Diagramm) und ihre Quellen").is_visible()
-    _tall(page, "meeting-06-wachstum", height=1700)
+    harness.save_tall_screenshot(page, "meeting-06-wachstum", 1700)
     recorder.assert_same_origin(app_url)
     recorder.assert_no_console_errors()
 
@@ -171,7 +163,7 @@ def test_each_download_button_gives_the_right_file(page, app_url, recorder):
     tab = page.get_by_role("tab", name=re.compile("Mitnehmen"))
     tab.click()
     harness.wait_for_app_idle(page)
-    _tall(page, "meeting-05-mitnehmen")
+    harness.save_tall_screenshot(page, "meeting-05-mitnehmen", 1500)
 
     png = _download(page, "Folie (PNG, 1920 × 1080)")
     assert _png_size(png) == (1920, 1080) and len(png) > 100_000

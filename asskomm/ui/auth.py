@@ -117,6 +117,18 @@ def sign_in_link(label: str) -> None:
         st.markdown(f"[{label}](anmelden)")
 
 
+def restricted_page(role: str, what: str) -> auth.User:
+    """The start of every page for a role: navigation, style, the role check (stops the page otherwise) and the
+    sign-in status in the sidebar. Returns the signed-in user."""
+    from asskomm.ui import layout
+
+    layout.ensure_navigation()
+    layout.apply_style()
+    user = require(role, what)
+    sidebar_status()
+    return user
+
+
 def sidebar_status() -> None:
     """»Angemeldet als …« and a sign-out button in the sidebar (or a link to sign in)."""
     user = current_user()

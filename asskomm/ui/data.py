@@ -180,7 +180,7 @@ def summary(filters: Filters) -> dict:
 def vocab_labels() -> tuple[dict[str, str], dict[str, str]]:
     """(Problemfeld id → label, Baustein id → label) in display order (with the admins' Problemfelder)."""
     version = data_version()
-    store().load()  # puts this database's Problemfelder in force (cheap when nothing changed)
+    _records(version)  # reading this version of the database put its Problemfelder in force
     return _vocab_labels(version)
 
 

@@ -32,6 +32,7 @@ import streamlit as st
 
 from asskomm import labels, timeline
 from asskomm.filters import PROGRAMME_START, Filters
+from asskomm.ui import widgets
 
 PLAYER = "stand_player"
 SINCE = "since"
@@ -390,7 +391,7 @@ def growth_chart(filters: Filters) -> None:
             hide_index=True,
             width="stretch",
             column_config={
-                "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")
+                "Quelle": widgets.source_link_column()
             },
         )
 
@@ -497,7 +498,7 @@ def since_view(
             hide_index=True,
             width="stretch",
             column_config={
-                "Quelle": st.column_config.LinkColumn("Quelle", display_text=r"https?://(?:www\.)?([^/]+)")
+                "Quelle": widgets.source_link_column()
             },
         )
     return diff

@@ -63,6 +63,11 @@ def kpi_cards(
         )
 
 
+def source_link_column(label: str = "Quelle", **kwargs) -> st.column_config.LinkColumn:
+    """A table column of source URLs, shown as their site (»lpr.sachsen.de«), clickable."""
+    return st.column_config.LinkColumn(label, display_text=r"https?://(?:www\.)?([^/]+)", **kwargs)
+
+
 def _differing_published(label: str, value: int, published: list[dict]) -> tuple[float, dict] | None:
     """(published total, its row) for a KPI card, when there is one and it differs from the database."""
     pub = views.published_for(label, published)
@@ -195,9 +200,7 @@ def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", 
         width="stretch",
         height=height,
         column_config={
-            views.TABLE_COLUMNS["quelle"]: st.column_config.LinkColumn(
-                views.TABLE_COLUMNS["quelle"], display_text=r"https?://(?:www\.)?([^/]+)"
-            ),
+            views.TABLE_COLUMNS["quelle"]: source_link_column(views.TABLE_COLUMNS["quelle"]),
             views.TABLE_COLUMNS["modellkommune"]: st.column_config.CheckboxColumn(),
             views.TABLE_COLUMNS["kpr"]: st.column_config.CheckboxColumn(),
             views.TABLE_COLUMNS["sicherheitsanalyse"]: st.column_config.CheckboxColumn(),
