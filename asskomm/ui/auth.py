@@ -130,12 +130,11 @@ def restricted_page(role: str, what: str) -> auth.User:
 
 
 def sidebar_status() -> None:
-    """»Angemeldet als …« and a sign-out button in the sidebar (or a link to sign in)."""
+    """»Angemeldet als …« and a sign-out button in the sidebar (visitors find »Anmelden« in the navigation)."""
     user = current_user()
+    if user is None:
+        return
     with st.sidebar:
-        if user is None:
-            sign_in_link("Anmelden")
-            return
         st.caption(f"Angemeldet als **{user.name}** ({user.role_label})")
         if st.button("Abmelden", key="auth_signout_sidebar"):
             sign_out("Sie wurden abgemeldet.")

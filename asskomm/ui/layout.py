@@ -74,6 +74,7 @@ h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
 [data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .7rem; }
 [data-testid="stMetricLabel"] { flex-basis: 100%; }
 [data-testid="stMetricDelta"] { font-size: .8rem !important; color: #555 !important; }
+.asskomm-sites { font-size: .72rem; line-height: 1.35; }
 </style>
 """
 

@@ -54,7 +54,7 @@ def kpi_cards(
                     f"({html.escape(labels.fmt_date(pub[1]['date']))}){link}</div>"
                 )
     if compact and sites:
-        st.html(f'<div class="asskomm-source">Veröffentlicht laut {html.escape(", ".join(sites))}</div>')
+        st.html(f'<div class="asskomm-source asskomm-sites">Veröffentlicht laut {html.escape(", ".join(sites))}</div>')
     if not compact:
         st.caption(
             f"Erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
