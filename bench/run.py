@@ -461,6 +461,7 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
             "",
         ]
     for title, key in (
+        ("Where the time goes (bench/phases.py, medians in ms)", "phases"),
         ("Import throughput (bench/bench_import.py)", "import"),
         ("Geo load (bench/bench_geo.py)", "geo"),
     ):
@@ -511,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
 
     if not args.skip_modules:
-        for key, module in (("import", "bench_import"), ("geo", "bench_geo")):
+        for key, module in (("phases", "phases"), ("import", "bench_import"), ("geo", "bench_geo")):
             try:
                 figs.extra[key] = run_module(module)
             except Exception:
