@@ -10,7 +10,8 @@ Two parts, so that a filter change never remounts the map in the browser:
   state (status, match and flags per AGS, tooltip fragments, markers). Passed to ``st_folium`` as
   ``feature_group_to_add``, it is evaluated inside the existing map: polygons are restyled in place, outlines
   and circle markers are added to the feature group (and removed with it on the next change). The polygons'
-  geometry is sent once, not on every change.
+  geometry is drawn once, not on every change. In the app it comes from a static file (``geometry_url``, see
+  ``asskomm.geometry_file``), because streamlit-folium re-sends the whole map HTML with every rerun.
 
 Every string that comes from data (names, Kreis names, focus areas, notes) is HTML-escaped here, in Python,
 before it can reach tooltip HTML; the controller only concatenates escaped fragments.
@@ -52,6 +53,8 @@ MARKER_KINDS = ("kpr", "sicherheitsanalyse")
 # Outline of the Gemeinden highlighted by the »Neu seit …« view (Okabe-Ito-like yellow, dark core line).
 HIGHLIGHT_COLOUR = "#FFC20A"
 HIGHLIGHT_CORE_COLOUR = "#1A1A1A"
+# Where a geometry script loaded by URL (``geometry_script``) leaves the packed Gemeinden and Kreise.
+GEOMETRY_GLOBAL = "window.asskommGeometry"
 
 
 def _js(value: object) -> str:
@@ -314,6 +317,19 @@ class _RawText(Element):
         return self._text
 
 
+def _script_safe(json_text: str) -> str:
+    """JSON as a script literal that cannot close the surrounding <script> element."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def geometry_script(geometry: MapGeometry) -> str:
+    """The map's geometry as a script of its own (``base_map(..., geometry_url=...)`` loads it by URL)."""
+    return (
+        f"{GEOMETRY_GLOBAL} = {{g: {_script_safe(geometry.gemeinden_geojson)}, "
+        f"k: {_script_safe(geometry.kreise_geojson)}}};\n"
+    )
+
+
 class _DataLayer(MacroElement):
     """A MacroElement whose script carries large data.
 
@@ -354,10 +370,10 @@ class _GemeindenLayer(_DataLayer):
         """
     )
 
-    def __init__(self, geometry: MapGeometry, config: dict):
+    def __init__(self, geometry: MapGeometry, config: dict, *, external: bool = False):
         super().__init__()
         self._name = "GemeindenLayer"
-        self.data = geometry.gemeinden_geojson.replace("<", "\\u003c").replace(">", "\\u003e")
+        self.data = f"{GEOMETRY_GLOBAL}.g" if external else _script_safe(geometry.gemeinden_geojson)
         self.attribution = _js(geometry.attribution)
         self.initial_style = _js(
             {
@@ -383,10 +399,10 @@ class _KreisBorders(_DataLayer):
         """
     )
 
-    def __init__(self, geometry: MapGeometry):
+    def __init__(self, geometry: MapGeometry, *, external: bool = False):
         super().__init__()
         self._name = "KreisBorders"
-        self.data = geometry.kreise_geojson
+        self.data = f"{GEOMETRY_GLOBAL}.k" if external else _script_safe(geometry.kreise_geojson)
         self.decimals = int(geometry.decimals)
         self.pane = _js(PANE_KREISE)
         self.colour = _js(labels.KREIS_BORDER_COLOUR)
@@ -469,8 +485,14 @@ def base_map(
     base_url_path: str = "",
     basemap: bool = False,
     font_size: str = "15px",
+    geometry_url: str | None = None,
 ) -> folium.Map:
-    """The constant part of the map (does not depend on filters or date)."""
+    """The constant part of the map (does not depend on filters or date).
+
+    ``geometry_url``: a ``geometry_script`` file served by the app. The browser then fetches the ~300 KB of
+    polygons once (and caches them) instead of receiving them inside the map's HTML on every rerun;
+    ``None`` puts them into the page (self-contained HTML for exports).
+    """
     m = folium.Map(
         location=SAXONY_CENTER,
         zoom_start=8,
@@ -483,6 +505,8 @@ def base_map(
         font_size=font_size,
     )
     leaflet_only(m, base_url_path)
+    if geometry_url:
+        m.default_js = [*m.default_js, ("asskomm_geometry", geometry_url)]
     m.get_root().header.add_child(
         _css(
             ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
@@ -501,8 +525,8 @@ def base_map(
     folium.map.CustomPane(PANE_KREISE, z_index=410).add_to(m)
     folium.map.CustomPane(PANE_OUTLINE, z_index=420).add_to(m)
     folium.map.CustomPane(PANE_MARKER, z_index=430, pointer_events=True).add_to(m)
-    _GemeindenLayer(geometry, _controller_config()).add_to(m)
-    _KreisBorders(geometry).add_to(m)
+    _GemeindenLayer(geometry, _controller_config(), external=bool(geometry_url)).add_to(m)
+    _KreisBorders(geometry, external=bool(geometry_url)).add_to(m)
     (south, west), (north, east) = geometry.bounds
     m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
     return m

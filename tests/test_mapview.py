@@ -227,3 +227,32 @@ def test_payload_of_the_real_layers_stays_small():
     total = sum(len(args[k].encode()) for k in ("header", "leaflet", "feature_group"))
     assert total <= 700 * 1024, f"{total / 1024:.0f} KB"
     assert len(json.loads(geometry.gemeinden_geojson)["features"]) == 418
+
+
+def test_geometry_by_url_keeps_reruns_small():
+    """With the polygons in a static file, what st_folium sends on every rerun shrinks to a few dozen KB."""
+    from asskomm import geo
+
+    geometry = mapview.prepare_geometry(geo.gemeinden(), geo.kreise(), attribution=geo.meta()["attribution"])
+    url = "/app/static/generated/karte-geometrie-0123456789abcdef.js"
+    inline = _streamlit_folium_args(mapview.base_map(geometry), [])
+    linked_map = mapview.base_map(geometry, geometry_url=url)
+    linked = _streamlit_folium_args(linked_map, [])
+    assert [src for _, src in linked_map.default_js] == ["/app/static/leaflet/leaflet.js", url]
+    assert len(inline["leaflet"]) > 250_000
+    assert len(linked["leaflet"]) < 20_000
+    assert f"{mapview.GEOMETRY_GLOBAL}.g" in linked["leaflet"] and f"{mapview.GEOMETRY_GLOBAL}.k" in linked["leaflet"]
+    assert geometry.gemeinden_geojson[:200] not in linked["leaflet"]
+
+
+def test_geometry_script_holds_both_layers_and_cannot_end_a_script(layers):
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise)
+    script = mapview.geometry_script(geo)
+    prefix = f"{mapview.GEOMETRY_GLOBAL} = "
+    assert script.startswith(prefix) and script.rstrip().endswith(";")
+    assert "<" not in script and ">" not in script  # EVIL's tag is escaped as \u003c … \u003e
+    body = script[len(prefix) :].rstrip().rstrip(";")
+    data = json.loads(body.replace("{g: ", '{"g": ', 1).replace(", k: ", ', "k": ', 1))
+    assert len(data["g"]["features"]) == len(gem)
+    assert len(data["k"]["features"]) == 2

@@ -108,6 +108,18 @@ def map_geometry() -> mapview.MapGeometry:
     return _map_geometry(geo_key())
 
 
+@st.cache_resource(show_spinner=False)
+def _geometry_script(key: str) -> str:
+    return mapview.geometry_script(_map_geometry(key))
+
+
+def map_geometry_url(base_url_path: str = "") -> str | None:
+    """URL of the map's geometry as a static file (``asskomm.geometry_file``); ``None``: embed it."""
+    from asskomm import geometry_file
+
+    return geometry_file.url(_geometry_script(geo_key()), base_url_path)
+
+
 # ----------------------------------------------------------------------------------------------- records
 @st.cache_resource(show_spinner=False)
 def _store(db_setting: str):

@@ -61,7 +61,11 @@ def status_map(
     """
     geometry = data.map_geometry()
     m = mapview.base_map(
-        geometry, base_url_path=base_url_path(), basemap=basemap, font_size="18px" if presentation else "15px"
+        geometry,
+        base_url_path=base_url_path(),
+        basemap=basemap,
+        font_size="18px" if presentation else "15px",
+        geometry_url=data.map_geometry_url(base_url_path()),
     )
     selected = st.session_state.get(K_SELECTED)
     layers = mapview.status_layers(
