@@ -98,6 +98,10 @@ def change_filter(page: Any, run: int, mark: Callable[[], None]) -> bool:
 
 # ===================================================================================================
 
+# A remote office on a VPN or a meeting room's Wi-Fi: 10 Mbit/s down, 5 Mbit/s up, 20 ms latency
+# (Chromium's network emulation; it also slows the WebSocket).
+SLOW_LINK = {"offline": False, "latency": 20, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8}
+
 
 @dataclass
 class Figures:
@@ -113,6 +117,9 @@ class Figures:
     filter_settled_ms: list[float] = field(default_factory=list)  # incl. the zoom to the chosen Kreis
     minimal_map_filter_ms: list[float] = field(default_factory=list)  # the same change on minimal_map_app
     minimal_map_ready_ms: list[float] = field(default_factory=list)  # minimal_map_app: its polygon drawn
+    filter_ws_bytes: list[int] = field(default_factory=list)  # WebSocket bytes one filter change brings
+    slow_ready_ms: list[float] = field(default_factory=list)  # the same on a slow link (SLOW_LINK)
+    slow_filter_ms: list[float] = field(default_factory=list)
     filter_remounts: int = 0
     filter_norepaint: int = 0
     polygons: int = 0
@@ -122,6 +129,10 @@ class Figures:
     sessions: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+
+
+def kb_or_none(value: float | None) -> float | None:
+    return value / 1024 if value is not None else None
 
 
 def median(values: list[float]) -> float | None:
@@ -265,13 +276,30 @@ def run_browser_part(
                     figs.map_asset_bytes.append(assets)
                     figs.largest = sorted(rec.sizes(), key=lambda item: -item[1])[:8]
                     if figs.has_map:
+                        before = rec.ws_received_bytes
                         latency, settled, remounted = measure_filter_change(page, run)
+                        figs.filter_ws_bytes.append(rec.ws_received_bytes - before)
                         if latency is not None and latency < 0:
                             figs.filter_norepaint += 1
                         elif latency is not None:
                             figs.filter_ms.append(latency)
                             figs.filter_settled_ms.append(settled)
                             figs.filter_remounts += int(remounted)
+                ctx.close()
+            if figs.has_map:
+                # The dashboard on a slow link, in a fresh context: map shown, then one filter change.
+                ctx = harness.new_context(browser)
+                page = ctx.new_page()
+                cdp = ctx.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
+                page.goto(dashboard.url, wait_until="commit")
+                handle = page.wait_for_function(JS_MAP_READY, arg=want, polling="raf", timeout=90_000)
+                figs.slow_ready_ms.append(float(handle.json_value()))
+                harness.wait_for_app_idle(page)
+                latency, _, _ = measure_filter_change(page, run)
+                if latency is not None and latency >= 0:
+                    figs.slow_filter_ms.append(latency)
                 ctx.close()
             if minimal_map is not None and figs.has_map:
                 ctx = harness.new_context(browser)
@@ -416,6 +444,10 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         + " | ≤ 300, no remount |",
         f"| … until the map is still, incl. its zoom to the chosen Kreis (ms) | "
         f"{fmt(median(figs.filter_settled_ms))} | — |",
+        f"| … WebSocket bytes that one filter change brings (KB) | {fmt(kb_or_none(median(figs.filter_ws_bytes)))} | — |",
+        f"| on a slow link (10 Mbit/s down, 5 up, 20 ms): dashboard map shows all polygons (ms) | "
+        f"{fmt(median(figs.slow_ready_ms))} | — |",
+        f"| on a slow link: filter change → map repainted (ms) | {fmt(median(figs.slow_filter_ms))} | — |",
         f"| the same change on a minimal st_folium page (`bench/minimal_map_app.py`, ms) | "
         f"{fmt(median(figs.minimal_map_filter_ms))} | — |",
         f"| **ratio filter repaint dashboard / minimal map page** | **{fmt(filter_ratio, digits=2)}** | — |",
