@@ -11,15 +11,14 @@ from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, views
 from asskomm.ui import kommune as ui
 
-user = ui_auth.restricted_page("bearbeiter", "Das Änderungsprotokoll")
-store = data.store()
-
-st.title("Änderungen")
-st.caption(
-    "Jede Änderung an den Datensätzen mit Zeitpunkt, Person, vorher und nachher. Eine Änderung kann "
-    "rückgängig gemacht werden; die Rücknahme wird selbst protokolliert."
+user = ui_auth.restricted_page(
+    "bearbeiter",
+    "Das Änderungsprotokoll",
+    title="Änderungen",
+    caption="Jede Änderung an den Datensätzen mit Zeitpunkt, Person, vorher und nachher. Eine Änderung kann "
+    "rückgängig gemacht werden; die Rücknahme wird selbst protokolliert.",
 )
-ui.show_flash()
+store = data.store()
 
 gemeinden = data.gemeinden_index()
 options = views.search_options(gemeinden, data.kreis_labels())

@@ -7,11 +7,8 @@ from asskomm import auth, editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import kommune as ui
 
-admin = ui_auth.restricted_page("admin", "Die Benutzerverwaltung")
+admin = ui_auth.restricted_page("admin", "Die Benutzerverwaltung", title="Benutzer")
 accounts = ui_auth.accounts()
-
-st.title("Benutzer")
-ui.show_flash()
 users = accounts.list()
 st.dataframe(
     pd.DataFrame(

@@ -16,16 +16,15 @@ MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
 K_PREVIEW = "imp_preview"
 K_UPLOAD = "imp_upload"
 
-user = ui_auth.restricted_page("bearbeiter", "Der Import")
-store = data.store()
-
-st.title("Import")
-st.caption(
-    "CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
+user = ui_auth.restricted_page(
+    "bearbeiter",
+    "Der Import",
+    title="Import",
+    caption="CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
     f"{MAX_MB} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
-    f"{', '.join(rec.COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts."
+    f"{', '.join(rec.COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
 )
-ui.show_flash()
+store = data.store()
 
 upload = st.file_uploader("Datei wählen", type=list(editing.UPLOAD_TYPES), max_upload_size=MAX_MB,
                           key=st.session_state.setdefault(K_UPLOAD, "imp_file_0"))

@@ -13,16 +13,16 @@ from asskomm.ui import kommune as ui
 NEW = "__neu__"
 K_PICK, K_LABEL, K_COLOUR, K_TEXT, K_LOADED = "pfv_pick", "pfv_label", "pfv_colour", "pfv_text", "pfv_loaded"
 
-admin = ui_auth.restricted_page("admin", "Die Pflege der Problemfelder")
-store = data.store()
-
-st.title("Problemfelder")
-st.caption(
-    "Das Vokabular der Problemfelder für Filter, Importe und Karten. Mitgeliefert in data/problemfelder.csv; "
-    "was hier angelegt oder geändert wird, steht in der Datenbank und im Änderungsprotokoll (rückgängig zu "
-    "machen). Kennungen bleiben fest, weil Datensätze sie verwenden: umbenannt wird nur die Bezeichnung."
+admin = ui_auth.restricted_page(
+    "admin",
+    "Die Pflege der Problemfelder",
+    title="Problemfelder",
+    caption="Das Vokabular der Problemfelder für Filter, Importe und Karten. Mitgeliefert in "
+    "data/problemfelder.csv; was hier angelegt oder geändert wird, steht in der Datenbank und im "
+    "Änderungsprotokoll (rückgängig zu machen). Kennungen bleiben fest, weil Datensätze sie verwenden: "
+    "umbenannt wird nur die Bezeichnung.",
 )
-ui.show_flash()
+store = data.store()
 entries = vocab_editing.entries(store)
 st.dataframe(
     pd.DataFrame(

@@ -117,15 +117,20 @@ def sign_in_link(label: str) -> None:
         st.markdown(f"[{label}](anmelden)")
 
 
-def restricted_page(role: str, what: str) -> auth.User:
-    """The start of every page for a role: navigation, style, the role check (stops the page otherwise) and the
-    sign-in status in the sidebar. Returns the signed-in user."""
-    from asskomm.ui import layout
+def restricted_page(role: str, what: str, *, title: str, caption: str = "") -> auth.User:
+    """The start of every page for a role: navigation, style, the role check (stops the page otherwise), the
+    sign-in status in the sidebar, then the page's title, its caption and the last action's confirmation.
+    Returns the signed-in user."""
+    from asskomm.ui import kommune, layout
 
     layout.ensure_navigation()
     layout.apply_style()
     user = require(role, what)
     sidebar_status()
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    kommune.show_flash()
     return user
 
 
