@@ -12,6 +12,7 @@ polygons inline, as before.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -27,6 +28,7 @@ PREFIX = "karte-geometrie-"
 _LOG = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4)  # called on every page run with the same cached script (its str hash is kept)
 def file_name(script: str) -> str:
     return f"{PREFIX}{hashlib.sha256(script.encode()).hexdigest()[:16]}.js"
 

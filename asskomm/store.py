@@ -887,7 +887,7 @@ class Store:
     ) -> int:
         """Add a Problemfeld or change one (label, colour, description); returns the entry's version.
 
-        Validation is the caller's (``asskomm.vocabulary``). ``expected_version``: the version read before
+        Validation is the caller's (``asskomm.vocab_editing``). ``expected_version``: the version read before
         editing (None = the id has no database entry yet); a mismatch raises ConflictError.
         """
         now = _now()
