@@ -26,6 +26,7 @@ sys.path.insert(0, str(BENCH_DIR.parent / "tests"))
 sys.path.insert(0, str(BENCH_DIR))
 
 import harness  # noqa: E402
+from run import change_filter, discover_polygons, open_and_wait  # noqa: E402  (bench/run.py: the filter widget)
 
 # Installed before any page script: records WebSocket traffic and when elements first appear.
 # A message "is" the map's when it carries the component's feature group, the table's when it carries a
@@ -110,15 +111,7 @@ FILTER_PHASES = [
 
 
 def _load(context: Any, url: str, polygons: int) -> tuple[Any, dict[str, float]]:
-    page = context.new_page()
-    page.goto(url, wait_until="commit")
-    done = page.wait_for_function(
-        """([iframe, poly, n]) => { const f = document.querySelector(iframe); const d = f && f.contentDocument;
-                   return d && d.querySelectorAll(poly).length >= n ? performance.now() : false; }""",
-        arg=[harness.SEL_MAP_IFRAME, harness.SEL_POLYGON, polygons],
-        polling="raf",
-        timeout=90_000,
-    ).json_value()
+    page, done = open_and_wait(context, url, want_polygons=polygons)
     harness.wait_for_app_idle(page)
     probe = page.evaluate(
         """() => { const P = window.__phases;
@@ -132,13 +125,13 @@ def _load(context: Any, url: str, polygons: int) -> tuple[Any, dict[str, float]]
         "ws_map": next((t for t, k in recv if k == "map"), None),
         "ws_table": next((t for t, k in recv if k == "table"), None),
         "table_code": probe["table_code"],
-        "polygons": float(done),
+        "polygons": done,
         **probe["seen"],
     }
     return page, out
 
 
-def _filter_change(page: Any, run: int, change_filter: Any) -> dict[str, float] | None:
+def _filter_change(page: Any, run: int) -> dict[str, float] | None:
     frame = harness.map_frame(page)
     frame.evaluate(FRAME_PROBE_JS)
     page.evaluate("() => { window.__phases.recv = []; window.__phases.sent = []; }")
@@ -176,7 +169,6 @@ def _medians(rows: list[dict[str, float]], phases: list[tuple[str, str]]) -> dic
 def measure(runs: int = 5, polygons: int = 0) -> dict[str, dict[str, float | None]]:
     """Medians of the load phases and of the filter-change phases over ``runs`` fresh browser contexts."""
     from playwright.sync_api import sync_playwright
-    from run import change_filter, discover_polygons  # bench/run.py knows the filter widget
 
     loads, changes = [], []
     with harness.start_streamlit(harness.ENTRYPOINT, name="phases") as server, sync_playwright() as pw:
@@ -192,7 +184,7 @@ def measure(runs: int = 5, polygons: int = 0) -> dict[str, dict[str, float | Non
                 context.add_init_script(PROBE_JS)
                 page, load = _load(context, server.url, polygons)
                 loads.append(load)
-                change = _filter_change(page, run, change_filter)
+                change = _filter_change(page, run)
                 if change:
                     changes.append(change)
                 context.close()

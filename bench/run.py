@@ -148,9 +148,18 @@ def fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
 # ------------------------------------------------------------------------------------------ measuring
 
 
-def open_and_wait(context: Any, url: str, *, want_polygons: int | None, timeout_ms: float = 90_000):
-    """Open ``url`` in a new page of ``context``; return (page, ms from navigation start to ready)."""
+def open_and_wait(
+    context: Any, url: str, *, want_polygons: int | None, timeout_ms: float = 90_000, network: dict | None = None
+):
+    """Open ``url`` in a new page of ``context``; return (page, ms from navigation start to ready).
+
+    ``network``: conditions for Chromium's network emulation (e.g. ``SLOW_LINK``), set before the page loads.
+    """
     page = context.new_page()
+    if network:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", network)
     page.goto(url, wait_until="commit", timeout=timeout_ms)
     if want_polygons:
         handle = page.wait_for_function(JS_MAP_READY, arg=want_polygons, polling="raf", timeout=timeout_ms)
@@ -289,13 +298,8 @@ def run_browser_part(
             if figs.has_map:
                 # The dashboard on a slow link, in a fresh context: map shown, then one filter change.
                 ctx = harness.new_context(browser)
-                page = ctx.new_page()
-                cdp = ctx.new_cdp_session(page)
-                cdp.send("Network.enable")
-                cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
-                page.goto(dashboard.url, wait_until="commit")
-                handle = page.wait_for_function(JS_MAP_READY, arg=want, polling="raf", timeout=90_000)
-                figs.slow_ready_ms.append(float(handle.json_value()))
+                page, ms = open_and_wait(ctx, dashboard.url, want_polygons=want, network=SLOW_LINK)
+                figs.slow_ready_ms.append(ms)
                 harness.wait_for_app_idle(page)
                 latency, _, _ = measure_filter_change(page, run)
                 if latency is not None and latency >= 0:
