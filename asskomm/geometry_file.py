@@ -26,6 +26,7 @@ GENERATED = "generated"  # below static/; gitignored
 PREFIX = "karte-geometrie-"
 
 _LOG = logging.getLogger(__name__)
+_warned: set[Path] = set()
 
 
 @functools.lru_cache(maxsize=4)  # called on every page run with the same cached script (its str hash is kept)
@@ -56,7 +57,9 @@ def publish(script: str, static_dir: Path = STATIC_DIR) -> str | None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        _LOG.warning("Kartengeometrie nicht als Datei ablegbar (%s); sie wird in die Seite eingebettet.", exc)
+        if target not in _warned:  # once per file and process, not on every page run
+            _warned.add(target)
+            _LOG.warning("Kartengeometrie nicht als Datei ablegbar (%s); sie wird in die Seite eingebettet.", exc)
         return None
     return relative
 
