@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from asskomm import assets
+from asskomm.geo import assets
 from asskomm.paths import ROOT
 from asskomm.ui import auth as ui_auth
 

@@ -1,5 +1,5 @@
 import sys
 
-from asskomm.cli import main
+from asskomm.cli.main import main
 
 sys.exit(main())

@@ -44,19 +44,20 @@ def run(runs: int = 5) -> dict:
 
 
 def _measure(runs: int) -> dict:
-    from asskomm import briefing, snapshot, static_map, timeline
-    from asskomm.filters import Filters
-    from asskomm.store import Store
+    from asskomm.analysis import exportdata, timeline
+    from asskomm.analysis.filters import Filters
+    from asskomm.render import briefing, snapshot, static_map
+    from asskomm.store.database import Store
 
     store = Store.from_env()  # seeds the temporary database once
     today = dt.date.today()
     filters = Filters(stand=today)
     kreis_filters = Filters(stand=today, kreise=("14626", "14625"))
-    collect_ms, data = _median_ms(lambda: static_map.collect(filters, store=store), runs)
-    kreis_data = static_map.collect(kreis_filters, store=store)
+    collect_ms, data = _median_ms(lambda: exportdata.collect(filters, store=store), runs)
+    kreis_data = exportdata.collect(kreis_filters, store=store)
 
     def briefing_end_to_end() -> bytes:
-        return briefing.render_briefing_pdf(static_map.collect(filters, store=store))
+        return briefing.render_briefing_pdf(exportdata.collect(filters, store=store))
 
     figures = {
         "runs": runs,
@@ -76,7 +77,7 @@ def _measure(runs: int) -> dict:
     figures["map SVG ms"], svg = _median_ms(lambda: static_map.render_map_svg(data), runs)
     figures["snapshot HTML ms"], html = _median_ms(lambda: snapshot.render_snapshot_html(data), runs)
     records = store.load()
-    from asskomm import geo
+    from asskomm.geo import layers as geo
 
     gemeinden = geo.gemeinden()
     figures["growth series ms (monthly since 06.02.2019)"], series = _median_ms(

@@ -1,6 +1,6 @@
 """Benchmark of the boundary layers: ``python bench/bench_geo.py`` (or called by bench/run.py via ``run()``).
 
-Measures how long ``asskomm.geo.gemeinden()`` + ``kreise()`` take to load from geo/ (cache cleared before
+Measures how long ``asskomm.geo.layers.gemeinden()`` + ``kreise()`` take to load from geo/ (cache cleared before
 each run; median of several runs) and how much GeoJSON a browser receives for all Gemeinden.
 A script, not a test: it reports figures and asserts nothing.
 """
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from asskomm import geo  # noqa: E402
+from asskomm.geo import layers as geo  # noqa: E402
 from asskomm.paths import GEO_DIR  # noqa: E402
 
 

@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
 import pandas as pd  # noqa: E402
 
 from asskomm import records as rec  # noqa: E402
-from asskomm import vocab  # noqa: E402
-from asskomm.store import Store  # noqa: E402
+from asskomm.records import vocabulary as vocab  # noqa: E402
+from asskomm.store.database import Store  # noqa: E402
 
 ROWS = 10_000
 TODAY = dt.date(2025, 12, 31)

@@ -15,7 +15,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from asskomm import assets
+from asskomm.geo import assets
 
 
 class _Controller(MacroElement):

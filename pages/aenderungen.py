@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from asskomm import editing
-from asskomm.store import ConflictError
+from asskomm.store import editing
+from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, views
 from asskomm.ui import kommune as ui

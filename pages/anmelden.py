@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from asskomm import auth
+from asskomm.store import accounts as auth
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import layout
 

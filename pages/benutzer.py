@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from asskomm import auth, editing
+from asskomm.store import accounts as auth
+from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import kommune as ui
 

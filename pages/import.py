@@ -5,9 +5,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from asskomm import editing
 from asskomm import records as rec
-from asskomm.store import ConflictError
+from asskomm.store import editing
+from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data
 from asskomm.ui import kommune as ui

@@ -3,7 +3,8 @@
 
 import streamlit as st
 
-from asskomm import labels, mapview
+from asskomm import labels
+from asskomm.render import mapview
 from asskomm.ui import data, layout, mapblock, meeting, sidebar, views, widgets
 
 layout.ensure_navigation()

@@ -10,8 +10,11 @@ import html
 
 import streamlit as st
 
-from asskomm import editing, geo, labels, vocab
-from asskomm.filters import PROGRAMME_START
+from asskomm import labels
+from asskomm.analysis.filters import PROGRAMME_START
+from asskomm.geo import layers as geo
+from asskomm.records import vocabulary as vocab
+from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, layout, mapblock, views
 from asskomm.ui import kommune as ui

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from asskomm import kreisview, labels
+from asskomm import labels
+from asskomm.analysis import kreise as kreisview
 from asskomm.ui import data, kreise, layout, views
 
 layout.ensure_navigation()

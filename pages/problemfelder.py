@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from asskomm import vocab_editing
-from asskomm.editing import EditError
-from asskomm.store import ConflictError
+from asskomm.store import vocab_editing
+from asskomm.store.editing import EditError
+from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data
 from asskomm.ui import kommune as ui

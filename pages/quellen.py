@@ -3,7 +3,8 @@ and how to update both."""
 
 import streamlit as st
 
-from asskomm import labels, sources
+from asskomm import labels
+from asskomm.analysis import sources
 from asskomm.ui import data, kreise, layout, sidebar, widgets
 
 layout.ensure_navigation()

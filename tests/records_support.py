@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from asskomm import records as rec
-from asskomm.store import Store
+from asskomm.store.database import Store
 
 TODAY = dt.date(2024, 6, 30)
 

@@ -1,4 +1,4 @@
-"""Sign-in state of a browser session (Streamlit side of ``asskomm.auth``).
+"""Sign-in state of a browser session (Streamlit side of ``asskomm.store.accounts``).
 
 The signed-in user's name and the time of their last action live in ``st.session_state`` (on the server,
 per browser tab; nothing in the URL or a cookie). Every run re-reads the account from the database, so a
@@ -18,7 +18,7 @@ import os
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from asskomm import auth
+from asskomm.store import accounts as auth
 from asskomm.ui import data
 
 K_USER = "auth_user"

@@ -21,14 +21,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from asskomm import labels, mapview
-from asskomm.filters import Filters
+from asskomm import labels
+from asskomm.analysis.filters import Filters
+from asskomm.render import mapview
 
 
 # ----------------------------------------------------------------------------------------------- geo
 @st.cache_resource(show_spinner=False)
 def _geo_layers(key: str) -> tuple[Any, Any, Any]:
-    from asskomm import geo
+    from asskomm.geo import layers as geo
 
     return geo.gemeinden(), geo.kreise(), geo.meta()
 
@@ -92,7 +93,7 @@ def kreise_index() -> pd.DataFrame:
 
 def kreis_labels() -> dict[str, str]:
     """Kreis key → display name (»Landkreis Leipzig« vs. »Leipzig«), sorted by name."""
-    from asskomm.geo import kreis_display_names
+    from asskomm.geo.layers import kreis_display_names
 
     return dict(sorted(kreis_display_names(kreise_index()).items(), key=lambda kv: kv[1]))
 
@@ -114,8 +115,8 @@ def _geometry_script(key: str) -> str:
 
 
 def map_geometry_url(base_url_path: str = "") -> str | None:
-    """URL of the map's geometry as a static file (``asskomm.geometry_file``); ``None``: embed it."""
-    from asskomm import geometry_file
+    """URL of the map's geometry as a static file (``asskomm.geo.geometry_file``); ``None``: embed it."""
+    from asskomm.geo import geometry_file
 
     return geometry_file.url(_geometry_script(geo_key()), base_url_path)
 
@@ -123,7 +124,7 @@ def map_geometry_url(base_url_path: str = "") -> str | None:
 # ----------------------------------------------------------------------------------------------- records
 @st.cache_resource(show_spinner=False)
 def _store(db_setting: str):
-    from asskomm.store import Store
+    from asskomm.store.database import Store
 
     return Store.from_env()
 
@@ -153,21 +154,21 @@ def records():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _status_table(version: str, key: str, stand_iso: str) -> pd.DataFrame:
-    from asskomm import status
+    from asskomm.analysis import status
 
     table = status.status_table(_records(version), _geo_layers(key)[0], dt.date.fromisoformat(stand_iso))
     return pd.DataFrame(table).reset_index(drop=True)
 
 
 def status_table(stand: dt.date | str) -> pd.DataFrame:
-    """Status of every Gemeinde at ``stand`` (see ``asskomm.status.status_table``)."""
+    """Status of every Gemeinde at ``stand`` (see ``asskomm.analysis.status.status_table``)."""
     stand_iso = stand if isinstance(stand, str) else stand.isoformat()
     return _status_table(data_version(), geo_key(), stand_iso)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _summary(version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None):
-    from asskomm import status
+    from asskomm.analysis import status
 
     filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
     result = status.summary(_records(version), _geo_layers(key)[0], filters)
@@ -177,7 +178,7 @@ def _summary(version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, b
 
 
 def summary(filters: Filters) -> dict:
-    """KPI counts for the filters (``asskomm.status.summary``, the same code as ``python -m asskomm summary``)."""
+    """KPI counts for the filters (``asskomm.analysis.status.summary``, the same code as ``python -m asskomm summary``)."""
     return _summary(
         data_version(),
         geo_key(),
@@ -198,15 +199,15 @@ def vocab_labels() -> tuple[dict[str, str], dict[str, str]]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _vocab_labels(version: str) -> tuple[dict[str, str], dict[str, str]]:
-    from asskomm import vocab
+    from asskomm.records import vocabulary as vocab
 
     return vocab.problemfeld_labels(), vocab.baustein_labels()
 
 
 def published_figures(until: dt.date) -> list[dict]:
-    """Latest published totals (``asskomm.figures``) by ``until``; empty when the module is not there."""
+    """Latest published totals (``asskomm.analysis.figures``) by ``until``; empty when the module is not there."""
     try:
-        from asskomm import figures
+        from asskomm.analysis import figures
     except ImportError:
         return []
     out = []
@@ -243,7 +244,7 @@ PUBLISHED_METRICS = {
 def _matching(
     version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None
 ) -> frozenset:
-    from asskomm import status
+    from asskomm.analysis import status
 
     filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
     return frozenset(status.matching_ags(_records(version), _geo_layers(key)[0], filters))

@@ -16,10 +16,12 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from asskomm import editing, labels, vocab
+from asskomm import labels
 from asskomm import records as rec
-from asskomm.filters import PROGRAMME_START
-from asskomm.store import ConflictError
+from asskomm.analysis.filters import PROGRAMME_START
+from asskomm.records import vocabulary as vocab
+from asskomm.store import editing
+from asskomm.store.results import ConflictError
 
 _AGS = re.compile(r"^\d{8}$")
 KIND_LABELS = {"gemeinde": "Gemeinde", "gruppe": "Verbund", "landkreis": "Landkreis (Kreisebene)"}
@@ -239,7 +241,7 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
     import folium
     from streamlit_folium import st_folium
 
-    from asskomm import mapview
+    from asskomm.render import mapview
 
     fc = json.loads(_locator_geojson(geo_key, ags))
     st_of = dict(zip(status["ags"].astype(str), status["status"], strict=True))

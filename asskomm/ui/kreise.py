@@ -15,8 +15,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from asskomm import kreisview, labels, sources
-from asskomm.filters import PROGRAMME_START, Filters
+from asskomm import labels
+from asskomm.analysis import kreise as kreisview
+from asskomm.analysis import sources
+from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.ui import data, sidebar
 
 K_STAND = "lk_stand"
@@ -106,7 +108,7 @@ def _kreis_table(version: str, key: str, stand_iso: str) -> pd.DataFrame:
 
 
 def kreis_table(stand: dt.date) -> pd.DataFrame:
-    """One row per Kreis at ``stand`` (``asskomm.kreisview.kreis_table``)."""
+    """One row per Kreis at ``stand`` (``asskomm.analysis.kreise.kreis_table``)."""
     return _kreis_table(data.data_version(), data.geo_key(), stand.isoformat())
 
 
@@ -143,7 +145,7 @@ def _comparison(version: str, key: str, today_iso: str) -> pd.DataFrame:
 
 
 def comparison() -> pd.DataFrame:
-    """Published totals beside the database at their dates (``asskomm.sources.comparison``)."""
+    """Published totals beside the database at their dates (``asskomm.analysis.sources.comparison``)."""
     return _comparison(data.data_version(), data.geo_key(), sidebar.today().isoformat())
 
 

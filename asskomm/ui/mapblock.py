@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asskomm import mapview
+from asskomm.render import mapview
 from asskomm.ui import data
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 

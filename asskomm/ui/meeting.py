@@ -19,7 +19,7 @@ at the top of the next run, before the slider exists (Streamlit forbids changing
 was drawn). The map is restyled through ``feature_group_to_add`` and is not remounted.
 
 Files are generated only when a button is clicked (``st.download_button`` with a callable), from
-``asskomm.static_map`` / ``briefing`` / ``snapshot`` — the same code as the CLI.
+``asskomm.render.static_map`` / ``briefing`` / ``snapshot`` — the same code as the CLI.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ import time
 import pandas as pd
 import streamlit as st
 
-from asskomm import labels, timeline
-from asskomm.filters import PROGRAMME_START, Filters
+from asskomm import labels
+from asskomm.analysis import timeline
+from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.ui import widgets
 
 PLAYER = "stand_player"
@@ -39,10 +40,10 @@ SINCE = "since"
 
 
 def _collect(filters: Filters):
-    from asskomm import static_map
+    from asskomm.analysis import exportdata
     from asskomm.ui import data
 
-    return static_map.collect(filters, store=data.store())
+    return exportdata.collect(filters, store=data.store())
 
 
 def _file_stem(filters: Filters) -> str:
@@ -221,7 +222,7 @@ def _step_label(all_steps: list[dt.date], i: int) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _render(kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None) -> bytes:
-    from asskomm import briefing, snapshot, static_map
+    from asskomm.render import briefing, snapshot, static_map
 
     data = _collect(Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein))
     if kind == "png":

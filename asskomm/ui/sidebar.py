@@ -5,7 +5,7 @@ The URL is read once per session (or when the widgets are gone, e.g. after visit
 are the truth and every change is written back to the URL, so a view can be shared and reopened.
 
     state = ui.sidebar.filter_sidebar(kreis_labels, problemfeld_labels, baustein_labels, search_options)
-    state.filters       # asskomm.filters.Filters
+    state.filters       # asskomm.analysis.filters.Filters
     state.notices       # list of German notices about ignored URL parameters
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from asskomm import labels
-from asskomm.filters import PROGRAMME_START, Filters
+from asskomm.analysis.filters import PROGRAMME_START, Filters
 
 # URL parameters that are not filters but must survive the rewrite of the query string.
 KEEP_PARAMS = ("praesentation", "ags")

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from asskomm import labels
-from asskomm.filters import describe
+from asskomm.analysis.filters import describe
 
 try:  # the records module owns the rule; keep a copy only for when it is missing
-    from asskomm.records import neutralise
+    from asskomm.records.export import neutralise
 except ImportError:  # pragma: no cover
 
     def neutralise(text: str) -> str:
@@ -59,7 +59,7 @@ def sources_by_ags(records: Any, stand: dt.date, ags_list: Iterable[str]) -> dic
     if records is None or not hasattr(records, "participants"):
         return {}
     try:
-        from asskomm.records import counts_at
+        from asskomm.records.dates import counts_at
     except ImportError:  # pragma: no cover
         counts_at = None
     members = {p.id: [a for a in p.members if a in wanted] for p in records.participants}

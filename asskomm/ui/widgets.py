@@ -9,7 +9,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from asskomm import labels, mapview
+from asskomm import labels
+from asskomm.render import mapview
 from asskomm.ui import views
 
 # Relative card widths so that »Kooperationsvereinbarungen« fits on one line without hyphenation.

@@ -1,0 +1,319 @@
+"""The Quellen view: what the data is, its Stand, and the published totals beside what the database holds.
+
+* :func:`comparison` – every published figure that has a database counterpart (``figures.COMPARABLE``), with
+  the value the database gives for the same date (``status.summary`` at the day the figure counts from: the
+  last day of its period), the difference and the source.
+* :func:`database_series` – the same database figures at the programme start and every month end (for the chart).
+* :func:`render_comparison_png` – one panel per figure: the database as a step line, published totals as points.
+* :func:`data_facts`, :func:`boundary_facts`, :func:`published_table` – the text and tables of the page.
+
+No Streamlit here; ``asskomm.ui.kreise`` caches these for the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from matplotlib.dates import YearLocator
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from asskomm import labels
+from asskomm.analysis import figures, status
+from asskomm.analysis.filters import PROGRAMME_START, Filters
+from asskomm.analysis.timeline import month_steps
+from asskomm.records.dates import period_end
+from asskomm.records.model import RecordSet
+
+# status.Kennzahlen field → German label (the KPI cards' words), in display order.
+FIELD_LABELS = {
+    "vereinbarungen": "Kooperationsvereinbarungen",
+    "praeventionsraete": "Präventionsräte",
+    "sicherheitsanalysen": "Sicherheitsanalysen",
+    "modellkommunen": "Modellkommunen",
+}
+FIELD_COLOURS = {
+    "vereinbarungen": labels.STATUS_COLOURS["kooperation"],
+    "praeventionsraete": "#B07800",  # the Präventionsrat orange, darkened to read as a line on white
+    "sicherheitsanalysen": "#A8457F",
+    "modellkommunen": labels.MODEL_OUTLINE_COLOUR,
+}
+PUBLISHED_COLOUR = "#1A1A1A"
+
+COMPARISON_COLUMNS = {
+    "datum": "Datum",
+    "kennzahl": "Kennzahl",
+    "veroeffentlicht_als": "veröffentlicht als",
+    "veroeffentlicht": "veröffentlicht",
+    "datenbank": "in der Datenbank",
+    "differenz": "Differenz",
+    "quelle": "Quelle",
+}
+
+
+def _summaries(records: RecordSet, gemeinden: pd.DataFrame, dates: list[dt.date], today: dt.date) -> dict:
+    return {d: status.summary(records, gemeinden, Filters(d), today=today).land for d in sorted(set(dates))}
+
+
+def comparison(
+    records: RecordSet,
+    gemeinden: pd.DataFrame,
+    reported: pd.DataFrame | None = None,
+    *,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Published figures beside the database at the same date, oldest first.
+
+    Columns: ``datum`` (ISO as published, with its precision), ``stand`` (date the figure counts from),
+    ``metric``, ``feld`` (``status.Kennzahlen`` field), ``kennzahl`` (German label of the field),
+    ``veroeffentlicht_als`` (German label of the published metric), ``veroeffentlicht``, ``datenbank``,
+    ``differenz`` (database − published), ``quelle`` (URL). Figures dated after ``today`` are left out.
+    """
+    today = today or dt.date.today()
+    frame = figures.reported_figures() if reported is None else reported
+    frame = frame[frame["metric"].isin(figures.COMPARABLE)].copy()
+    frame["stand"] = [period_end(str(d)) for d in frame["date"]]
+    frame = frame[[s is not None and s <= today for s in frame["stand"]]]
+    # Before the programme started the database holds nothing to compare with; count from the start.
+    dates = [max(s, PROGRAMME_START) for s in frame["stand"]]
+    land = _summaries(records, gemeinden, dates, today)
+    rows = []
+    for (_, row), when in zip(frame.iterrows(), dates, strict=True):
+        field = figures.COMPARABLE[row["metric"]]
+        published = round(float(row["value"]))
+        held = int(getattr(land[when], field))
+        rows.append(
+            {
+                "datum": str(row["date"]),
+                "stand": row["stand"],
+                "metric": row["metric"],
+                "feld": field,
+                "kennzahl": FIELD_LABELS.get(field, field),
+                "veroeffentlicht_als": figures.metric_label(row["metric"]),
+                "veroeffentlicht": published,
+                "datenbank": held,
+                "differenz": held - published,
+                "quelle": str(row["source"]),
+            }
+        )
+    columns = [
+        "datum",
+        "stand",
+        "metric",
+        "feld",
+        "kennzahl",
+        "veroeffentlicht_als",
+        "veroeffentlicht",
+        "datenbank",
+        "differenz",
+        "quelle",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["stand", "kennzahl"], kind="stable").reset_index(drop=True)
+
+
+def comparison_display(comp: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with German headers and German dates (the date column sorts by ISO ``stand``)."""
+    return pd.DataFrame(
+        {
+            COMPARISON_COLUMNS["datum"]: [labels.fmt_date(d) for d in comp["datum"]],
+            COMPARISON_COLUMNS["kennzahl"]: comp["kennzahl"],
+            COMPARISON_COLUMNS["veroeffentlicht_als"]: comp["veroeffentlicht_als"],
+            COMPARISON_COLUMNS["veroeffentlicht"]: comp["veroeffentlicht"].astype(int),
+            COMPARISON_COLUMNS["datenbank"]: comp["datenbank"].astype(int),
+            COMPARISON_COLUMNS["differenz"]: comp["differenz"].astype(int),
+            COMPARISON_COLUMNS["quelle"]: comp["quelle"],
+        }
+    )
+
+
+def database_series(
+    records: RecordSet, gemeinden: pd.DataFrame, *, today: dt.date | None = None
+) -> pd.DataFrame:
+    """The database figures of :data:`FIELD_LABELS` at the programme start, every month end and ``today``."""
+    today = today or dt.date.today()
+    steps = month_steps(PROGRAMME_START, today)
+    land = _summaries(records, gemeinden, steps, today)
+    rows = [{"stand": d, **{f: int(getattr(land[d], f)) for f in FIELD_LABELS}} for d in steps]
+    return pd.DataFrame(rows, columns=["stand", *FIELD_LABELS])
+
+
+def render_comparison_png(
+    series: pd.DataFrame,
+    comp: pd.DataFrame,
+    *,
+    width_px: int = 1000,
+    height_px: int = 620,
+    dpi: int = 100,
+) -> bytes:
+    """One panel per figure: database (step line, month ends) and published totals (points with value)."""
+    scale = width_px / 1000
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    axes = fig.subplots(2, 2, sharex=True)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.08, hspace=0.38, wspace=0.16)
+    dates = pd.to_datetime(series["stand"]) if len(series) else pd.to_datetime([])
+    for ax, (field, title) in zip(axes.ravel(), FIELD_LABELS.items(), strict=True):
+        colour = FIELD_COLOURS[field]
+        if len(series):
+            ax.step(dates, series[field].astype(float), where="post", color=colour, linewidth=2.6 * scale)
+        pub = comp[comp["feld"] == field]
+        if len(pub):
+            x = pd.to_datetime(pub["stand"])
+            ax.plot(
+                x, pub["veroeffentlicht"].astype(float), linestyle="none",
+                **labels.published_marker(PUBLISHED_COLOUR, 8 * scale, 2 * scale),
+            )
+        # The newest published figure and today's database figure, written out (the gap is the message).
+        if len(pub):
+            last_pub = pub.iloc[-1]
+            ax.annotate(
+                labels.fmt_int(last_pub["veroeffentlicht"]),
+                (pd.Timestamp(last_pub["stand"]), float(last_pub["veroeffentlicht"])),
+                xytext=(0, 9 * scale),
+                textcoords="offset points",
+                ha="center",
+                fontsize=12.5 * scale,
+                fontweight="bold",
+                color=PUBLISHED_COLOUR,
+            )
+        if len(series):
+            ax.annotate(
+                labels.fmt_int(series[field].iloc[-1]),
+                (dates.iloc[-1], float(series[field].iloc[-1])),
+                xytext=(0, 7 * scale),
+                textcoords="offset points",
+                ha="right",
+                fontsize=12.5 * scale,
+                fontweight="bold",
+                color=colour,
+            )
+        top = max([1.0, *series.get(field, pd.Series(dtype=float)).astype(float), *pub["veroeffentlicht"]])
+        ax.set_ylim(0, top * 1.22)
+        ax.set_title(title, loc="left", fontsize=15 * scale, fontweight="bold", color="#0B2A4A")
+        ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: labels.fmt_int(v)))
+        ax.xaxis.set_major_locator(YearLocator())
+        ax.xaxis.set_major_formatter(FuncFormatter(_year))
+        ax.tick_params(labelsize=12.5 * scale)
+    fig.text(
+        0.07,
+        0.95,
+        "Veröffentlichte Gesamtzahlen und Datenbank",
+        fontsize=18 * scale,
+        fontweight="bold",
+        color="#0B2A4A",
+        va="center",
+    )
+    last = series["stand"].iloc[-1] if len(series) else dt.date.today()
+    fig.text(
+        0.07,
+        0.885,
+        f"Linie: ASSKomm-Datenbank (Zahl am Monatsende, Stand {labels.fmt_date(last)})\n"
+        "Kreise: von SMI/LPR veröffentlichte Gesamtzahl an ihrem Datum (Quellen in der Tabelle)",
+        fontsize=13 * scale,
+        color="#333333",
+        va="center",
+        linespacing=1.3,
+    )
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def _year(value: float, _pos: Any) -> str:
+    from matplotlib.dates import num2date
+
+    return str(num2date(value).year)
+
+
+# --------------------------------------------------------------------------------------------- facts
+
+
+@dataclasses.dataclass(frozen=True)
+class DataFacts:
+    participants: int
+    gemeinde_participants: int
+    groups: int
+    landkreis_participants: int
+    milestones: int
+    undated: int
+    sources: int  # distinct source entries (URLs or references)
+    first: str  # ISO with precision of the oldest dated milestone ("" if none)
+    last: str  # ISO with precision of the newest dated milestone
+    last_entered: str  # newest ``created_at`` (when the records were last changed), "" if unknown
+    data_version: int
+
+
+def data_facts(records: RecordSet, *, today: dt.date | None = None) -> DataFacts:
+    """Counts and dates that describe the records (what the Quellen page says about the database)."""
+    today = today or dt.date.today()
+    kinds = [p.kind for p in records.participants]
+    dated = [(period_end(m.datum), m.datum) for m in records.milestones if m.datum]
+    dated = [(d, iso) for d, iso in dated if d is not None and d <= today]
+    srcs = {part.strip() for m in records.milestones for part in (m.quelle or "").split("|") if part.strip()}
+    entered = [m.created_at for m in records.milestones if m.created_at]
+    return DataFacts(
+        participants=len(kinds),
+        gemeinde_participants=kinds.count("gemeinde"),
+        groups=kinds.count("gruppe"),
+        landkreis_participants=kinds.count("landkreis"),
+        milestones=len(records.milestones),
+        undated=sum(1 for m in records.milestones if not m.datum),
+        sources=len(srcs),
+        first=min(dated)[1] if dated else "",
+        last=max(dated)[1] if dated else "",
+        last_entered=max(entered) if entered else "",
+        data_version=int(records.data_version),
+    )
+
+
+def boundary_facts(meta: Mapping[str, Any]) -> dict[str, str]:
+    """German facts about the boundary layers from ``geo.meta()`` (label → text; missing keys left out)."""
+    out: dict[str, str] = {}
+    if meta.get("attribution"):
+        out["Namensnennung"] = str(meta["attribution"])
+    if meta.get("source"):
+        out["Quelle"] = str(meta["source"])
+    if meta.get("gebietsstand"):
+        out["Gebietsstand"] = labels.fmt_date(str(meta["gebietsstand"]))
+    if meta.get("source_gebietsstand") and meta.get("source_gebietsstand") != meta.get("gebietsstand"):
+        out["Gebietsstand der Quelle"] = labels.fmt_date(str(meta["source_gebietsstand"]))
+    if meta.get("licence"):
+        licence = str(meta["licence"])
+        out["Lizenz"] = f"{licence} ({meta['licence_url']})" if meta.get("licence_url") else licence
+    if meta.get("count_gemeinden"):
+        out["Umfang"] = (
+            f"{labels.fmt_int(meta['count_gemeinden'])} Gemeinden, {labels.fmt_int(meta.get('count_kreise', 0))} "
+            f"Kreise, {labels.fmt_num(meta.get('area_km2', 0), 1)} km²"
+        )
+    if meta.get("simplify_tolerance_m"):
+        out["Vereinfachung"] = (
+            f"Grenzen auf {labels.fmt_int(meta['simplify_tolerance_m'])} m vereinfacht "
+            f"(Abweichung höchstens {labels.fmt_num(meta.get('border_deviation_max_m', 0), 0)} m)"
+        )
+    if meta.get("build_date"):
+        out["Erstellt am"] = labels.fmt_date(str(meta["build_date"]))
+    return out
+
+
+def published_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every published figure (newest first) with German label, date and value as text, and source."""
+    frame = figures.reported_figures() if reported is None else reported
+    frame = frame.assign(_end=[period_end(str(d)) or dt.date.min for d in frame["date"]])
+    frame = frame.sort_values("_end", ascending=False, kind="stable")
+    return pd.DataFrame(
+        {
+            "Datum": [labels.fmt_date(str(d)) for d in frame["date"]],
+            "Angabe": [figures.metric_label(m) for m in frame["metric"]],
+            "Wert": [labels.fmt_num(float(v), 0 if float(v).is_integer() else 1) for v in frame["value"]],
+            "Quelle": frame["source"].astype(str).tolist(),
+        }
+    ).reset_index(drop=True)

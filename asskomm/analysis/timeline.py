@@ -1,0 +1,390 @@
+"""The alliance over time: monthly growth series, published totals as points, and »what changed since«.
+
+* :func:`growth_series` – agreements, Präventionsräte, security analyses and advised municipalities at
+  6 Feb 2019, every month end, and the last date, computed with the dashboard's own KPI code
+  (``asskomm.analysis.status.summary``), so a point of the chart equals the KPI cards at that date.
+* :func:`published_points` – the totals the ministry/LPR published, as points with date and source,
+  so gaps in the records are visible beside the series.
+* :func:`since` – between two dates (e.g. the last and this meeting): new agreements, new councils and new
+  focus areas, each with participant, date and source, and the Gemeinden to highlight on the map.
+* :func:`recent_milestones` – the most recent dated milestones up to a date (for the briefing).
+
+Dates keep their precision: a milestone counts from the last day of its period (``asskomm.records``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from asskomm import labels, records
+from asskomm.analysis import figures, status
+from asskomm.analysis.filters import PROGRAMME_START, Filters
+from asskomm.analysis.kpis import Milestone, kpis_from_summary, vocab_labels
+
+# Series of the growth chart: key → (German label, colour from the one palette)
+SERIES = {
+    "Beratene Kommunen": labels.STATUS_COLOURS["beraten"],
+    "Kooperationsvereinbarungen": labels.STATUS_COLOURS["kooperation"],
+    "Präventionsräte": labels.MARKER_COLOURS["kpr"],
+    "Sicherheitsanalysen": labels.MARKER_COLOURS["sicherheitsanalyse"],
+}
+# Published metrics (data/reported_figures.csv) that belong to a series of the chart.
+PUBLISHED_SERIES = {
+    "kommunen_advised": "Beratene Kommunen",
+    "cooperation_agreements": "Kooperationsvereinbarungen",
+    "kpr_constituted": "Präventionsräte",
+    "kpr_constituted_or_reactivated": "Präventionsräte",
+    "security_analyses_conducted": "Sicherheitsanalysen",
+    "security_analyses_completed": "Sicherheitsanalysen",
+}
+
+AGREEMENT = "kooperationsvereinbarung"
+COUNCIL = "kpr"
+CHANGE_KINDS = {
+    "kooperation": "Neue Kooperationsvereinbarung",
+    "kpr": "Neuer Kommunaler Präventionsrat",
+    "problemfeld": "Neues Problemfeld",
+}
+
+
+# --------------------------------------------------------------------------------------------- dates
+
+
+def period_end(datum: str) -> dt.date | None:
+    """The day from which a milestone counts (last day of its period); None if undated."""
+    return records.period_end(datum)
+
+
+def month_steps(start: dt.date = PROGRAMME_START, end: dt.date | None = None) -> list[dt.date]:
+    """``start``, every month end after it, and ``end`` (default today)."""
+    end = end or dt.date.today()
+    steps = [start]
+    year, month = start.year, start.month
+    while True:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        if last >= end:
+            break
+        if last > start:
+            steps.append(last)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if end > steps[-1]:
+        steps.append(end)
+    return steps
+
+
+# --------------------------------------------------------------------------------------------- growth
+
+SummaryFn = Callable[[Any, Any, Filters], Any]
+
+
+def growth_series(
+    records: Any,
+    gemeinden: Any,
+    *,
+    start: dt.date = PROGRAMME_START,
+    end: dt.date | None = None,
+    filters: Filters | None = None,
+    summary: SummaryFn | None = None,
+) -> pd.DataFrame:
+    """Monthly KPI series: columns ``stand`` and one per :data:`SERIES` label (counts at that date)."""
+    if summary is None:
+        summary = status.summary
+    base = filters or Filters(stand=end or dt.date.today())
+    rows = []
+    for step in month_steps(start, end):
+        kpis = kpis_from_summary(summary(records, gemeinden, dataclasses.replace(base, stand=step)))
+        rows.append({"stand": step, **{label: kpis.get(label) for label in SERIES}})
+    return pd.DataFrame(rows, columns=["stand", *SERIES])
+
+
+def published_points(reported: pd.DataFrame | None = None, until: dt.date | None = None) -> pd.DataFrame:
+    """Published totals that belong to a series: columns serie, datum (ISO), stand (date), wert, quelle."""
+    if reported is None:
+        reported = figures.reported_figures()
+    frame = pd.DataFrame(reported).copy()
+    source_col = "source_url" if "source_url" in frame else "quelle" if "quelle" in frame else "source"
+    frame = frame[frame["metric"].isin(PUBLISHED_SERIES)]
+    out = pd.DataFrame(
+        {
+            "serie": frame["metric"].map(PUBLISHED_SERIES),
+            "datum": frame["date"].astype(str),
+            "stand": frame["date"].astype(str).map(period_end),
+            "wert": pd.to_numeric(frame["value"], errors="coerce"),
+            "quelle": frame[source_col].fillna("").astype(str) if source_col in frame else "",
+        }
+    )
+    out = out.dropna(subset=["stand", "wert"])
+    if until is not None:
+        out = out[out["stand"] <= until]
+    return out.sort_values(["serie", "stand"]).reset_index(drop=True)
+
+
+def render_growth_png(
+    series: pd.DataFrame,
+    points: pd.DataFrame | None = None,
+    *,
+    width_px: int = 1600,
+    height_px: int = 800,
+    dpi: int = 100,
+    marker: dt.date | None = None,
+) -> bytes:
+    """The growth chart as PNG: lines from the records, points for the published totals.
+
+    Type is sized for a projector (the chart is usually shown about 900 px wide); one legend entry per
+    series (line = database, circle = published) below the plot. ``marker``: a date drawn as a dashed
+    vertical line (»Stand 30.11.2021«), e.g. the map's date while the Zeitraffer plays.
+    """
+    from matplotlib.lines import Line2D
+
+    scale = height_px / dpi / 8.0 * 1.3
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    ax = fig.add_axes((0.065, 0.27, 0.9, 0.6))
+    dates = pd.to_datetime(series["stand"])
+    handles = []
+    published = points if points is not None and len(points) else None
+    for label, colour in SERIES.items():
+        has_line = label in series and series[label].notna().any()
+        sel = published[published["serie"] == label] if published is not None else None
+        has_points = sel is not None and len(sel) > 0
+        if has_line:
+            ax.step(dates, series[label].astype(float), where="post", color=colour, linewidth=3.2 * scale)
+        if has_points:
+            ax.plot(
+                pd.to_datetime(sel["stand"]), sel["wert"], linestyle="none", zorder=4,
+                **labels.published_marker(colour, 9 * scale, 2.6 * scale),
+            )
+        if has_line or has_points:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=colour,
+                    linewidth=3.2 * scale if has_line else 0,
+                    label=label,
+                    **(labels.published_marker(colour, 9 * scale, 2.6 * scale) if has_points else {}),
+                )
+            )
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=13 * scale)
+    ax.yaxis.set_major_formatter(_german_int_formatter())
+    if marker is not None and len(series):
+        ax.axvline(
+            pd.Timestamp(marker), color="#333333", linewidth=1.4 * scale, linestyle=(0, (4, 3)), zorder=1
+        )
+        ax.annotate(  # under the year labels, so it never hides a line or a point
+            f"Stand {labels.fmt_date(marker)}",
+            xy=(pd.Timestamp(marker), 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -24 * scale),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=12 * scale,
+            fontweight="bold",
+            color="#333333",
+        )
+    ax.set_title(
+        "Wachstum der Allianz seit dem Start am 06.02.2019",
+        fontsize=19 * scale,
+        loc="left",
+        fontweight="bold",
+        color="#0B2A4A",
+        pad=12 * scale,
+    )
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.06, 0.075),
+            ncols=len(handles),
+            frameon=False,
+            fontsize=13 * scale,
+            handlelength=2.2,
+            columnspacing=1.6,
+        )
+    last = series["stand"].iloc[-1] if len(series) else dt.date.today()
+    note = f"Linie: ASSKomm-Datenbank, Stand {labels.fmt_date(last)} (Monatsende)."
+    if published is not None:
+        note += " Kreis: von SMI/LPR veröffentlichte Gesamtzahl (Quellen in der Tabelle)."
+    fig.text(0.065, 0.025, note, fontsize=10.5 * scale, color="#444444")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def _german_int_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _pos: labels.fmt_int(value))
+
+
+# --------------------------------------------------------------------------------------------- since
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    kind: str  # "kooperation" | "kpr" | "problemfeld"
+    datum: str  # ISO with its precision
+    teilnehmer: str
+    members: tuple[str, ...]  # AGS coloured by the participant (empty for a Landkreis)
+    detail: str = ""  # the Problemfeld label for kind »problemfeld«
+    quelle: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class SinceDiff:
+    von: dt.date
+    bis: dt.date
+    agreements: tuple[Change, ...] = ()
+    councils: tuple[Change, ...] = ()
+    focus: tuple[Change, ...] = ()
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.agreements + self.councils + self.focus
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def highlighted_ags(self) -> set[str]:
+        """The Gemeinden to highlight on the map."""
+        return {ags for change in self.changes for ags in change.members}
+
+    def summary_text(self) -> str:
+        return (
+            f"Vom {labels.fmt_date(self.von)} bis {labels.fmt_date(self.bis)}: "
+            f"{_count(len(self.agreements), 'neue Kooperationsvereinbarung', 'neue Kooperationsvereinbarungen')}, "
+            f"{_count(len(self.councils), 'neuer Präventionsrat', 'neue Präventionsräte')}, "
+            f"{_count(len(self.focus), 'neues Problemfeld', 'neue Problemfelder')}."
+        )
+
+    def table(self) -> pd.DataFrame:
+        """The changes as a German table (newest first)."""
+        rows = [
+            {
+                "Art": CHANGE_KINDS[c.kind],
+                "Datum": labels.fmt_date(c.datum),
+                "Teilnehmer": c.teilnehmer,
+                "Problemfeld": c.detail,
+                "Quelle": c.quelle,
+                "_end": period_end(c.datum),
+            }
+            for c in self.changes
+        ]
+        frame = pd.DataFrame(rows, columns=["Art", "Datum", "Teilnehmer", "Problemfeld", "Quelle", "_end"])
+        return (
+            frame.sort_values("_end", ascending=False, kind="stable")
+            .drop(columns="_end")
+            .reset_index(drop=True)
+        )
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{labels.fmt_int(n)} {singular if n == 1 else plural}"
+
+
+def _in_period(datum: str, von: dt.date, bis: dt.date) -> bool:
+    end = period_end(datum)
+    return end is not None and von < end <= bis
+
+
+def since(
+    records: Any,
+    von: dt.date,
+    bis: dt.date,
+    *,
+    problemfeld_labels: Mapping[str, str] | None = None,
+    only_ags: Iterable[str] | None = None,
+) -> SinceDiff:
+    """What changed after ``von`` up to and including ``bis`` (undated milestones are never »new«).
+
+    ``only_ags`` restricts the result to participants colouring one of these Gemeinden (the filter).
+    """
+    if bis < von:
+        von, bis = bis, von
+    if problemfeld_labels is None:
+        problemfeld_labels = vocab_labels("problemfelder")
+    wanted = set(only_ags) if only_ags is not None else None
+    by_id = {p.id: p for p in records.participants}
+
+    def keep(participant) -> bool:
+        return wanted is None or bool(wanted & set(participant.members))
+
+    agreements, councils, focus = [], [], []
+    # focus areas each participant had by ``von`` (dated or not: an undated one is known, not new)
+    known: dict[int, set[str]] = {}
+    for m in records.milestones:
+        end = period_end(m.datum)
+        if end is None or end <= von:
+            known.setdefault(m.participant_id, set()).update(m.problemfelder)
+    for m in sorted(records.milestones, key=lambda m: (period_end(m.datum) or dt.date.max, m.id)):
+        participant = by_id.get(m.participant_id)
+        if participant is None or not _in_period(m.datum, von, bis) or not keep(participant):
+            continue
+        base = {
+            "datum": m.datum,
+            "teilnehmer": participant.name,
+            "members": tuple(participant.members),
+            "quelle": m.quelle,
+        }
+        if m.baustein == AGREEMENT:
+            agreements.append(Change("kooperation", **base))
+        elif m.baustein == COUNCIL:
+            councils.append(Change("kpr", **base))
+        seen = known.setdefault(m.participant_id, set())
+        for pf in m.problemfelder:
+            if pf not in seen:
+                seen.add(pf)
+                focus.append(Change("problemfeld", detail=problemfeld_labels.get(pf, pf), **base))
+    return SinceDiff(von, bis, tuple(agreements), tuple(councils), tuple(focus))
+
+
+# --------------------------------------------------------------------------------------------- milestones
+
+
+def recent_milestones(
+    records: Any,
+    filters: Filters,
+    *,
+    limit: int = 5,
+    only_ags: Iterable[str] | None = None,
+    baustein_labels: Mapping[str, str] | None = None,
+) -> list:
+    """The ``limit`` most recent dated milestones that count at ``filters.stand`` (newest first).
+
+    With active filters, only participants colouring a Gemeinde in ``only_ags`` (the matching Gemeinden),
+    or a Landkreis among the chosen Kreise, are listed.
+    """
+    if baustein_labels is None:
+        baustein_labels = vocab_labels("bausteine")
+    wanted = set(only_ags) if only_ags is not None else None
+    by_id = {p.id: p for p in records.participants}
+    chosen = []
+    for m in records.milestones:
+        end = period_end(m.datum)
+        participant = by_id.get(m.participant_id)
+        if end is None or end > filters.stand or participant is None or m.baustein == "sonstiges":
+            continue
+        if wanted is not None and not (
+            wanted & set(participant.members)
+            or (participant.kind == "landkreis" and participant.ags in filters.kreise)
+        ):
+            continue
+        chosen.append((end, m.id, m, participant))
+    chosen.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [
+        Milestone(m.datum, p.name, baustein_labels.get(m.baustein, m.baustein), m.quelle)
+        for _end, _id, m, p in chosen[:limit]
+    ]

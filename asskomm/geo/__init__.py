@@ -1,0 +1,1 @@
+"""Boundary layers, AGS succession, the boundary build and self-hosted map assets."""

@@ -1,0 +1,68 @@
+"""The records: model, import format and validation, reading, export, vocabularies.
+
+The names below are the package's public API; modules elsewhere use ``from asskomm import records as rec``.
+"""
+
+from asskomm.records.dates import DateError, counts_at, normalise_datum, period_end, period_start, precision
+from asskomm.records.export import export, export_rows, neutralise
+from asskomm.records.gazetteer import Gazetteer, as_gazetteer, landkreis_name, load_gazetteer, load_gemeinden
+from asskomm.records.importformat import (
+    COLUMNS,
+    MAX_CELL_CHARS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    SOURCE_SEPARATOR,
+    Issue,
+)
+from asskomm.records.model import Contact, FocusAssignment, Milestone, Participant, RecordSet
+from asskomm.records.parsing import (
+    ImportRow,
+    MilestoneSpec,
+    ParsedImport,
+    ParticipantSpec,
+    group_key,
+    parse_amount,
+    parse_bytes,
+    parse_file,
+    validate,
+)
+from asskomm.records.reading import cell_text, read_table
+
+__all__ = [
+    "COLUMNS",
+    "MAX_CELL_CHARS",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
+    "SOURCE_SEPARATOR",
+    "Contact",
+    "DateError",
+    "FocusAssignment",
+    "Gazetteer",
+    "ImportRow",
+    "Issue",
+    "Milestone",
+    "MilestoneSpec",
+    "ParsedImport",
+    "Participant",
+    "ParticipantSpec",
+    "RecordSet",
+    "as_gazetteer",
+    "cell_text",
+    "counts_at",
+    "export",
+    "export_rows",
+    "group_key",
+    "landkreis_name",
+    "load_gazetteer",
+    "load_gemeinden",
+    "neutralise",
+    "normalise_datum",
+    "parse_amount",
+    "parse_bytes",
+    "parse_file",
+    "period_end",
+    "period_start",
+    "precision",
+    "read_table",
+    "validate",
+]

@@ -1,0 +1,118 @@
+"""The record model: an immutable snapshot of participants, milestones, focus areas and contacts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from asskomm.records.parsing import ParsedImport
+
+import dataclasses
+
+# Model (immutable snapshot; the store produces it, status and views consume it)
+
+
+@dataclasses.dataclass(frozen=True)
+class Participant:
+    id: int
+    kind: str  # "gemeinde" | "gruppe" | "landkreis"
+    key: str  # AGS, Kreisschlüssel, or "gruppe:<folded name>"
+    name: str
+    ags: str | None  # AGS of a Gemeinde, Kreisschlüssel of a Landkreis, None for a group
+    members: tuple[str, ...]  # AGS that the participant colours (a Gemeinde: itself; a Landkreis: none)
+    version: int = 1
+    created_by: str = ""
+    created_at: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Milestone:
+    id: int
+    participant_id: int
+    baustein: str
+    datum: str  # ISO with its precision, "" if undated
+    problemfelder: tuple[str, ...] = ()
+    betrag_eur: float | None = None
+    quelle: str = ""
+    bemerkung: str = ""
+    version: int = 1
+    created_by: str = ""
+    created_at: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class FocusAssignment:
+    participant_id: int
+    milestone_id: int
+    problemfeld: str
+    datum: str
+    quelle: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Contact:
+    id: int
+    participant_id: int
+    gremium: str
+    adresse: str = ""
+    telefon: str = ""
+    email: str = ""
+    version: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordSet:
+    """An immutable snapshot of all records."""
+
+    participants: tuple[Participant, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    data_version: int = 0
+
+    @property
+    def members(self) -> tuple[tuple[int, str], ...]:
+        """(participant id, member AGS) pairs."""
+        return tuple((p.id, ags) for p in self.participants for ags in p.members)
+
+    @property
+    def focus(self) -> tuple[FocusAssignment, ...]:
+        return tuple(
+            FocusAssignment(m.participant_id, m.id, pf, m.datum, m.quelle)
+            for m in self.milestones
+            for pf in m.problemfelder
+        )
+
+    def participant(self, participant_id: int) -> Participant:
+        return self._by_id()[participant_id]
+
+    def _by_id(self) -> dict[int, Participant]:
+        return {p.id: p for p in self.participants}
+
+    def milestones_of(self, participant_id: int) -> tuple[Milestone, ...]:
+        return tuple(m for m in self.milestones if m.participant_id == participant_id)
+
+    @classmethod
+    def from_import(cls, parsed: ParsedImport) -> RecordSet:
+        """Records as an import would create them in an empty database (for tests and previews)."""
+        participants = []
+        ids: dict[str, int] = {}
+        for i, spec in enumerate(parsed.participants().values(), start=1):
+            ids[spec.key] = i
+            participants.append(Participant(i, spec.kind, spec.key, spec.name, spec.ags, spec.members))
+        milestones = [
+            Milestone(
+                i,
+                ids[spec.participant_key],
+                spec.baustein,
+                spec.datum,
+                spec.problemfelder,
+                spec.betrag_eur,
+                spec.quelle,
+                spec.bemerkung,
+            )
+            for i, spec in enumerate(parsed.milestones().values(), start=1)
+        ]
+        return cls(tuple(participants), tuple(milestones))
+
+
+# --------------------------------------------------------------------------------------------------

@@ -1,0 +1,452 @@
+"""Server-side map pictures for meetings: PNG (slide 1920×1080, A4 landscape at 300 dpi) and SVG.
+
+The map is drawn with geopandas/matplotlib from the same data and the same palette (``asskomm.labels``)
+as the interactive map: Gemeinden coloured by status, Modellkommunen outlined, Kreis borders on top,
+markers for Präventionsräte and Sicherheitsanalysen, Gemeinden outside the current filter greyed.
+
+Renderers take plain inputs (:class:`asskomm.analysis.exportdata.ExportData`), so tests can hand-build them;
+``exportdata.collect`` wires the defaults to the real modules (geo, store, status, figures, vocabulary).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import shapely
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from asskomm import labels
+from asskomm.analysis.exportdata import TITLE, ExportData, collect
+from asskomm.analysis.filters import Filters
+from asskomm.analysis.kpis import KPI_LABELS, legend_counts
+from asskomm.geo.layers import kreis_display_names
+
+METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale for Saxony
+
+# Pixel sizes of the PNG formats: name → (width px, height px, dpi).
+FORMATS = {
+    "folie": (1920, 1080, 100),  # 16:9 slide
+    "a4": (3508, 2480, 300),  # A4 landscape, 297 × 210 mm at 300 dpi
+}
+
+
+# --------------------------------------------------------------------------------------------- drawing
+
+_HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
+# Styles mirrored from the interactive map (asskomm.render.mapview): fill opacity of matching Gemeinden,
+# border of greyed ones.
+MATCHED_OPACITY = 0.9
+OUT_BORDER_COLOUR = "#C8C8C8"
+
+
+def _marker_style(flag: str, scale: float) -> dict:
+    if flag == "kpr":  # filled dot with a white rim
+        return {
+            "marker": "o",
+            "markersize": 8 * scale,
+            "markerfacecolor": labels.MARKER_COLOURS["kpr"],
+            "markeredgecolor": "white",
+            "markeredgewidth": 1.2 * scale,
+        }
+    return {
+        "marker": "o",
+        "markersize": 14 * scale,
+        "markerfacecolor": "none",  # ring
+        "markeredgecolor": labels.MARKER_COLOURS["sicherheitsanalyse"],
+        "markeredgewidth": 2.4 * scale,
+    }
+
+
+def _label_points(geoms: gpd.GeoSeries) -> list:
+    """Label anchors: the centre of the largest inscribed circle (keeps »Landkreis Leipzig« off the city)."""
+    out = []
+    for geom in geoms:
+        try:
+            circle = shapely.maximum_inscribed_circle(geom, tolerance=200.0)
+            out.append(shapely.get_point(circle, 0))
+        except Exception:  # degenerate geometry: fall back to an inner point
+            out.append(geom.representative_point())
+    return out
+
+
+def _nice_length(extent_m: float) -> int:
+    """A round scale-bar length (km) of about a fifth of the map width."""
+    target = extent_m / 5000
+    for km in (1, 2, 5, 10, 20, 25, 50, 100, 200):
+        if km >= target:
+            return km
+    return 200
+
+
+def _draw_scale_bar(ax, bounds: Sequence[float], fs: float, lw: float) -> None:
+    minx, miny, maxx, maxy = bounds
+    km = _nice_length(maxx - minx)
+    length = km * 1000
+    x0 = minx + (maxx - minx) * 0.02
+    y0 = miny + (maxy - miny) * 0.03
+    height = (maxy - miny) * 0.012
+    half = length / 2
+    for i, colour in enumerate(("#333333", "white")):
+        ax.add_patch(
+            Rectangle(
+                (x0 + i * half, y0),
+                half,
+                height,
+                facecolor=colour,
+                edgecolor="#333333",
+                linewidth=lw,
+                zorder=10,
+            )
+        )
+    for pos, text in ((0, "0"), (half, fmt_km(km / 2)), (length, f"{fmt_km(km)} km")):
+        ax.text(
+            x0 + pos,
+            y0 + height * 1.6,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=fs,
+            color="#333333",
+            zorder=10,
+            path_effects=_HALO,
+        )
+
+
+def fmt_km(value: float) -> str:
+    return labels.fmt_num(value, 0 if float(value).is_integer() else 1)
+
+
+def _draw_map(
+    ax,
+    data: ExportData,
+    *,
+    scale: float,
+    focus_kreis: str | None = None,
+    highlight: Iterable[str] = (),
+) -> None:
+    frame = data.frame.to_crs(METRIC_CRS)
+    kreise = data.kreise.to_crs(METRIC_CRS) if len(data.kreise) else data.kreise
+    hit = frame["treffer"].to_numpy()
+    fill = frame["status"].map(labels.STATUS_COLOURS)
+
+    base_lw = 0.35 * scale
+    if hit.any():
+        frame[hit].plot(ax=ax, color=fill[hit].tolist(), alpha=MATCHED_OPACITY, zorder=1)
+        frame[hit].boundary.plot(ax=ax, color=labels.GEMEINDE_BORDER_COLOUR, linewidth=base_lw, zorder=2)
+    if (~hit).any():
+        frame[~hit].plot(ax=ax, color=labels.FILTERED_OUT_COLOUR, alpha=labels.FILTERED_OUT_OPACITY, zorder=1)
+        frame[~hit].boundary.plot(ax=ax, color=OUT_BORDER_COLOUR, linewidth=base_lw, zorder=2)
+    model = frame[frame["modellkommune"] & frame["treffer"]]
+    if len(model):
+        model.boundary.plot(ax=ax, color=labels.MODEL_OUTLINE_COLOUR, linewidth=2.2 * scale, zorder=4)
+    highlight = set(highlight)
+    if highlight:
+        marked = frame[frame["ags"].isin(highlight)]
+        if len(marked):
+            marked.boundary.plot(ax=ax, color="#000000", linewidth=2.6 * scale, zorder=5)
+    if len(kreise):
+        kreise.boundary.plot(ax=ax, color=labels.KREIS_BORDER_COLOUR, linewidth=1.3 * scale, zorder=3)
+
+    if focus_kreis is not None:
+        inside = frame[frame["kreis_ags"] == focus_kreis]
+        bounds = inside.total_bounds if len(inside) else frame.total_bounds
+    else:
+        bounds = frame.total_bounds
+    minx, miny, maxx, maxy = bounds
+    padx, pady = (maxx - minx) * 0.03, (maxy - miny) * 0.03
+    bounds = (minx - padx, miny - pady, maxx + padx, maxy + pady)
+
+    # markers as on the interactive map, at the same inner point: Präventionsrat a filled dot,
+    # Sicherheitsanalyse a ring around it (so a Gemeinde with both shows a dot in a ring)
+    points = frame.geometry.representative_point()
+    offset = (bounds[2] - bounds[0]) * 0.006
+    grow = 1.0 if focus_kreis is None else 1.3
+    for flag in ("sicherheitsanalyse", "kpr"):
+        sel = frame[flag].to_numpy() & hit
+        if sel.any():
+            ax.plot(
+                points[sel].x, points[sel].y, linestyle="none", zorder=6, **_marker_style(flag, scale * grow)
+            )
+
+    if focus_kreis is None:
+        if len(kreise):
+            label_points = _label_points(kreise.geometry)
+            names = data.kreis_labels or kreis_display_names(kreise)
+            for key, pt in zip(kreise["kreis_ags"].astype(str), label_points, strict=True):
+                name = names.get(key, key)
+                name = name.replace("Sächsische Schweiz-Osterzgebirge", "Sächsische Schweiz-\nOsterzgebirge")
+                _map_label(ax, pt.x, pt.y, name, 12.5 * scale, va="center", linespacing=1.0)
+    else:
+        # Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility);
+        # agreements and larger towns first, and a name that would cover another is left out.
+        named = frame[
+            (frame["kreis_ags"] == focus_kreis) & frame["treffer"] & (frame["status"] != "nicht_beteiligt")
+        ]
+        order = {key: i for i, key in enumerate(reversed(labels.STATUS_ORDER))}
+        area = named.geometry.area
+        named = named.assign(_o=named["status"].map(order), _a=-area).sort_values(["_o", "_a"])
+        _frame(ax, bounds)
+        ax.apply_aspect()  # label extents are measured in the final layout
+        placed = []
+        for name, pt in zip(named["name"], points[named.index], strict=True):
+            text = _map_label(ax, pt.x, pt.y - offset * 1.5, name, 10 * scale, va="top")
+            box = text.get_window_extent().expanded(1.04, 1.1)
+            if any(box.overlaps(other) for other in placed):
+                text.remove()
+            else:
+                placed.append(box)
+
+    _frame(ax, bounds)
+    ax.set_axis_off()
+    _draw_scale_bar(ax, bounds, fs=10.5 * scale, lw=0.8 * scale)
+
+
+def _frame(ax, bounds) -> None:
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_aspect("equal")
+
+
+def _map_label(ax, x: float, y: float, text: str, fontsize: float, **kwargs):
+    """A bold place name with a white halo, centred on (x, y)."""
+    return ax.text(
+        x, y, text, ha="center", fontsize=fontsize, fontweight="bold", color="#1A1A1A", zorder=8,
+        path_effects=_HALO, **kwargs,
+    )
+
+
+def _legend(ax, data: ExportData, *, scale: float, title_size: float = 17, count_first: bool = False) -> None:
+    """The legend with counts, drawn in axes coordinates (0..1) of a panel without axes."""
+    counts = legend_counts(data.frame)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fs = 14.5 * scale
+    y = 0.97
+    step = 0.062
+    ax.text(
+        0,
+        y,
+        f"Status am {labels.fmt_date(data.filters.stand)}",
+        fontsize=title_size * scale,
+        fontweight="bold",
+        va="top",
+        color="#1A1A1A",
+    )
+    y -= step * 1.25
+    rows = []
+    for key in reversed(labels.STATUS_ORDER):
+        rows.append(("patch", labels.STATUS_COLOURS[key], labels.STATUS_LABELS[key], counts[key]))
+    rows.append(("outline", labels.MODEL_OUTLINE_COLOUR, "Modellkommune", counts["modellkommune"]))
+    rows.append(("dot", labels.MARKER_COLOURS["kpr"], labels.MARKER_LABELS["kpr"], counts["kpr"]))
+    rows.append(
+        (
+            "dot",
+            labels.MARKER_COLOURS["sicherheitsanalyse"],
+            labels.MARKER_LABELS["sicherheitsanalyse"],
+            counts["sicherheitsanalyse"],
+        )
+    )
+    if counts["ausgegraut"]:
+        rows.append(("grey", labels.FILTERED_OUT_COLOUR, "außerhalb des Filters", counts["ausgegraut"]))
+    patch_w = 0.07 if count_first else 0.09
+    for kind, colour, text, count in rows:
+        yc = y - step * 0.35
+        if kind in ("patch", "grey"):
+            ax.add_patch(
+                Rectangle(
+                    (0, yc - 0.018),
+                    patch_w,
+                    0.036,
+                    facecolor=colour,
+                    edgecolor=labels.GEMEINDE_BORDER_COLOUR,
+                    linewidth=0.8 * scale,
+                )
+            )
+        elif kind == "outline":
+            ax.add_patch(
+                Rectangle(
+                    (0, yc - 0.018),
+                    patch_w,
+                    0.036,
+                    facecolor="white",
+                    edgecolor=colour,
+                    linewidth=2.4 * scale,
+                )
+            )
+        else:
+            flag = "kpr" if colour == labels.MARKER_COLOURS["kpr"] else "sicherheitsanalyse"
+            ax.add_line(Line2D([patch_w / 2], [yc], linestyle="none", **_marker_style(flag, scale)))
+        if count_first:  # narrow panels: »47  Kooperationsvereinbarung«
+            ax.text(
+                0.23,
+                yc,
+                labels.fmt_int(count),
+                fontsize=fs,
+                va="center",
+                ha="right",
+                fontweight="bold",
+                color="#1A1A1A",
+            )
+            ax.text(0.27, yc, text, fontsize=fs, va="center", color="#1A1A1A")
+        else:
+            ax.text(0.13, yc, text, fontsize=fs, va="center", color="#1A1A1A")
+            ax.text(
+                1.0,
+                yc,
+                labels.fmt_int(count),
+                fontsize=fs,
+                va="center",
+                ha="right",
+                fontweight="bold",
+                color="#1A1A1A",
+            )
+        y -= step
+    ax.text(
+        0,
+        y - 0.005,
+        "Anzahl Gemeinden; eine Vereinbarung\neines Verbunds färbt alle Mitglieder.",
+        fontsize=10.5 * scale,
+        va="top",
+        color="#555555",
+        linespacing=1.3,
+    )
+
+
+def _figure(width_px: int, height_px: int, dpi: int) -> tuple[Figure, float]:
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+    # Layout is designed for the 1920×1080 slide (10.8 in high); other sizes scale with the height.
+    scale = (height_px / dpi) / 10.8
+    return fig, scale
+
+
+def draw_slide(data: ExportData, width_px: int, height_px: int, dpi: int) -> Figure:
+    """The full map picture: title, Stand and filters, map, legend with counts, KPIs, attribution."""
+    fig, s = _figure(width_px, height_px, dpi)
+    fig.text(0.025, 0.955, TITLE, fontsize=30 * s, fontweight="bold", va="top", color="#0B2A4A")
+    fig.text(
+        0.025,
+        0.893,
+        f"Stand: {labels.fmt_date(data.filters.stand)}  ·  {data.filter_text()}",
+        fontsize=17 * s,
+        va="top",
+        color="#333333",
+    )
+    map_ax = fig.add_axes((0.01, 0.065, 0.71, 0.80))
+    _draw_map(map_ax, data, scale=s)
+    legend_ax = fig.add_axes((0.735, 0.40, 0.245, 0.47))
+    _legend(legend_ax, data, scale=s)
+
+    # KPI block under the legend
+    kpi_ax = fig.add_axes((0.735, 0.17, 0.245, 0.30))
+    kpi_ax.set_axis_off()
+    kpi_ax.set_xlim(0, 1)
+    kpi_ax.set_ylim(0, 1)
+    kpi_ax.text(
+        0, 0.98, "Kennzahlen (Datenbank)", fontsize=17 * s, fontweight="bold", va="top", color="#1A1A1A"
+    )
+    y = 0.80
+    for label in KPI_LABELS:
+        if label not in data.kpis:
+            continue
+        kpi_ax.text(0, y, label, fontsize=14.5 * s, va="center", color="#1A1A1A")
+        kpi_ax.text(
+            1.0,
+            y,
+            labels.fmt_int(data.kpis[label]),
+            fontsize=14.5 * s,
+            va="center",
+            ha="right",
+            fontweight="bold",
+            color="#1A1A1A",
+        )
+        y -= 0.13
+    kpi_ax.plot([0, 1], [y + 0.06, y + 0.06], color="#BBBBBB", linewidth=0.8 * s)
+    source = textwrap.fill(f"Quelle: {data.kpi_source}, Stand {labels.fmt_date(data.filters.stand)}", 46)
+    kpi_ax.text(0, y + 0.02, source, fontsize=10.5 * s, va="top", color="#555555", linespacing=1.3)
+
+    fig.text(
+        0.025,
+        0.025,
+        f"Gemeindegrenzen: {data.attribution}  ·  Status: {data.kpi_source}",
+        fontsize=11 * s,
+        va="bottom",
+        color="#444444",
+    )
+    fig.text(
+        0.975,
+        0.025,
+        f"Erstellt am {labels.fmt_date(dt.date.today())}",
+        fontsize=11 * s,
+        va="bottom",
+        ha="right",
+        color="#444444",
+    )
+    return fig
+
+
+def draw_map_only(
+    data: ExportData,
+    width_px: int,
+    height_px: int,
+    dpi: int,
+    *,
+    focus_kreis: str | None = None,
+    legend: bool = True,
+    highlight: Iterable[str] = (),
+) -> Figure:
+    """Map with legend beside it and no title (for embedding in the briefing PDF)."""
+    fig, _ = _figure(width_px, height_px, dpi)
+    # Embedded pictures are placed at their natural size, so font sizes are the printed point sizes.
+    s = 0.62
+    if legend:
+        map_ax = fig.add_axes((0.0, 0.0, 0.67, 1.0))
+        legend_ax = fig.add_axes((0.675, 0.08, 0.325, 0.90))
+        _legend(legend_ax, data, scale=s * 0.95, title_size=16, count_first=True)
+    else:
+        map_ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    _draw_map(map_ax, data, scale=s, focus_kreis=focus_kreis, highlight=highlight)
+    return fig
+
+
+def figure_bytes(fig: Figure, fmt: str, dpi: int | None = None) -> bytes:
+    buf = io.BytesIO()
+    metadata = {"Creator": "ASSKomm-Karte"} if fmt in ("svg", "pdf") else {"Software": "ASSKomm-Karte"}
+    if fmt == "svg":
+        metadata["Date"] = None
+    fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, facecolor="white", metadata=metadata)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------- public API
+
+
+def _resolve(data: ExportData | None, filters: Filters | None) -> ExportData:
+    if data is not None:
+        return data
+    return collect(filters or Filters(stand=dt.date.today()))
+
+
+def render_map_png(
+    data: ExportData | None = None, *, filters: Filters | None = None, size: str = "folie"
+) -> bytes:
+    """The map picture as PNG bytes: ``size`` »folie« (1920×1080) or »a4« (A4 quer, 300 dpi)."""
+    if size not in FORMATS:
+        raise ValueError(f"Unbekanntes Format »{size}«; erlaubt: {', '.join(FORMATS)}.")
+    width, height, dpi = FORMATS[size]
+    data = _resolve(data, filters)
+    return figure_bytes(draw_slide(data, width, height, dpi), "png")
+
+
+def render_map_svg(data: ExportData | None = None, *, filters: Filters | None = None) -> bytes:
+    """The slide map as SVG (vector; same layout as the 1920×1080 PNG)."""
+    width, height, dpi = FORMATS["folie"]
+    data = _resolve(data, filters)
+    return figure_bytes(draw_slide(data, width, height, dpi), "svg")

@@ -1,0 +1,1 @@
+"""The database: engine and schema, records and audit log, accounts, editing and vocabulary."""

@@ -1,0 +1,259 @@
+"""asskomm.render.mapview: the map as a pure function of data and filters."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import streamlit_folium as sf
+from shapely.geometry import box
+
+from asskomm import labels
+from asskomm.render import mapview
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def layers():
+    """A 4×3 grid of Gemeinden in two Kreise (a shared-border coverage, like the real layer)."""
+    rows = []
+    for i in range(4):
+        for j in range(3):
+            kreis = "14521" if i < 2 else "14626"
+            ags = f"{kreis}{i}{j}0"
+            name = EVIL if (i, j) == (0, 0) else f"Gemeinde {i}{j}"
+            rows.append(
+                {
+                    "ags": ags,
+                    "name": name,
+                    "kreis_ags": kreis,
+                    "kreis_name": f"Kreis {kreis}",
+                    "geometry": box(12 + i * 0.2, 50.5 + j * 0.2, 12.2 + i * 0.2, 50.7 + j * 0.2),
+                }
+            )
+    gem = gpd.GeoDataFrame(rows, crs="EPSG:4326")
+    kreise = gem.dissolve("kreis_ags").reset_index()[["kreis_ags", "geometry"]]
+    return gem, kreise
+
+
+@pytest.fixture
+def table(layers):
+    gem, _ = layers
+    out = []
+    for n, ags in enumerate(gem["ags"]):
+        status = labels.STATUS_ORDER[n % 3]
+        out.append(
+            {
+                "ags": ags,
+                "status": status,
+                "status_seit": "" if status == "nicht_beteiligt" else "2021-06",
+                "modellkommune": n == 2,
+                "kpr": n in (1, 2),
+                "sicherheitsanalyse": n == 5,
+                "coaching": False,
+                "foerderung": False,
+                "koordinierungsstelle": False,
+                "problemfelder": ("vandalismus",) if n % 2 else (),
+                "teilnehmer": (),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _in_kreis(gem, table, kreis: str) -> pd.Series:
+    kreis_of = dict(zip(gem["ags"], gem["kreis_ags"], strict=True))
+    return table["ags"].map(kreis_of).eq(kreis)
+
+
+def _streamlit_folium_args(m, groups):
+    """What st_folium sends to the browser (without a Streamlit session)."""
+    m.get_root().render()
+    header = sf._get_header(m)
+    leaflet = sf._get_map_string(m)
+    fg = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups))
+    return {
+        "header": header,
+        "leaflet": leaflet,
+        "feature_group": fg,
+        "hash": sf.generate_js_hash(leaflet, "karte", False),
+    }
+
+
+def test_geometry_is_compact_and_escaped(layers):
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise, attribution="© GeoBasis-DE / BKG (2024)")
+    data = json.loads(geo.gemeinden_geojson)
+    assert len(data["features"]) == len(gem)
+    props = data["features"][0]["properties"]
+    assert set(props) == {"ags", "h", "p"}
+    assert "<img" not in props["h"] and "&lt;img" in props["h"]
+    assert len(json.loads(geo.kreise_geojson)["features"]) == 2
+    (south, west), (north, east) = geo.bounds
+    assert south < north and west < east
+
+
+def test_base_map_loads_only_self_hosted_leaflet(layers):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise))
+    html = m.get_root().render()
+    assert re.findall(r'<script[^>]+src="([^"]+)"', html) == ["/app/static/leaflet/leaflet.js"]
+    assert re.findall(r'<link[^>]+href="([^"]+)"', html) == ["/app/static/leaflet/leaflet.css"]
+    assert "https://" not in html.replace(mapview.BASEMAP_DE_URL, "")
+    assert "tileLayer" not in html  # no basemap unless switched on
+
+
+def test_basemap_only_when_switched_on(layers):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise), basemap=True)
+    assert mapview.BASEMAP_DE_URL in m.get_root().render()
+
+
+def test_links_that_st_folium_collects_are_local(layers):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise), base_url_path="asskomm")
+    links = [src for _, src in m.default_js] + [href for _, href in m.default_css]
+    assert links == ["/asskomm/app/static/leaflet/leaflet.js", "/asskomm/app/static/leaflet/leaflet.css"]
+
+
+def test_filter_change_keeps_component_key(layers, table):
+    """streamlit-folium remounts the map when the base script's hash changes; filters must not change it."""
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise)
+    everything = pd.Series(True, index=table.index)
+    some = _in_kreis(gem, table, "14626") & table["problemfelder"].map(bool)
+    a = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, everything))
+    b = _streamlit_folium_args(
+        mapview.base_map(geo), mapview.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"])
+    )
+    assert a["hash"] == b["hash"]
+    assert a["leaflet"] == b["leaflet"]
+    assert a["feature_group"] != b["feature_group"]
+    assert "window.asskomm.apply(" in b["feature_group"]
+    assert len(a["feature_group"]) < 20_000
+
+
+def test_state_and_tooltips(layers, table):
+    gem, _ = layers
+    matched = _in_kreis(gem, table, "14521")
+    evil_table = table.assign(problemfelder=[("x",)] * len(table))
+    state = mapview.map_state(evil_table, matched, problemfeld_labels={"x": EVIL}, selected="1452100")
+    first = table["ags"][0]
+    assert state["s"][first] == [0, 1, 0]
+    assert state["s"][table["ags"][11]][1] == 0  # Kreis 14626 greyed, not removed
+    assert len(state["s"]) == len(table)
+    assert state["model"] == [table["ags"][2]]
+    assert "<img" not in json.dumps(state) and "&lt;img" in state["t"][first]
+    assert "Kooperationsvereinbarung seit 06/2021" in state["t"][table["ags"][2]]
+    kinds = sorted(k for _, k, _ in state["markers"])
+    assert kinds == ["kpr", "kpr", "sicherheitsanalyse"]
+    assert mapview.map_state(table, matched, markers=())["markers"] == []
+
+
+def test_state_json_cannot_close_the_script(table):
+    matched = pd.Series(True, index=table.index)
+    group = mapview.status_layers(
+        table.assign(problemfelder=[("</script>",)] * len(table)), matched, problemfeld_labels={}
+    )[0]
+    js = next(iter(group._children.values())).state
+    assert "</script>" not in js and "<" not in js
+
+
+def test_highlight_outlines_gemeinden_in_the_same_state(layers, table):
+    """The »Neu seit …« view highlights through the status layer (no second map, same component key)."""
+    gem, kreise = layers
+    matched = pd.Series(True, index=table.index)
+    ags = list(table["ags"])
+    state = mapview.map_state(table, matched, highlight={ags[4], ags[7], "99999999"})
+    assert state["hl"] == sorted([ags[4], ags[7]])  # unknown keys are dropped
+    assert mapview.map_state(table, matched)["hl"] == []
+    geo = mapview.prepare_geometry(gem, kreise)
+    plain = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, matched))
+    marked = _streamlit_folium_args(
+        mapview.base_map(geo), mapview.status_layers(table, matched, highlight=[ags[4]])
+    )
+    assert plain["hash"] == marked["hash"]
+    assert f'"hl":["{ags[4]}"]' in marked["feature_group"]
+    html = mapview.base_map(geo).get_root().render()
+    assert "highlightHalo" in html and mapview.HIGHLIGHT_COLOUR in html
+
+
+def test_legend_counts_matching_gemeinden(table):
+    matched = pd.Series([True] * 6 + [False] * 6, index=table.index)
+    rows = mapview.legend_rows(table, matched)
+    assert [r["key"] for r in rows] == list(labels.STATUS_ORDER)
+    assert [r["count"] for r in rows] == [2, 2, 2]
+    assert rows[2]["colour"] == labels.STATUS_COLOURS["kooperation"]
+
+
+def test_status_since_uses_german_dates():
+    assert mapview.status_since_text("beraten", "2020-03-01") == "beraten seit 01.03.2020"
+    assert mapview.status_since_text("kooperation", "") == "Kooperationsvereinbarung"
+    assert mapview.status_since_text("nicht_beteiligt", "2020") == "nicht beteiligt"
+
+
+def test_packed_geometry_round_trips(layers):
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise, tolerance=0)
+    feature = json.loads(geo.gemeinden_geojson)["features"][4]
+    assert set(feature["geometry"]) == {"t", "c"}
+    coords = mapview.unpack_geometry(feature["geometry"])["coordinates"][0]
+    expected = [[round(x, 4), round(y, 4)] for x, y in gem.geometry.iloc[4].exterior.coords]
+    assert coords == expected
+    assert "asskommUnpack" in mapview.base_map(geo).get_root().render()
+
+
+def test_payload_of_the_real_layers_stays_small():
+    """What st_folium sends for the committed boundary layers (base map + status layer) stays ≤ 700 KB."""
+    from asskomm.geo import layers as geo
+
+    gem, kreise = geo.gemeinden(), geo.kreise()
+    geometry = mapview.prepare_geometry(gem, kreise, attribution=geo.meta()["attribution"])
+    table = pd.DataFrame(
+        {
+            "ags": gem["ags"],
+            "status": "beraten",
+            "status_seit": "2021-06",
+            "modellkommune": False,
+            "kpr": True,
+            "sicherheitsanalyse": True,
+            "problemfelder": [("vandalismus", "jugend")] * len(gem),
+        }
+    )
+    matched = pd.Series(True, index=table.index)
+    args = _streamlit_folium_args(mapview.base_map(geometry), mapview.status_layers(table, matched))
+    total = sum(len(args[k].encode()) for k in ("header", "leaflet", "feature_group"))
+    assert total <= 700 * 1024, f"{total / 1024:.0f} KB"
+    assert len(json.loads(geometry.gemeinden_geojson)["features"]) == 418
+
+
+def test_geometry_by_url_keeps_reruns_small():
+    """With the polygons in a static file, what st_folium sends on every rerun shrinks to a few dozen KB."""
+    from asskomm.geo import layers as geo
+
+    geometry = mapview.prepare_geometry(geo.gemeinden(), geo.kreise(), attribution=geo.meta()["attribution"])
+    url = "/app/static/generated/karte-geometrie-0123456789abcdef.js"
+    inline = _streamlit_folium_args(mapview.base_map(geometry), [])
+    linked_map = mapview.base_map(geometry, geometry_url=url)
+    linked = _streamlit_folium_args(linked_map, [])
+    assert [src for _, src in linked_map.default_js] == ["/app/static/leaflet/leaflet.js", url]
+    assert len(inline["leaflet"]) > 250_000
+    assert len(linked["leaflet"]) < 20_000
+    assert f"{mapview.GEOMETRY_GLOBAL}.g" in linked["leaflet"] and f"{mapview.GEOMETRY_GLOBAL}.k" in linked["leaflet"]
+    assert geometry.gemeinden_geojson[:200] not in linked["leaflet"]
+
+
+def test_geometry_script_holds_both_layers_and_cannot_end_a_script(layers):
+    gem, kreise = layers
+    geo = mapview.prepare_geometry(gem, kreise)
+    script = mapview.geometry_script(geo)
+    prefix = f"{mapview.GEOMETRY_GLOBAL} = "
+    assert script.startswith(prefix) and script.rstrip().endswith(";")
+    assert "<" not in script and ">" not in script  # EVIL's tag is escaped as \u003c … \u003e
+    body = script[len(prefix) :].rstrip().rstrip(";")
+    data = json.loads(body.replace("{g: ", '{"g": ', 1).replace(", k: ", ', "k": ', 1))
+    assert len(data["g"]["features"]) == len(gem)
+    assert len(data["k"]["features"]) == 2

@@ -1,0 +1,138 @@
+"""Accounts: argon2 hashes, roles, throttled sign-in (stored in the DB), session expiry."""
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from records_support import make_store
+
+from asskomm.store import accounts as auth
+
+PW = "Sehr-geheim-123"
+
+
+@pytest.fixture
+def accounts(tmp_path):
+    store = make_store(tmp_path)
+    yield auth.Accounts(store)
+    store.dispose()
+
+
+def test_hash_is_argon2_and_never_the_password(accounts):
+    accounts.add("anna", PW, "admin", actor="test")
+    with accounts.engine.connect() as conn:
+        stored = conn.execute(sa.select(auth.users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$")
+    assert PW not in stored
+    assert auth.verify_password(stored, PW)
+    assert not auth.verify_password(stored, PW + "x")
+    assert not auth.verify_password("kein hash", PW)
+
+
+def test_roles_are_ordered():
+    assert auth.has_role("admin", "bearbeiter") and auth.has_role("admin", "betrachter")
+    assert auth.has_role("bearbeiter", "bearbeiter") and not auth.has_role("bearbeiter", "admin")
+    assert not auth.has_role("betrachter", "bearbeiter")
+    assert not auth.has_role(None, "betrachter") and not auth.has_role("root", "betrachter")
+    with pytest.raises(ValueError):
+        auth.has_role("admin", "gott")
+    assert not auth.User(1, "x", "admin", active=False).can("betrachter")
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "role", "fragment"),
+    [
+        ("a", PW, "admin", "Benutzername"),
+        ("<img src=x>", PW, "admin", "Benutzername"),
+        ("anna", "kurz", "admin", "zu kurz"),
+        ("anna", "aaaaaaaaaaaa", "admin", "zu einfach"),
+        ("annalena12", "annalena12", "admin", "Benutzername sein"),
+        ("anna", PW, "chef", "Unbekannte Rolle"),
+    ],
+)
+def test_bad_accounts_are_refused(accounts, name, password, role, fragment):
+    with pytest.raises(auth.AuthError, match=fragment):
+        accounts.add(name, password, role, actor="test")
+    assert accounts.list() == []
+
+
+def test_sign_in_and_wrong_password(accounts):
+    accounts.add("anna", PW, "bearbeiter", actor="test")
+    ok = accounts.authenticate("anna", PW)
+    assert ok.ok and ok.user.name == "anna" and ok.user.role == "bearbeiter"
+    bad = accounts.authenticate("anna", "falsch-falsch")
+    assert not bad.ok and "falsch" in bad.message
+    unknown = accounts.authenticate("niemand", PW)
+    assert not unknown.ok and unknown.message == bad.message  # does not reveal which names exist
+
+
+def test_failed_sign_ins_are_slowed_down_and_stored(accounts):
+    accounts.add("anna", PW, "admin", actor="test")
+    t0 = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
+    for i in range(auth.FREE_ATTEMPTS - 1):
+        assert accounts.authenticate("anna", f"falsch-{i}-xxxx", now=t0).wait_seconds == 0
+    third = accounts.authenticate("anna", "falsch-3-xxxx", now=t0)
+    assert third.wait_seconds == 1
+    # while the wait runs even the right password is refused without being checked
+    blocked = accounts.authenticate("anna", PW, now=t0)
+    assert not blocked.ok and "Fehlversuche" in blocked.message
+    fourth = accounts.authenticate("ANNA ", "falsch-4-xxxx", now=t0 + dt.timedelta(seconds=2))
+    assert fourth.wait_seconds == 2  # exponential, and the name is folded
+    # the counter lives in the database: a new Accounts object (another server process) sees it
+    again = auth.Accounts(accounts.store)
+    assert again.throttle_state("anna", t0 + dt.timedelta(seconds=2)) == (4, 2)
+    ok = again.authenticate("anna", PW, now=t0 + dt.timedelta(seconds=5))
+    assert ok.ok
+    assert again.throttle_state("anna") == (0, 0)
+
+
+def test_throttle_delay_is_capped():
+    assert auth.throttle_delay(2) == dt.timedelta(0)
+    assert auth.throttle_delay(3) == dt.timedelta(seconds=1)
+    assert auth.throttle_delay(8) == dt.timedelta(seconds=32)
+    assert auth.throttle_delay(100) == auth.MAX_DELAY
+
+
+def test_unknown_names_are_throttled_too(accounts):
+    for i in range(auth.FREE_ATTEMPTS):
+        accounts.authenticate("mallory", f"rate-{i}-xxxx")
+    assert accounts.throttle_state("mallory")[1] >= 1
+
+
+def test_locked_account_cannot_sign_in(accounts):
+    accounts.add("anna", PW, "admin", actor="test")
+    accounts.add("bernd", PW + "b", "bearbeiter", actor="anna")
+    accounts.set_active("bernd", False, actor="anna")
+    res = accounts.authenticate("bernd", PW + "b")
+    assert not res.ok and "gesperrt" in res.message
+
+
+def test_last_admin_is_protected(accounts):
+    accounts.add("anna", PW, "admin", actor="test")
+    for action in (
+        lambda: accounts.set_role("anna", "bearbeiter", actor="anna"),
+        lambda: accounts.set_active("anna", False, actor="anna"),
+        lambda: accounts.remove("anna", actor="anna"),
+    ):
+        with pytest.raises(auth.AuthError, match="letzte"):
+            action()
+    accounts.add("bea", PW + "!", "admin", actor="anna")
+    accounts.set_role("anna", "bearbeiter", actor="bea")
+    assert accounts.get("anna").role == "bearbeiter"
+
+
+def test_user_changes_are_audited_without_secrets(accounts):
+    accounts.add("anna", PW, "admin", actor="cli")
+    accounts.set_password("anna", PW + "neu", actor="anna")
+    log = accounts.store.audit(5)
+    assert [e["entity"] for e in log] == ["users", "users"]
+    assert all(PW not in str(e) and "argon2" not in str(e) for e in log)
+
+
+def test_session_expiry(monkeypatch):
+    now = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
+    assert auth.session_expired(None, now)
+    assert not auth.session_expired(now - dt.timedelta(minutes=29), now)
+    assert auth.session_expired(now - dt.timedelta(minutes=31), now)
+    monkeypatch.setenv("ASSKOMM_SESSION_MINUTES", "5")
+    assert auth.session_expired(now - dt.timedelta(minutes=6), now)
