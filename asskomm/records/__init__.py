@@ -15,18 +15,10 @@ from asskomm.records.importformat import (
     Issue,
 )
 from asskomm.records.model import Contact, FocusAssignment, Milestone, Participant, RecordSet
-from asskomm.records.parsing import (
-    ImportRow,
-    MilestoneSpec,
-    ParsedImport,
-    ParticipantSpec,
-    group_key,
-    parse_amount,
-    parse_bytes,
-    parse_file,
-    validate,
-)
+from asskomm.records.parsed import ImportRow, MilestoneSpec, ParsedImport, ParticipantSpec, group_key
+from asskomm.records.parsing import parse_bytes, parse_file
 from asskomm.records.reading import cell_text, read_table
+from asskomm.records.validation import parse_amount, validate
 
 __all__ = [
     "COLUMNS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from asskomm.records.parsing import ParsedImport
+    from asskomm.records.parsed import ParsedImport
 
 import dataclasses
 
