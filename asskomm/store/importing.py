@@ -96,124 +96,139 @@ class Importing:
         overwrite: bool,
         seed: bool,
     ) -> ImportResult:
-        now = utc_now()
-        batch = str(uuid.uuid4())
-        p_specs = parsed.participants()
-        m_specs = parsed.milestones()
-        existing_p = {r.key: r for r in conn.execute(sa.select(participants))}
-        existing_members: dict[int, set[str]] = {}
-        for pid, ags in conn.execute(sa.select(members.c.participant_id, members.c.ags)):
-            existing_members.setdefault(pid, set()).add(ags)
-        changes: list[Change] = []
-        audit: list[dict[str, Any]] = []
-        first_rows: dict[str, tuple[int, ...]] = {}
-        for spec in m_specs.values():
-            first_rows.setdefault(spec.participant_key, spec.rows[:1])
+        run = _ImportRun(conn, actor, parsed)
+        pid_of = run.participants()
+        inserts, conflicts = run.milestones(pid_of, overwrite)
+        if conflicts:
+            return ImportResult(
+                parsed.source,
+                False,
+                dry_run,
+                tuple(run.changes),
+                run.unchanged,
+                tuple(conflicts),
+                parsed.warnings,
+                self._version(conn),
+            )
+        run.insert_milestones(inserts)
+        run.log_summary(seed, new=len(inserts))
+        version = self._version(conn)
+        if len(run.audit) > 1:  # something besides the summary entry: write the log, bump the version
+            conn.execute(sa.insert(audit_log), run.audit)
+            version = self._bump(conn, seed=seed)
+        return ImportResult(
+            parsed.source, not dry_run, dry_run, tuple(run.changes), run.unchanged, (), parsed.warnings, version
+        )
 
-        # participants and members
+
+class _ImportRun:
+    """One import inside its transaction: what it changes, and the audit entries that say so."""
+
+    def __init__(self, conn: sa.Connection, actor: str, parsed: rec.ParsedImport) -> None:
+        self.conn, self.actor, self.parsed = conn, actor, parsed
+        self.now = utc_now()
+        self.batch = str(uuid.uuid4())
+        self.p_specs = parsed.participants()
+        self.m_specs = parsed.milestones()
+        self.changes: list[Change] = []
+        self.audit: list[dict[str, Any]] = []
+        self.unchanged = 0
+        self.first_rows: dict[str, tuple[int, ...]] = {}
+        for spec in self.m_specs.values():
+            self.first_rows.setdefault(spec.participant_key, spec.rows[:1])
+
+    def _log(self, action: str, entity: str, entity_id: int | None, before: Any, after: Any) -> None:
+        self.audit.append(audit_entry(self.batch, self.now, self.actor, action, entity, entity_id, before, after))
+
+    # participants and members ----------------------------------------------------------------
+    def participants(self) -> dict[str, int]:
+        """Insert new participants, add new group members; participant key → id for every participant."""
+        existing = {r.key: r for r in self.conn.execute(sa.select(participants))}
         pid_of: dict[str, int] = {}
-        new_members: list[dict[str, Any]] = []
-        new_specs = [spec for key, spec in p_specs.items() if key not in existing_p]
-        if new_specs:
-            ids = conn.execute(
-                participants.insert().returning(participants.c.id, sort_by_parameter_order=True),
-                [{"kind": s.kind, "key": s.key, "name": s.name, "ags": s.ags, "version": 1,
-                  "created_by": actor, "created_at": now} for s in new_specs],
-            ).scalars().all()
-            for pid, spec in zip(ids, new_specs, strict=True):
-                pid_of[spec.key] = pid
-                changes.append(Change("neuer_teilnehmer", spec.name, first_rows.get(spec.key, ())))
-                audit.append(audit_entry(batch, now, actor, "insert", "participants", pid, None,
-                                    {"kind": spec.kind, "key": spec.key, "name": spec.name, "ags": spec.ags,
-                                     "members": list(spec.members)}))
-                if spec.kind == "gruppe":
-                    new_members += [{"participant_id": pid, "ags": a} for a in spec.members]
-        for key, spec in p_specs.items():
-            row = existing_p.get(key)
-            if row is not None:
-                pid = row.id
-                pid_of[key] = pid
-                if spec.kind == "gruppe":
-                    have = existing_members.get(pid, set())
-                    added = [a for a in spec.members if a not in have]
-                    if added:
-                        changes.append(Change("neue_mitglieder", row.name, first_rows.get(key, ()),
-                                              before={"members": sorted(have)},
-                                              after={"members": added}))
-                        new_members += [{"participant_id": pid, "ags": a} for a in added]
-                        audit.append(audit_entry(batch, now, actor, "update", "participants", pid,
-                                            {"members": sorted(have)}, {"members": sorted(have | set(added))}))
-                        conn.execute(participants.update().where(participants.c.id == pid).values(
-                            version=participants.c.version + 1, updated_by=actor, updated_at=now))
+        new_members = self._insert_participants([s for k, s in self.p_specs.items() if k not in existing], pid_of)
+        have_members: dict[int, set[str]] = {}
+        for pid, ags in self.conn.execute(sa.select(members.c.participant_id, members.c.ags)):
+            have_members.setdefault(pid, set()).add(ags)
+        for key, spec in self.p_specs.items():
+            row = existing.get(key)
+            if row is None:
+                continue
+            pid_of[key] = row.id
+            if spec.kind == "gruppe":
+                new_members += self._add_members(row, spec, have_members.get(row.id, set()))
         if new_members:
-            conn.execute(members.insert(), new_members)
+            self.conn.execute(members.insert(), new_members)
+        return pid_of
 
-        # milestones
-        pids = set(pid_of.values())
-        existing_m: dict[tuple[int, str, str], Any] = {}
+    def _insert_participants(self, new_specs: list[rec.ParticipantSpec], pid_of: dict[str, int]) -> list[dict]:
+        if not new_specs:
+            return []
+        ids = self.conn.execute(
+            participants.insert().returning(participants.c.id, sort_by_parameter_order=True),
+            [{"kind": s.kind, "key": s.key, "name": s.name, "ags": s.ags, "version": 1,
+              "created_by": self.actor, "created_at": self.now} for s in new_specs],
+        ).scalars().all()
+        new_members: list[dict[str, Any]] = []
+        for pid, spec in zip(ids, new_specs, strict=True):
+            pid_of[spec.key] = pid
+            self.changes.append(Change("neuer_teilnehmer", spec.name, self.first_rows.get(spec.key, ())))
+            self._log("insert", "participants", pid, None, {"kind": spec.kind, "key": spec.key, "name": spec.name,
+                                                          "ags": spec.ags, "members": list(spec.members)})
+            if spec.kind == "gruppe":
+                new_members += [{"participant_id": pid, "ags": a} for a in spec.members]
+        return new_members
+
+    def _add_members(self, row: Any, spec: rec.ParticipantSpec, have: set[str]) -> list[dict[str, Any]]:
+        added = [a for a in spec.members if a not in have]
+        if not added:
+            return []
+        self.changes.append(Change("neue_mitglieder", row.name, self.first_rows.get(spec.key, ()),
+                                   before={"members": sorted(have)}, after={"members": added}))
+        self._log("update", "participants", row.id, {"members": sorted(have)}, {"members": sorted(have | set(added))})
+        self.conn.execute(participants.update().where(participants.c.id == row.id).values(
+            version=participants.c.version + 1, updated_by=self.actor, updated_at=self.now))
+        return [{"participant_id": row.id, "ags": a} for a in added]
+
+    # milestones -------------------------------------------------------------------------------
+    def _existing_milestones(self, pids: set[int]) -> tuple[dict[tuple[int, str, str], Any], dict[int, list[str]]]:
+        existing: dict[tuple[int, str, str], Any] = {}
         if pids:
-            for r in conn.execute(sa.select(milestones).where(milestones.c.participant_id.in_(pids))):
-                existing_m[(r.participant_id, r.baustein, r.datum)] = r
-        existing_focus: dict[int, list[str]] = {}
-        if existing_m:
-            ids = [r.id for r in existing_m.values()]
-            for mid, pf in conn.execute(
+            for r in self.conn.execute(sa.select(milestones).where(milestones.c.participant_id.in_(pids))):
+                existing[(r.participant_id, r.baustein, r.datum)] = r
+        focus_of: dict[int, list[str]] = {}
+        if existing:
+            ids = [r.id for r in existing.values()]
+            for mid, pf in self.conn.execute(
                 sa.select(focus.c.milestone_id, focus.c.problemfeld).where(focus.c.milestone_id.in_(ids))
             ):
-                existing_focus.setdefault(mid, []).append(pf)
+                focus_of.setdefault(mid, []).append(pf)
+        return existing, focus_of
+
+    def milestones(self, pid_of: dict[str, int], overwrite: bool) -> tuple[list, list[rec.Issue]]:
+        """New milestones to insert (as (row, spec)); changed ones updated when ``overwrite``, else conflicts."""
+        existing, focus_of = self._existing_milestones(set(pid_of.values()))
         pf_order = {pf: i for i, pf in enumerate(vocab.problemfeld_ids())}
-        inserts: list[dict[str, Any]] = []
-        insert_specs: list[rec.MilestoneSpec] = []
+        inserts: list[tuple[dict[str, Any], rec.MilestoneSpec]] = []
         conflicts: list[rec.Issue] = []
-        unchanged = 0
-        names = {k: s.name for k, s in p_specs.items()}
-        for spec in m_specs.values():
+        for spec in self.m_specs.values():
             pid = pid_of[spec.participant_key]
-            old = existing_m.get((pid, spec.baustein, spec.datum))
+            name = self.p_specs[spec.participant_key].name
+            old = existing.get((pid, spec.baustein, spec.datum))
             after = spec.fields()
             if old is None:
-                changes.append(
-                    Change(
-                        "neuer_meilenstein",
-                        names[spec.participant_key],
-                        spec.rows,
-                        spec.baustein,
-                        spec.datum,
-                        None,
-                        after,
-                    )
+                self.changes.append(
+                    Change("neuer_meilenstein", name, spec.rows, spec.baustein, spec.datum, None, after)
                 )
-                inserts.append(
-                    {
-                        "participant_id": pid,
-                        "baustein": spec.baustein,
-                        "datum": spec.datum,
-                        "betrag_eur": spec.betrag_eur,
-                        "quelle": spec.quelle,
-                        "bemerkung": spec.bemerkung,
-                        "version": 1,
-                        "created_by": actor,
-                        "created_at": now,
-                    }
-                )
-                insert_specs.append(spec)
+                inserts.append((self._new_milestone(pid, spec), spec))
                 continue
             before = milestone_fields(
-                old._mapping, sorted(existing_focus.get(old.id, ()), key=lambda p: pf_order.get(p, 999))
+                old._mapping, sorted(focus_of.get(old.id, ()), key=lambda p: pf_order.get(p, 999))
             )
             if before == after:
-                unchanged += 1
+                self.unchanged += 1
                 continue
-            change = Change(
-                "geaenderter_meilenstein",
-                names[spec.participant_key],
-                spec.rows,
-                spec.baustein,
-                spec.datum,
-                before,
-                after,
-            )
-            changes.append(change)
+            change = Change("geaenderter_meilenstein", name, spec.rows, spec.baustein, spec.datum, before, after)
+            self.changes.append(change)
             if not overwrite:
                 conflicts.append(
                     rec.Issue(
@@ -221,84 +236,73 @@ class Importing:
                         "überschrieben; zum Übernehmen »--ueberschreiben« angeben.",
                         spec.rows[0],
                         None,
-                        parsed.source,
+                        self.parsed.source,
                     )
                 )
                 continue
-            conn.execute(
-                milestones.update()
-                .where(milestones.c.id == old.id)
-                .values(
-                    betrag_eur=spec.betrag_eur,
-                    quelle=spec.quelle,
-                    bemerkung=spec.bemerkung,
-                    version=milestones.c.version + 1,
-                    updated_by=actor,
-                    updated_at=now,
-                )
-            )
-            conn.execute(focus.delete().where(focus.c.milestone_id == old.id))
-            if spec.problemfelder:
-                conn.execute(
-                    focus.insert(), [{"milestone_id": old.id, "problemfeld": pf} for pf in spec.problemfelder]
-                )
-            audit.append(audit_entry(batch, now, actor, "update", "milestones", old.id, before, after))
+            self._update_milestone(old.id, spec, before, after)
+        return inserts, conflicts
 
-        if conflicts:
-            return ImportResult(
-                parsed.source,
-                False,
-                dry_run,
-                tuple(changes),
-                unchanged,
-                tuple(conflicts),
-                parsed.warnings,
-                self._version(conn),
-            )
-        if inserts:
-            new_ids = (
-                conn.execute(
-                    milestones.insert().returning(milestones.c.id, sort_by_parameter_order=True), inserts
-                )
-                .scalars()
-                .all()
-            )
-            focus_rows = [
-                {"milestone_id": mid, "problemfeld": pf}
-                for mid, spec in zip(new_ids, insert_specs, strict=True)
-                for pf in spec.problemfelder
-            ]
-            if focus_rows:
-                conn.execute(focus.insert(), focus_rows)
-            for mid, spec in zip(new_ids, insert_specs, strict=True):
-                audit.append(
-                    audit_entry(
-                        batch,
-                        now,
-                        actor,
-                        "insert",
-                        "milestones",
-                        mid,
-                        None,
-                        {
-                            "participant": spec.participant_key,
-                            "baustein": spec.baustein,
-                            "datum": spec.datum,
-                            **spec.fields(),
-                        },
-                    )
-                )
-        summary = {
-            "source": parsed.source,
-            "new": len(inserts),
-            "changed": sum(1 for c in changes if c.kind == "geaenderter_meilenstein"),
-            "unchanged": unchanged,
+    def _new_milestone(self, pid: int, spec: rec.MilestoneSpec) -> dict[str, Any]:
+        return {
+            "participant_id": pid,
+            "baustein": spec.baustein,
+            "datum": spec.datum,
+            "betrag_eur": spec.betrag_eur,
+            "quelle": spec.quelle,
+            "bemerkung": spec.bemerkung,
+            "version": 1,
+            "created_by": self.actor,
+            "created_at": self.now,
         }
-        audit.append(audit_entry(batch, now, actor, "seed" if seed else "import", "import", None, None, summary))
-        version = self._version(conn)
-        if len(audit) > 1:  # something besides the summary entry: write the log, bump the version
-            conn.execute(sa.insert(audit_log), audit)
-            version = self._bump(conn, seed=seed)
-        return ImportResult(
-            parsed.source, not dry_run, dry_run, tuple(changes), unchanged, (), parsed.warnings, version
+
+    def _update_milestone(self, mid: int, spec: rec.MilestoneSpec, before: Any, after: Any) -> None:
+        self.conn.execute(
+            milestones.update()
+            .where(milestones.c.id == mid)
+            .values(
+                betrag_eur=spec.betrag_eur,
+                quelle=spec.quelle,
+                bemerkung=spec.bemerkung,
+                version=milestones.c.version + 1,
+                updated_by=self.actor,
+                updated_at=self.now,
+            )
         )
+        self.conn.execute(focus.delete().where(focus.c.milestone_id == mid))
+        if spec.problemfelder:
+            self.conn.execute(focus.insert(), [{"milestone_id": mid, "problemfeld": pf} for pf in spec.problemfelder])
+        self._log("update", "milestones", mid, before, after)
+
+    def insert_milestones(self, inserts: list[tuple[dict[str, Any], rec.MilestoneSpec]]) -> None:
+        if not inserts:
+            return
+        new_ids = (
+            self.conn.execute(
+                milestones.insert().returning(milestones.c.id, sort_by_parameter_order=True),
+                [row for row, _ in inserts],
+            )
+            .scalars()
+            .all()
+        )
+        specs = [spec for _, spec in inserts]
+        focus_rows = [
+            {"milestone_id": mid, "problemfeld": pf}
+            for mid, spec in zip(new_ids, specs, strict=True)
+            for pf in spec.problemfelder
+        ]
+        if focus_rows:
+            self.conn.execute(focus.insert(), focus_rows)
+        for mid, spec in zip(new_ids, specs, strict=True):
+            after = {"participant": spec.participant_key, "baustein": spec.baustein, "datum": spec.datum,
+                     **spec.fields()}
+            self._log("insert", "milestones", mid, None, after)
+
+    def log_summary(self, seed: bool, new: int) -> None:
+        summary = {
+            "source": self.parsed.source,
+            "new": new,
+            "changed": sum(1 for c in self.changes if c.kind == "geaenderter_meilenstein"),
+            "unchanged": self.unchanged,
+        }
+        self._log("seed" if seed else "import", "import", None, None, summary)
