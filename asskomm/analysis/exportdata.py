@@ -145,7 +145,7 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
     matched = matching(records, gemeinden, filters)
     frame = map_frame(gemeinden, table, filters, matched)
     meta = geo.meta()
-    attribution = _attribution_from_meta(meta)
+    attribution = geo.attribution(meta)
     summary = status.summary(records, gemeinden, filters)
     kpis = kpis_from_summary(summary) or kpis_from_frame(frame)
     kreis_kpis = {
@@ -174,14 +174,3 @@ def _load_records(store: Any) -> Any:
     if store is None:
         store = Store.from_env()
     return store.load()
-
-
-def _attribution_from_meta(meta: Any) -> str:
-    if isinstance(meta, Mapping):
-        for key in ("attribution", "quelle", "source"):
-            if meta.get(key):
-                return str(meta[key])
-        if meta.get("year"):
-            return labels.bkg_attribution(meta["year"])
-    text = getattr(meta, "attribution", None)
-    return str(text) if text else labels.bkg_attribution(dt.date.today().year)

@@ -46,6 +46,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from asskomm.geo.layers import METRIC_CRS
 from asskomm.labels import bkg_attribution
 from asskomm.paths import GEO_DIR
 
@@ -56,7 +57,6 @@ NPM_SHASUM = "d952d229c77137426af3aed165f491813fa957cd"
 NPM_GEBIETSSTAND = "2016-01-01"
 BUILD_DIR_NAME = ".build"
 
-METRIC_CRS = "EPSG:25833"
 OUTPUT_CRS = "EPSG:4326"
 AREA_CRS = "EPSG:3035"  # ETRS89-LAEA, equal-area: flaeche_km2 is computed here (UTM distorts areas by up to ~0.1 %)
 REPAIR_GRID_M = 0.01  # snap grid for the repair step (1 cm)

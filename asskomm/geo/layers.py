@@ -34,6 +34,8 @@ SUCCESSION_COLUMNS = ["date", "kind", "old_ags", "old_name", "new_ags", "new_nam
 
 _AGS_RE = re.compile(r"\d{8}")
 
+METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale and proportions for Saxony
+
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
     if not path.exists():
@@ -109,6 +111,11 @@ def meta(geo_dir: Path = GEO_DIR) -> dict:
     The app shows ``meta()["attribution"]`` (»© GeoBasis-DE / BKG (Jahr), dl-de/by-2-0 (Daten verändert)«).
     """
     return json.loads(_meta(Path(geo_dir)))
+
+
+def attribution(layer_meta: dict | None = None) -> str:
+    """The layers' attribution line, as ``python -m asskomm geo build`` writes it into ``geo/meta.json``."""
+    return str((layer_meta if layer_meta is not None else meta())["attribution"])
 
 
 def succession(geo_dir: Path = GEO_DIR) -> pd.DataFrame:

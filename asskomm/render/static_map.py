@@ -26,9 +26,7 @@ from asskomm import labels
 from asskomm.analysis.exportdata import TITLE, ExportData, collect
 from asskomm.analysis.filters import Filters
 from asskomm.analysis.kpis import KPI_LABELS, legend_counts
-from asskomm.geo.layers import kreis_display_names
-
-METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale for Saxony
+from asskomm.geo.layers import METRIC_CRS, kreis_display_names
 
 # Pixel sizes of the PNG formats: name → (width px, height px, dpi).
 FORMATS = {

@@ -21,7 +21,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from asskomm import labels
 from asskomm.analysis.filters import Filters
 from asskomm.render import mapview
 
@@ -59,13 +58,9 @@ def geo_meta() -> Any:
 
 
 def bkg_attribution() -> str:
-    meta = geo_meta()
-    get = meta.get if isinstance(meta, dict) else (lambda k, d=None: getattr(meta, k, d))
-    for key in ("attribution", "quelle"):
-        if get(key):
-            return str(get(key))
-    year = get("year") or get("jahr") or get("stand", "")[:4] or dt.date.today().year
-    return labels.bkg_attribution(year)
+    from asskomm.geo import layers
+
+    return layers.attribution(geo_meta())
 
 
 @st.cache_data(show_spinner=False)

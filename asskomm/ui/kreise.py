@@ -19,6 +19,7 @@ from asskomm import labels
 from asskomm.analysis import kreise as kreisview
 from asskomm.analysis import sources
 from asskomm.analysis.filters import PROGRAMME_START, Filters
+from asskomm.render import comparison_chart, kreis_maps
 from asskomm.ui import data, sidebar
 
 K_STAND = "lk_stand"
@@ -115,7 +116,7 @@ def kreis_table(stand: dt.date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _choropleth(version: str, key: str, stand_iso: str) -> bytes:
     stand = dt.date.fromisoformat(stand_iso)
-    return kreisview.render_choropleth_png(
+    return kreis_maps.render_choropleth_png(
         data.kreise(), kreis_table(stand), stand=stand, attribution=data.bkg_attribution()
     )
 
@@ -129,7 +130,7 @@ def _panels(version: str, key: str, stand_iso: str) -> dict[str, bytes]:
     status_of, model = kreisview.status_lookup(data.status_table(stand_iso))
     gem = data.gemeinden()
     return {
-        str(k): kreisview.render_kreis_png(gem, status_of, str(k), model=model)
+        str(k): kreis_maps.render_kreis_png(gem, status_of, str(k), model=model)
         for k in data.kreise()["kreis_ags"]
     }
 
@@ -156,7 +157,7 @@ def _series(version: str, key: str, today_iso: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _chart(version: str, key: str, today_iso: str) -> bytes:
-    return sources.render_comparison_png(
+    return comparison_chart.render_comparison_png(
         _series(version, key, today_iso), _comparison(version, key, today_iso)
     )
 

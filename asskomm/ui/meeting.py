@@ -33,6 +33,7 @@ import streamlit as st
 from asskomm import labels
 from asskomm.analysis import timeline
 from asskomm.analysis.filters import PROGRAMME_START, Filters
+from asskomm.render.growth_chart import render_growth_png
 from asskomm.ui import widgets
 
 PLAYER = "stand_player"
@@ -353,7 +354,7 @@ def _growth_png(version: str, today_iso: str, kreise: tuple, pf: tuple, baustein
     series, points = _growth_series(version, today_iso, kreise, pf, baustein)
     # published totals are statewide: only beside the unfiltered series
     shown = points if not (kreise or pf or baustein) else points.iloc[0:0]
-    return timeline.render_growth_png(series, shown, marker=dt.date.fromisoformat(stand_iso))
+    return render_growth_png(series, shown, marker=dt.date.fromisoformat(stand_iso))
 
 
 def growth_chart(filters: Filters) -> None:

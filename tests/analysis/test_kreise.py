@@ -12,6 +12,7 @@ import pytest
 from asskomm.analysis import kreise as kreisview
 from asskomm.geo import layers as geo
 from asskomm.records.model import Milestone, Participant, RecordSet
+from asskomm.render import kreis_maps
 from asskomm.ui import views
 
 TODAY = dt.date(2024, 6, 30)
@@ -177,12 +178,12 @@ def test_pictures_are_pngs_of_the_real_layers():
             "anteil_gemeinden": [i / 20 for i in range(len(kr))],
         }
     )
-    png = kreisview.render_choropleth_png(
+    png = kreis_maps.render_choropleth_png(
         kr, table, stand=TODAY, attribution="© GeoBasis-DE / BKG", width_px=550, height_px=300
     )
     assert png.startswith(b"\x89PNG")
     status_of = dict.fromkeys(gem["ags"], "nicht_beteiligt") | {"14626110": "kooperation"}
-    panel = kreisview.render_kreis_png(gem, status_of, "14626", model=("14626110",), size_px=200)
+    panel = kreis_maps.render_kreis_png(gem, status_of, "14626", model=("14626110",), size_px=200)
     assert panel.startswith(b"\x89PNG")
 
 

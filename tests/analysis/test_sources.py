@@ -9,6 +9,7 @@ import pandas as pd
 from asskomm.analysis import figures, sources
 from asskomm.geo import layers as geo
 from asskomm.records.model import Milestone, Participant, RecordSet
+from asskomm.render import comparison_chart
 
 TODAY = dt.date(2024, 6, 30)
 URL = "https://example.org/quelle"
@@ -110,7 +111,7 @@ def test_database_series_monthly_from_the_start():
     assert at.loc[TODAY, "modellkommunen"] == 1
     assert at.loc[TODAY, "sicherheitsanalysen"] == 1  # undated: counts for today
     assert at.loc[dt.date(2024, 5, 31), "sicherheitsanalysen"] == 0
-    png = sources.render_comparison_png(
+    png = comparison_chart.render_comparison_png(
         series, sources.comparison(_records(), GEMEINDEN, today=TODAY), width_px=700, height_px=380
     )
     assert png.startswith(b"\x89PNG")

@@ -11,6 +11,7 @@ from PIL import Image
 from asskomm.analysis import timeline
 from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.records.model import Milestone, Participant, RecordSet
+from asskomm.render import growth_chart
 
 
 def make_records() -> RecordSet:
@@ -117,7 +118,7 @@ def test_growth_chart_png():
             "quelle": ["https://vhw.de/a"],
         }
     )
-    img = Image.open(io.BytesIO(timeline.render_growth_png(series, points, width_px=1200, height_px=600)))
+    img = Image.open(io.BytesIO(growth_chart.render_growth_png(series, points, width_px=1200, height_px=600)))
     assert img.size == (1200, 600)
     assert img.convert("L").getextrema()[0] < 100  # not blank
 
