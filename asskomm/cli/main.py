@@ -12,7 +12,7 @@ import sys
 
 # Modules that contribute commands (one line per concern).
 COMMAND_MODULES = [
-    "asskomm.geo.build",
+    "asskomm.cli.geo",
     "asskomm.cli.records",
     "asskomm.cli.exports",
     "asskomm.cli.users",

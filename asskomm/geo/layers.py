@@ -34,6 +34,7 @@ SUCCESSION_COLUMNS = ["date", "kind", "old_ags", "old_name", "new_ags", "new_nam
 
 _AGS_RE = re.compile(r"\d{8}")
 
+OUTPUT_CRS = "EPSG:4326"  # the layers in geo/ are WGS84 GeoJSON
 METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale and proportions for Saxony
 
 

