@@ -40,6 +40,11 @@ MARKER_LABELS = {
     "sicherheitsanalyse": "Sicherheitsanalyse",
 }
 
+# How participant figures count (the KPI help on the map page and the footnotes of the report use these words).
+TEILNEHMER_REGEL = (
+    "Vereinbarungen, Präventionsräte und Sicherheitsanalysen zählen Teilnehmer (ein Verbund zählt einmal)"
+)
+
 BKG_ATTRIBUTION_TEMPLATE = "© GeoBasis-DE / BKG ({year}), dl-de/by-2-0"
 
 MONTHS_DE = (
