@@ -202,8 +202,8 @@ def zelle(value: Any, art: str) -> str:
         return labels.fmt_int(value)
     if art == "nummer":
         return f"{labels.fmt_int(value)}."
-    if art == "eur":
-        return labels.fmt_eur(value)
+    if art == "eur":  # whole euros without decimals, cents with two
+        return f"{labels.fmt_num(value, 0 if float(value).is_integer() else 2)} €"
     if art == "pct":
         return labels.fmt_pct(value)
     if art == "monate":
@@ -426,7 +426,7 @@ def _pd_table(ctx: _Context, nummer: int, land: dict[str, int]) -> Tabelle:
         fig = _figures(_summary(ctx, polizeidirektionen=(pd_id,)).land)
         kreise = ", ".join(sorted((ctx.kreis_name(k) for k in item.kreise), key=str.casefold))
         rows.append({"name": item.kurz, "kreise": kreise, **fig, "_art": ""})
-    hints = _additivity_hint(rows, land, "Polizeidirektionen") if len(rows) == len(pds) else []
+    hints = _additivity_hint(rows, land, "Polizeidirektionen") if ctx.region.ist_land else []
     rows.append({"name": "Sachsen", "kreise": "", **land, "_art": "sachsen"})
     for item in pds.values():
         for url in item.quellen:
