@@ -11,8 +11,9 @@ layout.apply_style()
 
 kreis_labels = data.kreis_labels()
 url_notices = ui_bericht.init(kreis_labels)
-layout.page_title("Bericht für Landtagsanfragen", ui_bericht.current_stichtag(),
-                  subtitle="Allianz Sichere Sächsische Kommunen · Zahlen je Kreis und Polizeidirektion, mit Quellen")
+layout.page_title("Bericht", ui_bericht.current_stichtag(),
+                  subtitle="Für Anfragen des Landtags: Zahlen je Kreis und Polizeidirektion zu einem Stichtag, "
+                  "mit Zählregeln und Quellen · Allianz Sichere Sächsische Kommunen")
 choice = ui_bericht.auswahl(kreis_labels, url_notices)
 layout.notices(choice.notices)
 

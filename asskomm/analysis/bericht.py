@@ -44,6 +44,7 @@ NUMMERN_FILE = DATA_DIR / "amtliche_nummern.csv"
 AGREEMENT = "kooperationsvereinbarung"
 GRANT = "foerderung"
 DAYS_PER_MONTH = 365.25 / 12
+NUMERIC = ("int", "nummer", "eur", "pct", "monate")  # column kinds shown right-aligned
 
 REGEL_ZEITPUNKT = (
     "Ein Meilenstein zählt ab dem letzten Tag seines Zeitraums (»2021« ab 31.12.2021, »06/2021« ab 30.06.2021); "

@@ -14,15 +14,27 @@ import io
 import re
 from typing import Any
 
-from asskomm.analysis.bericht import Bericht, Spalte, Tabelle, zelle
+from asskomm.analysis.bericht import NUMERIC, Bericht, Spalte, Tabelle, zelle
 from asskomm.records import SOURCE_SEPARATOR, neutralise
 
-NUMERIC = ("int", "nummer", "eur", "pct", "monate")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FONT = "DejaVu Sans"
 
 
 # ------------------------------------------------------------------------------------------------ DOCX
+# Soft hyphens for long header words, so a narrow column breaks »Verein-barungen«, not »Vereinb-arunge-n«.
+_HYPHENATE = {
+    "Vereinbarungen": "Verein\u00adbarungen", "Vereinbarung": "Verein\u00adbarung", "Gemeinden": "Gemein\u00adden",
+    "Präventionsräte": "Präventions\u00adräte", "Sicherheitsanalysen": "Sicherheits\u00adanalysen",
+    "Modellkommunen": "Modell\u00adkommunen", "Polizeidirektion": "Polizei\u00addirektion",
+    "beratenen": "bera\u00adtenen", "amtlich": "amt\u00adlich",
+}
+
+
+def _hyphenate(title: str) -> str:
+    return " ".join(_HYPHENATE.get(word, word) for word in title.split(" "))
+
+
 def _source_refs(quelle: str, index: dict[str, int]) -> str:
     """»[3], [7]« for the URLs of a cell (numbers of the source list at the end)."""
     urls = [u.strip() for u in (quelle or "").split(SOURCE_SEPARATOR) if u.strip()]
@@ -169,7 +181,7 @@ def _docx_table(doc, table: Tabelle, index: dict[str, int]) -> None:
     header = grid.rows[0]
     _repeat_header(header)
     for cell, col in zip(header.cells, columns, strict=True):
-        _cell_text(cell, col.titel, bold=True, right=col.art in NUMERIC)
+        _cell_text(cell, _hyphenate(col.titel), bold=True, right=col.art in NUMERIC, size=7)
         _shade(cell, "D9E2EC")
     if not table.zeilen:
         row = grid.add_row()

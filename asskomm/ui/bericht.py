@@ -14,6 +14,7 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis import bericht
+from asskomm.analysis.bericht import NUMERIC
 from asskomm.analysis.filters import PROGRAMME_START
 from asskomm.ui import data, sidebar
 
@@ -155,9 +156,14 @@ def table_block(table: bericht.Tabelle) -> None:
 
     st.subheader(table.ueberschrift)
     frame = table.frame()
-    links = {s.titel: widgets.source_link_column(s.titel) for s in table.spalten if s.art == "url"}
+    config = {}
+    for s in table.spalten:
+        if s.art == "url":
+            config[s.titel] = widgets.source_link_column(s.titel)
+        elif s.art in NUMERIC:  # German text (formatted here, not by the browser), right-aligned like numbers
+            config[s.titel] = st.column_config.TextColumn(s.titel, alignment="right")
     st.dataframe(frame, hide_index=True, width="stretch", height=min(38 + 35 * max(len(frame), 1), 520),
-                 column_config=links)
+                 column_config=config)
     notes = [f"<b>Zählregel:</b> {html.escape(table.regel)}", html.escape(table.grundlage)]
     notes += [f"Hinweis: {html.escape(h)}" for h in table.hinweise]
     st.html('<div class="asskomm-source">' + "<br>".join(notes) + "</div>")

@@ -18,7 +18,7 @@ def _table(at, n: int):
 def test_default_report(apptest):
     at = apptest(PAGE, timeout=90)
     _no_exception(at)
-    assert at.title[0].value.startswith("Bericht für Landtagsanfragen · Stand ")
+    assert at.title[0].value.startswith("Bericht · Stand ")
     assert [s.value for s in at.subheader][:2] == [
         f"Tabelle 1: Landkreise und Kreisfreie Städte, Stichtag {dt.date.today():%d.%m.%Y}",
         f"Tabelle 2: Polizeidirektionen, Stichtag {dt.date.today():%d.%m.%Y}",

@@ -46,7 +46,8 @@ def test_docx_like_a_written_answer(report):
     assert [c.split(":")[0] for c in captions] == [f"Tabelle {i}" for i in range(1, 7)]
     assert len(doc.tables) == 6
     kreise = doc.tables[0]
-    assert [c.text for c in kreise.rows[0].cells][:3] == ["Kreis", "Polizeidirektion", "Gemeinden"]
+    header = [c.text.replace("\u00ad", "") for c in kreise.rows[0].cells]  # soft hyphens only break lines
+    assert header == [s.titel for s in report.tabelle("Kreise").spalten]
     assert kreise.rows[0]._tr.trPr.xml.count("tblHeader") == 1  # header row repeats on every page
     sachsen = report.tabelle("Kreise").row("Sachsen")
     assert [c.text for c in kreise.rows[-1].cells] == ["Sachsen", "", *(
