@@ -24,10 +24,11 @@ FONT = "DejaVu Sans"
 # ------------------------------------------------------------------------------------------------ DOCX
 # Soft hyphens for long header words, so a narrow column breaks »Verein-barungen«, not »Vereinb-arunge-n«.
 _HYPHENATE = {
-    "Vereinbarungen": "Verein\u00adbarungen", "Vereinbarung": "Verein\u00adbarung", "Gemeinden": "Gemein\u00adden",
-    "Präventionsräte": "Präventions\u00adräte", "Sicherheitsanalysen": "Sicherheits\u00adanalysen",
-    "Modellkommunen": "Modell\u00adkommunen", "Polizeidirektion": "Polizei\u00addirektion",
-    "beratenen": "bera\u00adtenen", "amtlich": "amt\u00adlich",
+    "Vereinbarungen": "Verein\u00adbarun\u00adgen", "Vereinbarung": "Verein\u00adbarung",
+    "Gemeinden": "Gemein\u00adden", "Präventionsräte": "Präven\u00adtions\u00adräte",
+    "Sicherheitsanalysen": "Sicher\u00adheits\u00adanalysen", "Modellkommunen": "Modell\u00adkom\u00admunen",
+    "(Gemeinden)": "(Gemein\u00adden)", "(Partner)": "(Part\u00adner)",
+    "Polizeidirektion": "Polizei\u00addirektion", "beratenen": "bera\u00adtenen", "amtlich": "amt\u00adlich",
 }
 
 
@@ -125,8 +126,9 @@ def _note(doc, text: str, marker: str = "", size: float = 8) -> None:
     run.font.size = Pt(size)
 
 
-_WEIGHTS = {"text": 2.6, "url": 1.3, "date": 1.7, "int": 1.45, "nummer": 1.2, "eur": 1.9, "pct": 1.6, "monate": 1.9}
-_WIDE = {"mitglieder": 3.6, "partner": 3.2, "schritt": 4.5, "name": 2.9, "kreis": 2.9, "kreise": 3.4, "art": 2.0}
+_WEIGHTS = {"text": 2.6, "url": 1.3, "date": 1.7, "int": 1.6, "nummer": 1.2, "eur": 1.9, "pct": 1.6, "monate": 1.9}
+_WIDE = {"mitglieder": 3.6, "partner": 3.2, "schritt": 4.5, "name": 2.4, "pd": 2.0, "kreis": 2.9, "kreise": 3.4,
+         "art": 2.0}
 MARGIN_CM = 1.8
 A4_CM = (21.0, 29.7)
 LANDSCAPE_FROM_COLUMNS = 10  # wider tables get a landscape page (like an annex of a written answer)
