@@ -518,6 +518,14 @@ def _partner_table(ctx: _Context, nummer: int) -> Tabelle:
             text = f"{r['partner']}: laut Quelle die {stated}. {where}, in der Datenbank Nr. {counted}"
             gap = stated - counted
             hints.append(text + (f"; in der Datenbank fehlen {gap} frühere Vereinbarungen." if gap > 0 else "."))
+    if ctx.region.ist_land:
+        fig = figures.latest("cooperation_agreements", ctx.stichtag)
+        if fig is not None and fig.value > len(rows):
+            ctx.cite(fig.source)
+            hints.insert(0, (
+                f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "
+                f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}; Quelle: {fig.source})."
+            ))
     undated = sum(1 for r in rows if r["datum"] == "ohne Datum")
     rule = (
         f"{labels.TEILNEHMER_REGEL}: ein Verbund steht in einer Zeile, seine Mitglieder unter »Mitglieder«. "

@@ -212,3 +212,14 @@ def test_bad_input_german_message(db, stichtag, von, region, message):
     assert message in str(err.value)
     if region:
         assert "PD Zwickau" in str(err.value)
+
+
+def test_partner_count_below_the_published_total_is_named(db):
+    partner = build(db.load(), TODAY).tabelle("Partner")
+    from asskomm.analysis import figures
+
+    published = figures.latest("cooperation_agreements", TODAY)
+    assert published is not None and published.value > len(partner.zeilen)
+    assert partner.hinweise[0].startswith(f"Die Datenbank kennt {len(partner.zeilen)} Partner mit Vereinbarung")
+    assert published.source in partner.hinweise[0]
+    assert published.source in build(db.load(), TODAY).quellen
