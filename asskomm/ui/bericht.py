@@ -141,7 +141,7 @@ def downloads(choice: Auswahl) -> None:
         data.data_version(), data.geo_key(), choice.stichtag.isoformat(),
         choice.von.isoformat() if choice.von else "", choice.region, sidebar.today().isoformat(),
     )
-    stem = f"asskomm_bericht_{choice.stichtag.isoformat()}_{bericht.vocab.fold(choice.region).replace(' ', '-')}"
+    stem = f"asskomm_bericht_{choice.stichtag.isoformat()}_{labels.fold(choice.region).replace(' ', '-')}"
     for col, (fmt, (label, mime)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items(), strict=True):
         with col:
             st.download_button(
