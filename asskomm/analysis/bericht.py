@@ -16,35 +16,61 @@
 
 Under each table: its counting rule, its count of sourced entries and, where a figure is below a published
 total (``asskomm.analysis.figures``), that total.
+
+The report's shape and inputs (region, dates, tables, cells, official running numbers) are in
+``asskomm.analysis.bericht_model``; this module re-exports them, so ``bericht.parse_region`` and the like work.
 """
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import datetime as dt
-import functools
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from asskomm import labels
 from asskomm.analysis import figures, status
+from asskomm.analysis.bericht_model import (
+    NUMERIC,
+    AmtlicheNummer,
+    Bericht,
+    BerichtInputError,
+    Region,
+    Spalte,
+    Tabelle,
+    amtliche_nummern,
+    check_dates,
+    parse_region,
+    regions,
+    zelle,
+)
 from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.geo import polizei
-from asskomm.paths import DATA_DIR
 from asskomm.records import SOURCE_SEPARATOR, Milestone, Participant, RecordSet, counts_at, period_end
-from asskomm.records import vocabulary as vocab
 
-NUMMERN_FILE = DATA_DIR / "amtliche_nummern.csv"
+# The report's public API; its shape and inputs live in asskomm.analysis.bericht_model.
+__all__ = [
+    "NUMERIC",
+    "AmtlicheNummer",
+    "Bericht",
+    "BerichtInputError",
+    "Region",
+    "Spalte",
+    "Tabelle",
+    "amtliche_nummern",
+    "build",
+    "check_dates",
+    "parse_region",
+    "regions",
+    "zelle",
+]
+
 AGREEMENT = "kooperationsvereinbarung"
 GRANT = "foerderung"
 DAYS_PER_MONTH = 365.25 / 12
-NUMERIC = ("int", "nummer", "eur", "pct", "monate")  # column kinds shown right-aligned
 
 REGEL_ZEITPUNKT = (
     "Ein Meilenstein zählt ab dem letzten Tag seines Zeitraums (»2021« ab 31.12.2021, »06/2021« ab 30.06.2021); "
@@ -54,192 +80,6 @@ REGEL_GEMEINDEN = (
     "»Gemeinden«, »beraten« und »Gemeinden mit Vereinbarung« zählen Gemeinden (jedes Mitglied eines Verbunds "
     "zählt; »beraten«: mindestens beraten, mit oder ohne Vereinbarung)."
 )
-
-
-class BerichtInputError(ValueError):
-    """Bad report input (Stichtag, period, region); the message is German and shown as is."""
-
-
-# ------------------------------------------------------------------------------------------- regions
-@dataclasses.dataclass(frozen=True)
-class Region:
-    art: str  # "land" | "kreis" | "pd"
-    key: str  # "" | Kreis key | PD id
-    name: str  # "Sachsen" | »Landkreis Leipzig« | »PD Görlitz«
-    kreise: tuple[str, ...]  # Kreis keys in the region
-
-    @property
-    def ist_land(self) -> bool:
-        return self.art == "land"
-
-    @property
-    def token(self) -> str:
-        """What ``--region`` and the page take for this region: »Sachsen«, »14626«, »PD Görlitz«."""
-        return self.key if self.art == "kreis" else self.name
-
-
-def regions(kreis_labels: Mapping[str, str]) -> list[Region]:
-    """Sachsen, the Kreise (by name), the five PDs."""
-    kreise = sorted(kreis_labels, key=lambda k: kreis_labels[k])
-    out = [Region("land", "", "Sachsen", tuple(kreise))]
-    out += [Region("kreis", k, kreis_labels[k], (k,)) for k in kreise]
-    out += [Region("pd", p.id, p.kurz, tuple(k for k in kreise if k in p.kreise))
-            for p in polizei.polizeidirektionen().values()]
-    return out
-
-
-def region_list(kreis_labels: Mapping[str, str]) -> str:
-    """The valid regions as German text (for messages)."""
-    parts = [r.name if r.art != "kreis" else f"{r.key} ({r.name})" for r in regions(kreis_labels)]
-    return ", ".join(parts)
-
-
-def parse_region(text: str | None, kreis_labels: Mapping[str, str]) -> Region:
-    """»Sachsen« (or empty), a Kreis key or name, or a PD (»PD Görlitz«, »Polizeidirektion Görlitz«)."""
-    all_regions = regions(kreis_labels)
-    wanted = vocab.fold(text or "sachsen")
-    for r in all_regions:
-        names = {vocab.fold(r.name), vocab.fold(r.key)} if r.key else {vocab.fold(r.name)}
-        if r.art == "pd":
-            pd_name = polizei.polizeidirektionen()[r.key].name
-            names = {vocab.fold(f"PD {pd_name}"), vocab.fold(f"Polizeidirektion {pd_name}"), vocab.fold(r.key)}
-        if wanted in names:
-            return r
-    raise BerichtInputError(f"Unbekannte Region »{text}«. Gültig sind: {region_list(kreis_labels)}.")
-
-
-def check_dates(stichtag: dt.date, von: dt.date | None, today: dt.date) -> None:
-    """German message for a Stichtag or period outside 06.02.2019 … today."""
-    start = labels.fmt_date(PROGRAMME_START)
-    if stichtag > today:
-        raise BerichtInputError(
-            f"Der Stichtag {labels.fmt_date(stichtag)} liegt in der Zukunft (heute ist der {labels.fmt_date(today)})."
-        )
-    if stichtag < PROGRAMME_START:
-        raise BerichtInputError(
-            f"Der Stichtag {labels.fmt_date(stichtag)} liegt vor dem Start von ASSKomm am {start}."
-        )
-    if von is not None and von < PROGRAMME_START:
-        raise BerichtInputError(f"Der Beginn des Zeitraums {labels.fmt_date(von)} liegt vor dem Start am {start}.")
-    if von is not None and von > stichtag:
-        raise BerichtInputError(
-            f"Der Beginn des Zeitraums {labels.fmt_date(von)} liegt nach dem Stichtag {labels.fmt_date(stichtag)}."
-        )
-
-
-# ------------------------------------------------------------------------------------------- tables
-@dataclasses.dataclass(frozen=True)
-class Spalte:
-    key: str
-    titel: str
-    art: str = "text"  # text | int | date | eur | pct | monate | nummer | url
-
-
-@dataclasses.dataclass(frozen=True)
-class Tabelle:
-    nummer: int
-    blatt: str  # XLSX sheet name
-    titel: str  # caption (without »Tabelle n:«)
-    spalten: tuple[Spalte, ...]
-    zeilen: tuple[dict[str, Any], ...]  # values by column key; "_art": "" | "summe" | "sachsen"
-    regel: str  # counting rule (footnote)
-    grundlage: str  # count of sourced entries
-    hinweise: tuple[str, ...] = ()  # published totals, gaps, …
-
-    @property
-    def ueberschrift(self) -> str:
-        return f"Tabelle {self.nummer}: {self.titel}"
-
-    def frame(self, formatted: bool = True) -> pd.DataFrame:
-        """The rows with German headers (formatted text, or raw values for a spreadsheet)."""
-        rows = [
-            {s.titel: (zelle(r.get(s.key), s.art) if formatted else r.get(s.key)) for s in self.spalten}
-            for r in self.zeilen
-        ]
-        return pd.DataFrame(rows, columns=[s.titel for s in self.spalten])
-
-    def row(self, label: str) -> dict[str, Any]:
-        """The row whose first column is ``label`` (e.g. »Sachsen«)."""
-        first = self.spalten[0].key
-        for r in self.zeilen:
-            if r.get(first) == label:
-                return r
-        raise KeyError(label)
-
-
-@dataclasses.dataclass(frozen=True)
-class Bericht:
-    stichtag: dt.date
-    von: dt.date
-    region: Region
-    erstellt: dt.date
-    tabellen: tuple[Tabelle, ...]
-    quellen: tuple[str, ...]  # every URL the tables cite, in order of first use
-
-    @property
-    def titel(self) -> str:
-        return f"Allianz Sichere Sächsische Kommunen (ASSKomm): Stand zum Stichtag {labels.fmt_date(self.stichtag)}"
-
-    @property
-    def untertitel(self) -> str:
-        return (
-            f"Region: {self.region.name} · Zeitraum für Förderung und Änderungen: "
-            f"{labels.fmt_date(self.von)} bis {labels.fmt_date(self.stichtag)} · "
-            f"Quelle: ASSKomm-Datenbank (Veröffentlichungen von SMI und LPR), erstellt am {labels.fmt_date(self.erstellt)}"
-        )
-
-    def tabelle(self, blatt: str) -> Tabelle:
-        for t in self.tabellen:
-            if t.blatt == blatt:
-                return t
-        raise KeyError(blatt)
-
-
-def zelle(value: Any, art: str) -> str:
-    """German text of a cell: ``1.234``, ``06.02.2019``, ``160.000 €``, ``12,5 %``, ``3,5``."""
-    if value is None or value == "":
-        return ""
-    if art == "int":
-        return labels.fmt_int(value)
-    if art == "nummer":
-        return f"{labels.fmt_int(value)}."
-    if art == "eur":  # whole euros without decimals, cents with two
-        return f"{labels.fmt_num(value, 0 if float(value).is_integer() else 2)} €"
-    if art == "pct":
-        return labels.fmt_pct(value)
-    if art == "monate":
-        return labels.fmt_num(value, 1)
-    if art == "date":
-        return labels.fmt_date(value)
-    return str(value)
-
-
-# ------------------------------------------------------------------------------------------- official numbers
-@dataclasses.dataclass(frozen=True)
-class AmtlicheNummer:
-    ags: str
-    gemeinde: str
-    ebene: str  # "sachsen" | "kreis"
-    nummer: int
-    datum: str
-    quelle: str
-    aussage: str
-    hinweis: str = ""
-
-
-@functools.lru_cache(maxsize=4)
-def _nummern(path: Path) -> tuple[AmtlicheNummer, ...]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            AmtlicheNummer(r["ags"], r["gemeinde"], r["ebene"], int(r["nummer"]), r["datum"], r["quelle"],
-                           r["aussage"], r.get("hinweis") or "")
-            for r in csv.DictReader(fh)
-        )
-
-
-def amtliche_nummern(path: Path = NUMMERN_FILE) -> tuple[AmtlicheNummer, ...]:
-    """Running numbers stated by a source (»Leutersdorf … 60. Kommune«), from ``data/amtliche_nummern.csv``."""
-    return _nummern(path)
 
 
 # ------------------------------------------------------------------------------------------- helpers

@@ -14,7 +14,7 @@ import io
 import re
 from typing import Any
 
-from asskomm.analysis.bericht import NUMERIC, Bericht, Spalte, Tabelle, zelle
+from asskomm.analysis.bericht_model import NUMERIC, Bericht, Spalte, Tabelle, zelle
 from asskomm.records import SOURCE_SEPARATOR, neutralise
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis import bericht
-from asskomm.analysis.bericht import NUMERIC
+from asskomm.analysis.bericht_model import NUMERIC
 from asskomm.analysis.filters import PROGRAMME_START
 from asskomm.ui import data, sidebar
 
