@@ -26,6 +26,7 @@ pages = [st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_pat
 for file, title, icon, url in (
     ("pages/kommune.py", "Kommune", ":material/location_city:", "kommune"),
     ("pages/landkreise.py", "Landkreise", ":material/bar_chart:", "landkreise"),
+    ("pages/bericht.py", "Bericht", ":material/description:", "bericht"),
     ("pages/quellen.py", "Quellen", ":material/menu_book:", "quellen"),
 ):
     if (ROOT / file).is_file():

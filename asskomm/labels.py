@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 
 # Status stages of a municipality at a date, lowest first.
 STATUS_ORDER = ("nicht_beteiligt", "beraten", "kooperation")
@@ -37,6 +39,11 @@ MARKER_LABELS = {
     "kpr": "Kommunaler Präventionsrat",
     "sicherheitsanalyse": "Sicherheitsanalyse",
 }
+
+# How participant figures count (the KPI help on the map page and the footnotes of the report use these words).
+TEILNEHMER_REGEL = (
+    "Vereinbarungen, Präventionsräte und Sicherheitsanalysen zählen Teilnehmer (ein Verbund zählt einmal)"
+)
 
 BKG_ATTRIBUTION_TEMPLATE = "© GeoBasis-DE / BKG ({year}), dl-de/by-2-0"
 
@@ -117,3 +124,12 @@ def published_marker(colour: str, size: float, edge: float) -> dict:
     """Matplotlib style of a published total in the charts: a hollow circle (the database is the line)."""
     return {"marker": "o", "markersize": size, "markerfacecolor": "white", "markeredgecolor": colour,
             "markeredgewidth": edge}
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form for matching user wording."""
+    text = text.strip().lower().replace("ß", "ss")
+    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()

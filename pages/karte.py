@@ -85,7 +85,7 @@ with map_slot:
             basemap=basemap and not presentation,
             presentation=presentation,
             highlight=highlight,
-            fit_kreise=filters.kreise,
+            fit_kreise=tuple(sorted(filters.scope_kreise() or ())),  # Kreis and PD filter zoom alike
         )
 
 summary = data.summary(filters)

@@ -4,7 +4,8 @@
 #   bash scripts/test.sh [pytest arguments...]     e.g.  bash scripts/test.sh -m "not browser" -x
 #
 # 1. Debian packages (only those missing): chromium (browser tests), fonts-dejavu-core (PDF/PNG text),
-#    poppler-utils (pdftotext for PDF checks), postgresql (store test on PostgreSQL), python3-venv. `apt-get update` runs once, before the install;
+#    poppler-utils (pdftotext for PDF checks), libreoffice-writer-nogui (DOCX → PDF check of the report),
+#    postgresql (store test on PostgreSQL), python3-venv. `apt-get update` runs once, before the install;
 #    sudo is used only when not root.
 # 2. .venv with requirements-dev.txt (reinstalled only when a requirements file changed).
 # 3. ruff check .   4. pytest "$@"
@@ -23,6 +24,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# LibreOffice Writer without GUI: tests/render/test_bericht_export.py converts the report DOCX to PDF (soffice --headless).
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 # PostgreSQL server binaries: tests/store/test_database.py starts a throw-away server on a Unix socket.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then

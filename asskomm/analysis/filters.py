@@ -21,10 +21,21 @@ class Filters:
     kreise: tuple[str, ...] = ()
     problemfelder: tuple[str, ...] = ()
     baustein: str | None = None
+    polizeidirektionen: tuple[str, ...] = ()  # PD ids (asskomm.geo.polizei): Gemeinden in these PDs' Kreise
 
     @property
     def is_default(self) -> bool:
-        return not (self.kreise or self.problemfelder or self.baustein)
+        return not (self.kreise or self.problemfelder or self.baustein or self.polizeidirektionen)
+
+    def scope_kreise(self) -> set[str] | None:
+        """The Kreise in view: the Kreis filter intersected with the PDs' Kreise; None = no restriction."""
+        scope = set(self.kreise) if self.kreise else None
+        if self.polizeidirektionen:
+            from asskomm.geo import polizei
+
+            covered = polizei.kreise_of(self.polizeidirektionen)
+            scope = covered if scope is None else scope & covered
+        return scope
 
     def to_query(self, today: dt.date | None = None) -> dict[str, list[str] | str]:
         """Query parameters for this view (the date is left out when it is today)."""
@@ -35,6 +46,8 @@ class Filters:
             query["problemfeld"] = list(self.problemfelder)
         if self.baustein:
             query["baustein"] = self.baustein
+        if self.polizeidirektionen:
+            query["polizeidirektion"] = list(self.polizeidirektionen)
         if self.stand != (today or dt.date.today()):
             query["stand"] = self.stand.isoformat()
         return query
@@ -48,8 +61,12 @@ class Filters:
         problemfelder: Iterable[str],
         bausteine: Iterable[str],
         today: dt.date | None = None,
+        polizeidirektionen: Iterable[str] | None = None,
     ) -> tuple[Filters, list[str]]:
-        """Parse URL parameters; returns the filters and German notices for what was ignored."""
+        """Parse URL parameters; returns the filters and German notices for what was ignored.
+
+        ``polizeidirektionen``: the valid PD ids (default: those of ``data/polizeidirektionen.csv``).
+        """
         today = today or dt.date.today()
         notices: list[str] = []
         known_kreise, known_pf, known_bs = set(kreise), set(problemfelder), set(bausteine)
@@ -102,7 +119,25 @@ class Filters:
                 continue
             stand = parsed
 
-        return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein), notices
+        chosen_pd = []
+        raw_pd = values("polizeidirektion")
+        if raw_pd:
+            if polizeidirektionen is None:
+                from asskomm.geo import polizei
+
+                polizeidirektionen = polizei.polizeidirektionen()
+            known_pd = set(polizeidirektionen)
+            for key in raw_pd:
+                if key in known_pd:
+                    if key not in chosen_pd:
+                        chosen_pd.append(key)
+                else:
+                    notices.append(
+                        f"Parameter »polizeidirektion={key}« ignoriert: unbekannte Polizeidirektion "
+                        f"(bekannt: {', '.join(sorted(known_pd))})."
+                    )
+
+        return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein, tuple(chosen_pd)), notices
 
 
 def describe(
@@ -112,6 +147,7 @@ def describe(
     baustein_labels: Mapping[str, str] | None = None,
     *,
     unfiltered: str = "ganz Sachsen, ohne Filter",
+    pd_labels: Mapping[str, str] | None = None,
 ) -> str:
     """German one-liner of the active filters, e.g. »Kreis: Görlitz · Problemfeld: Vandalismus«."""
     kreis_labels, problemfeld_labels = kreis_labels or {}, problemfeld_labels or {}
@@ -125,4 +161,10 @@ def describe(
         parts.append(("Problemfelder: " if len(filters.problemfelder) > 1 else "Problemfeld: ") + names)
     if filters.baustein:
         parts.append("Baustein: " + baustein_labels.get(filters.baustein, filters.baustein))
+    if filters.polizeidirektionen:
+        if pd_labels is None:
+            from asskomm.geo import polizei
+
+            pd_labels = polizei.labels()
+        parts.append(", ".join(pd_labels.get(p, p) for p in filters.polizeidirektionen))
     return " · ".join(parts) if parts else unfiltered

@@ -33,6 +33,7 @@ from asskomm.records.model import RecordSet
 COLUMNS = {
     "kreis": "Kreis",
     "typ": "Art",
+    "polizeidirektion": "Polizeidirektion",
     "gemeinden": "Gemeinden",
     "beraten": "beraten",
     "mit_vereinbarung": "mit Vereinbarung",
@@ -190,10 +191,14 @@ def focus_text(problemfelder: Sequence[tuple[str, int]], pf_labels: Mapping[str,
 
 def display_table(table: pd.DataFrame, pf_labels: Mapping[str, str]) -> pd.DataFrame:
     """The table as the page shows it: German headers, numbers kept numeric (so sorting works)."""
+    from asskomm.geo import polizei
+
+    pd_of_kreis, pd_labels = polizei.pd_of_kreis(), polizei.labels()
     out = pd.DataFrame(
         {
             COLUMNS["kreis"]: table["kreis"],
             COLUMNS["typ"]: table["typ"],
+            COLUMNS["polizeidirektion"]: [pd_labels.get(pd_of_kreis.get(str(k), ""), "") for k in table["kreis_ags"]],
             COLUMNS["gemeinden"]: table["gemeinden"].astype(int),
             COLUMNS["beraten"]: table["beraten"].astype(int),
             COLUMNS["mit_vereinbarung"]: table["mit_vereinbarung"].astype(int),

@@ -132,9 +132,9 @@ def matching_ags(
 ) -> frozenset[str]:
     """The Gemeinden (AGS) that match the filters: Kreis ∩ any of the Problemfelder ∩ Baustein reached by stand."""
     today = today or dt.date.today()
-    kreise = set(filters.kreise)
+    kreise = filters.scope_kreise()
     scope = [str(a) for a, k in zip(gemeinden["ags"], gemeinden["kreis_ags"], strict=True)
-             if not kreise or str(k) in kreise]
+             if kreise is None or str(k) in kreise]
     facts = _facts(records, scope, filters.stand, today)
     return frozenset(a for a in scope if _matches(facts[a].bausteine, facts[a].problemfelder, filters))
 
@@ -192,7 +192,8 @@ def summary(
     area = dict(zip(table["ags"], pd.to_numeric(gemeinden["flaeche_km2"], errors="coerce").fillna(0.0), strict=True))
     kreis_of = {str(a): str(k) for a, k in zip(gemeinden["ags"], gemeinden["kreis_ags"], strict=True)}
     kreis_namen = {str(k): str(n) for k, n in zip(gemeinden["kreis_ags"], gemeinden["kreis_name"], strict=True)}
-    selected = set(filters.kreise) or set(kreis_namen)
+    scope_kreise = filters.scope_kreise()
+    selected = set(kreis_namen) if scope_kreise is None else scope_kreise
     match = matching_ags(records, gemeinden, filters, today=today)
     status_of = dict(zip(table["ags"], table["status"], strict=True))
 

@@ -279,7 +279,7 @@ def recent_milestones(
             continue
         if wanted is not None and not (
             wanted & set(participant.members)
-            or (participant.kind == "landkreis" and participant.ags in filters.kreise)
+            or (participant.kind == "landkreis" and participant.ags in (filters.scope_kreise() or ()))
         ):
             continue
         chosen.append((end, m.id, m, participant))

@@ -63,6 +63,8 @@ def parse_filters(args: argparse.Namespace, today: dt.date | None = None) -> Fil
         query["problemfeld"] = list(args.problemfeld)
     if args.baustein:
         query["baustein"] = args.baustein
+    if getattr(args, "polizeidirektion", None):
+        query["polizeidirektion"] = list(args.polizeidirektion)
     if args.stand:
         query["stand"] = args.stand
     filters, notices = Filters.from_query(
@@ -191,6 +193,12 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         help="Problemfeld-ID aus data/problemfelder.csv (mehrfach möglich)",
     )
     parser.add_argument("--baustein", metavar="ID", help="Baustein-ID aus data/bausteine.csv")
+    parser.add_argument(
+        "--polizeidirektion",
+        action="append",
+        metavar="ID",
+        help="Polizeidirektion: chemnitz, dresden, goerlitz, leipzig, zwickau (mehrfach möglich)",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

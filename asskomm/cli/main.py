@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "asskomm.cli.records",
     "asskomm.cli.exports",
     "asskomm.cli.users",
+    "asskomm.cli.bericht",
 ]
 
 

@@ -8,6 +8,8 @@ from asskomm.records.export import export, export_rows, neutralise
 from asskomm.records.gazetteer import Gazetteer, as_gazetteer, landkreis_name, load_gazetteer, load_gemeinden
 from asskomm.records.importformat import (
     COLUMNS,
+    DERIVED_COLUMNS,
+    EXPORT_COLUMNS,
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -22,6 +24,8 @@ from asskomm.records.validation import parse_amount, validate
 
 __all__ = [
     "COLUMNS",
+    "DERIVED_COLUMNS",
+    "EXPORT_COLUMNS",
     "MAX_CELL_CHARS",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from asskomm.records import vocabulary as vocab
 from asskomm.records.gazetteer import Gazetteer, as_gazetteer
-from asskomm.records.importformat import COLUMNS
+from asskomm.records.importformat import EXPORT_COLUMNS
 from asskomm.records.model import RecordSet
 
 # Export
@@ -32,7 +32,10 @@ def export_rows(
     records: RecordSet, gemeinden: pd.DataFrame | Gazetteer | None = None
 ) -> list[dict[str, Any]]:
     """The records as import-format rows (a group milestone gives one row per member), sorted."""
+    from asskomm.geo import polizei
+
     gaz = None if gemeinden is None else as_gazetteer(gemeinden)
+    pd_of_kreis, pd_labels = polizei.pd_of_kreis(), polizei.labels()
     by_id = {p.id: p for p in records.participants}
     order = {b: i for i, b in enumerate(vocab.baustein_ids())}
     out = []
@@ -50,16 +53,19 @@ def export_rows(
         for ags in targets:
             gname = (gaz.names.get(ags, "") if gaz else "") if p.kind == "gruppe" else p.name
             if gaz is None:
-                kreis = ""
+                kreis = kreis_key = ""
             elif p.kind == "landkreis":
+                kreis_key = ags
                 kreis = gaz.kreis_names.get(ags, "")
             else:
-                kreis = gaz.kreis_names.get(gaz.kreis_of.get(ags, ""), "")
+                kreis_key = gaz.kreis_of.get(ags, "")
+                kreis = gaz.kreis_names.get(kreis_key, "")
             out.append(
                 {
                     "ags": ags,
                     "gemeinde": gname,
                     "kreis": kreis,
+                    "polizeidirektion": pd_labels.get(pd_of_kreis.get(kreis_key, ""), ""),
                     **base,
                     "gruppe": p.name if p.kind == "gruppe" else "",
                 }
@@ -85,12 +91,12 @@ def export(records: RecordSet, path: str | Path, gemeinden: pd.DataFrame | Gazet
     else:
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-            writer.writerow(COLUMNS)
+            writer.writerow(EXPORT_COLUMNS)
             for r in rows:
                 writer.writerow(
                     [
                         neutralise(_amount_text(r[c]) if c == "betrag_eur" else str(r[c] or ""))
-                        for c in COLUMNS
+                        for c in EXPORT_COLUMNS
                     ]
                 )
     return len(rows)
@@ -103,11 +109,11 @@ def _write_xlsx(rows: Iterable[Mapping[str, Any]], path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "ASSKomm"
-    ws.append(list(COLUMNS))
+    ws.append(list(EXPORT_COLUMNS))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r, row in enumerate(rows, start=2):
-        for c, col in enumerate(COLUMNS, start=1):
+        for c, col in enumerate(EXPORT_COLUMNS, start=1):
             value = row[col]
             cell = ws.cell(row=r, column=c)
             if col == "betrag_eur":

@@ -33,6 +33,9 @@ COLUMNS = (
     "bemerkung",
     "gruppe",
 )
+# The export adds columns derived from the others; an import of an export ignores them without a warning.
+DERIVED_COLUMNS = ("polizeidirektion",)
+EXPORT_COLUMNS = (*COLUMNS[:3], *DERIVED_COLUMNS, *COLUMNS[3:])
 REQUIRED_COLUMNS = ("baustein", "datum", "quelle")
 # Files larger than this are refused before they are read (a 10,000-row file is about 2 MB).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

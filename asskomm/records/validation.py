@@ -21,6 +21,7 @@ from asskomm.records.importformat import (
     _HEADER_ALIASES,
     _NEUTRALISED,
     COLUMNS,
+    DERIVED_COLUMNS,
     EARLIEST_DATE,
     EARLIEST_DATE_BY_BAUSTEIN,
     LAND_PREFIX,
@@ -69,7 +70,7 @@ def read_header(
         h = vocab.fold(cell_text(raw))
         canon = _HEADER_ALIASES.get(h)
         if canon is None:
-            if h:
+            if h and h not in DERIVED_COLUMNS:
                 warnings.append(
                     Issue(f"Unbekannte Spalte »{cell_text(raw)}« wird ignoriert.", header_row + 1, None, name)
                 )

@@ -16,12 +16,11 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
-from asskomm.labels import STATUS_ORDER
+from asskomm.labels import STATUS_ORDER, fold  # vocab.fold stays the public name
 from asskomm.paths import DATA_DIR
 
 BAUSTEINE_FILE = DATA_DIR / "bausteine.csv"
@@ -109,15 +108,6 @@ def baustein_stufe() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form for matching user wording."""
-    text = text.strip().lower().replace("ß", "ss")
-    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 @functools.lru_cache(maxsize=8)
 def _lookup(path: Path) -> dict[str, str]:
     return _lookup_rows(_read(path))

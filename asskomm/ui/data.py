@@ -162,10 +162,12 @@ def status_table(stand: dt.date | str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _summary(version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None):
+def _summary(
+    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+):
     from asskomm.analysis import status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds)
     result = status.summary(_records(version), _geo_layers(key)[0], filters)
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         return dataclasses.asdict(result)
@@ -181,6 +183,7 @@ def summary(filters: Filters) -> dict:
         filters.kreise,
         filters.problemfelder,
         filters.baustein,
+        filters.polizeidirektionen,
     )
 
 
@@ -237,11 +240,11 @@ PUBLISHED_METRICS = {
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _matching(
-    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None
+    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
 ) -> frozenset:
     from asskomm.analysis import status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein)
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds)
     return frozenset(status.matching_ags(_records(version), _geo_layers(key)[0], filters))
 
 
@@ -256,5 +259,6 @@ def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
         filters.kreise,
         filters.problemfelder,
         filters.baustein,
+        filters.polizeidirektionen,
     )
     return table["ags"].astype(str).isin(hits)

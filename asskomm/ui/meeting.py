@@ -51,6 +51,8 @@ def _file_stem(filters: Filters) -> str:
     stem = f"asskomm_{filters.stand.isoformat()}"
     if filters.kreise:
         stem += "_" + "-".join(filters.kreise)
+    if filters.polizeidirektionen:
+        stem += "_pd-" + "-".join(filters.polizeidirektionen)
     return stem
 
 
@@ -222,10 +224,12 @@ def _step_label(all_steps: list[dt.date], i: int) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _render(kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None) -> bytes:
+def _render(
+    kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+) -> bytes:
     from asskomm.render import briefing, snapshot, static_map
 
-    data = _collect(Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein))
+    data = _collect(Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds))
     if kind == "png":
         return static_map.render_map_png(data, size="folie")
     if kind == "png_a4":
@@ -303,6 +307,7 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
                 filters.kreise,
                 filters.problemfelder,
                 filters.baustein,
+                filters.polizeidirektionen,
             ),
             file_name=f"{_file_stem(filters)}_{suffix}",
             mime=mime,
@@ -340,20 +345,24 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _growth_series(version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None):
+def _growth_series(
+    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+):
     from asskomm.ui import data
 
     today = dt.date.fromisoformat(today_iso)
-    filters = Filters(today, kreise, pf, baustein)
+    filters = Filters(today, kreise, pf, baustein, polizeidirektionen=pds)
     series = timeline.growth_series(data.records(), data.gemeinden(), end=today, filters=filters)
     return series, timeline.published_points(until=today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _growth_png(version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, stand_iso: str):
-    series, points = _growth_series(version, today_iso, kreise, pf, baustein)
+def _growth_png(
+    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple, stand_iso: str
+):
+    series, points = _growth_series(version, today_iso, kreise, pf, baustein, pds)
     # published totals are statewide: only beside the unfiltered series
-    shown = points if not (kreise or pf or baustein) else points.iloc[0:0]
+    shown = points if not (kreise or pf or baustein or pds) else points.iloc[0:0]
     return render_growth_png(series, shown, marker=dt.date.fromisoformat(stand_iso))
 
 
@@ -367,6 +376,7 @@ def growth_chart(filters: Filters) -> None:
         filters.kreise,
         filters.problemfelder,
         filters.baustein,
+        filters.polizeidirektionen,
     )
     with st.spinner("Zeitreihe wird berechnet …"):
         _series, points = _growth_series(*args)

@@ -19,6 +19,7 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis.filters import PROGRAMME_START, Filters
+from asskomm.geo import polizei
 
 # URL parameters that are not filters but must survive the rewrite of the query string.
 KEEP_PARAMS = ("praesentation", "ags")
@@ -26,6 +27,7 @@ KEEP_PARAMS = ("praesentation", "ags")
 K_KREISE = "flt_kreise"
 K_PF = "flt_problemfelder"
 K_BS = "flt_baustein"
+K_PD = "flt_polizeidirektionen"
 K_STAND = "flt_stand"
 K_SEARCH = "flt_suche"
 K_NOTICES = "flt_notices"
@@ -54,6 +56,7 @@ def _init_from_url(kreise: Mapping[str, str], pf: Mapping[str, str], bs: Mapping
     st.session_state[K_KREISE] = list(filters.kreise)
     st.session_state[K_PF] = list(filters.problemfelder)
     st.session_state[K_BS] = filters.baustein
+    st.session_state[K_PD] = list(filters.polizeidirektionen)
     st.session_state[K_STAND] = filters.stand
     st.session_state[K_NOTICES] = notices
 
@@ -73,6 +76,7 @@ def _reset() -> None:
     st.session_state[K_KREISE] = []
     st.session_state[K_PF] = []
     st.session_state[K_BS] = None
+    st.session_state[K_PD] = []
     st.session_state[K_STAND] = today()
     st.session_state[K_NOTICES] = []
 
@@ -112,6 +116,16 @@ def filter_sidebar(
             placeholder="alle Kreise",
             on_change=_clear_notices,
         )
+        pd_labels = polizei.labels()
+        st.multiselect(
+            "Polizeidirektion",
+            options=list(pd_labels),
+            format_func=lambda k: pd_labels.get(k, k),
+            key=K_PD,
+            placeholder="alle Polizeidirektionen",
+            on_change=_clear_notices,
+            help="Gemeinden in den Kreisen dieser Polizeidirektionen (mit dem Kreisfilter: beides muss passen).",
+        )
         st.multiselect(
             "Problemfeld",
             options=list(problemfeld_labels),
@@ -146,6 +160,7 @@ def filter_sidebar(
         kreise=tuple(st.session_state[K_KREISE]),
         problemfelder=tuple(st.session_state[K_PF]),
         baustein=st.session_state[K_BS],
+        polizeidirektionen=tuple(st.session_state.get(K_PD) or ()),
     )
     sync_url(filters)
     return SidebarState(filters, list(st.session_state.get(K_NOTICES, [])))

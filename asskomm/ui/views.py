@@ -16,6 +16,7 @@ import pandas as pd
 
 from asskomm import labels
 from asskomm.analysis.filters import describe
+from asskomm.geo import polizei
 
 try:  # the records module owns the rule; keep a copy only for when it is missing
     from asskomm.records.export import neutralise
@@ -29,6 +30,7 @@ except ImportError:  # pragma: no cover
 TABLE_COLUMNS = {
     "name": "Gemeinde",
     "kreis": "Kreis",
+    "polizeidirektion": "Polizeidirektion",
     "status": "Status",
     "seit": "Status seit",
     "modellkommune": "Modellkommune",
@@ -95,6 +97,8 @@ def karte_table(
     kreis_labels = kreis_labels or {}
     sources = sources or {}
     info = gemeinden.set_index("ags")
+    pd_of_kreis = polizei.pd_of_kreis()
+    pd_labels = polizei.labels()
     rows = []
     order = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
     for row, ok in zip(status.to_dict("records"), matched.tolist(), strict=True):
@@ -112,6 +116,7 @@ def karte_table(
                 TABLE_COLUMNS["kreis"]: kreis_labels.get(
                     kreis_key, str(meta.get("kreis_name", "")) if len(meta) else ""
                 ),
+                TABLE_COLUMNS["polizeidirektion"]: pd_labels.get(pd_of_kreis.get(kreis_key, ""), ""),
                 TABLE_COLUMNS["status"]: labels.STATUS_LABELS.get(row["status"], row["status"]),
                 TABLE_COLUMNS["seit"]: labels.fmt_date(row.get("status_seit"))
                 if row["status"] != "nicht_beteiligt"

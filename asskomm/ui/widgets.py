@@ -59,7 +59,7 @@ def kpi_cards(
     if not compact:
         st.caption(
             f"Erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
-            "Vereinbarungen, Präventionsräte und Sicherheitsanalysen zählen Teilnehmer (ein Verbund zählt einmal), "
+            f"{labels.TEILNEHMER_REGEL}, "
             "die Legende zählt Gemeinden. »veröffentlicht«: zuletzt vom SMI/LPR genannte Gesamtzahl."
         )
 

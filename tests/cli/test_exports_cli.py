@@ -76,6 +76,7 @@ def test_briefing_and_snapshot(tmp_path, fake_data):
     (["snapshot", "{d}/k.html", "--kreis", "14999"], "--kreis »14999« ungültig"),
     (["export-map", "{d}/k.png", "--problemfeld", "lärm"], "Bekannte Problemfelder: vandalismus, drogen"),
     (["export-map", "{d}/k.png", "--format", "a3"], "--format »a3« unbekannt; erlaubt: folie, a4"),
+    (["snapshot", "{d}/k.html", "--polizeidirektion", "mars"], "--polizeidirektion »mars« ungültig"),
 ])
 def test_bad_input_exits_2_with_german_message_and_writes_nothing(tmp_path, fake_data, capsys, argv, message):
     argv = [a.format(d=tmp_path) for a in argv]
@@ -95,3 +96,12 @@ def test_with_the_real_data(tmp_path, monkeypatch):
     text = PdfReader(out / "k.pdf").pages[0].extract_text()
     assert "Stand: 31.12.2022" in text and "Kreis: Görlitz" in text
     assert "Gemeindegrenzen: © GeoBasis-DE / BKG" in " ".join(text.split())
+
+
+def test_polizeidirektion_filter_with_the_real_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSKOMM_DB", str(tmp_path / "asskomm.db"))
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cli.main(["briefing", str(out / "k.pdf"), "--stand", "2022-12-31", "--polizeidirektion", "goerlitz"]) == 0
+    text = " ".join(PdfReader(out / "k.pdf").pages[0].extract_text().split())
+    assert "PD Görlitz" in text

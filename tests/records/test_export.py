@@ -43,7 +43,8 @@ def test_csv_is_for_german_excel(store, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     header = raw.decode("utf-8-sig").splitlines()[0]
-    assert header == ";".join(rec.COLUMNS)
+    assert header == ";".join(rec.EXPORT_COLUMNS)
+    assert "polizeidirektion" in rec.EXPORT_COLUMNS
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     notes = {r["bemerkung"] for r in rows}
     assert "'=1+2 Koordinierung" in notes  # neutralised

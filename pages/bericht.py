@@ -1,0 +1,36 @@
+"""Bericht (URL ``/bericht``): numbered tables at a Stichtag for answers to the Landtag, with DOCX/XLSX."""
+
+import streamlit as st
+
+from asskomm.analysis import bericht
+from asskomm.ui import bericht as ui_bericht
+from asskomm.ui import data, layout
+
+layout.ensure_navigation()
+layout.apply_style()
+
+kreis_labels = data.kreis_labels()
+url_notices = ui_bericht.init(kreis_labels)
+layout.page_title("Bericht", ui_bericht.current_stichtag(),
+                  subtitle="Für Anfragen des Landtags: Zahlen je Kreis und Polizeidirektion zu einem Stichtag, "
+                  "mit Zählregeln und Quellen · Allianz Sichere Sächsische Kommunen")
+choice = ui_bericht.auswahl(kreis_labels, url_notices)
+layout.notices(choice.notices)
+
+try:
+    report = ui_bericht.report(choice)
+except bericht.BerichtInputError as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+
+st.caption(report.untertitel)
+ui_bericht.downloads(choice)
+
+for table in report.tabellen:
+    ui_bericht.table_block(table)
+
+layout.sources_footer(
+    data_stand=f"Datenbank-Version {data.store().data_version()}, Stichtag {report.stichtag:%d.%m.%Y}",
+    attribution=data.bkg_attribution(),
+    extra=["**Polizeidirektionen:** § 1 Abs. 2 SächsPolOrgVO; Quellen je Direktion unter Tabelle 2."],
+)

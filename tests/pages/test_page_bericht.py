@@ -1,0 +1,84 @@
+"""The page »Bericht« (AppTest, no browser): tables, Sachsen row = KPIs, URL parameters, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PAGE = "pages/bericht.py"
+
+
+def _no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _table(at, n: int):
+    return at.dataframe[n].value
+
+
+def test_default_report(apptest):
+    at = apptest(PAGE, timeout=90)
+    _no_exception(at)
+    assert at.title[0].value.startswith("Bericht · Stand ")
+    assert [s.value for s in at.subheader][:2] == [
+        f"Tabelle 1: Landkreise und Kreisfreie Städte, Stichtag {dt.date.today():%d.%m.%Y}",
+        f"Tabelle 2: Polizeidirektionen, Stichtag {dt.date.today():%d.%m.%Y}",
+    ]
+    assert len(at.dataframe) == 6
+    kreise = _table(at, 0)
+    assert len(kreise) == 14 and kreise.iloc[-1]["Kreis"] == "Sachsen"
+    assert kreise.iloc[-1]["Gemeinden"] == "418"
+    pds = _table(at, 1)
+    assert list(pds["Polizeidirektion"]) == [
+        "PD Chemnitz", "PD Dresden", "PD Görlitz", "PD Leipzig", "PD Zwickau", "Sachsen"]
+    assert [b.label for b in at.get("download_button")] == ["Als Word-Dokument (DOCX)", "Als Excel-Tabelle (XLSX)"]
+
+
+def test_sachsen_row_equals_map_kpis_at_programme_start(apptest):
+    report = apptest(PAGE, query_params={"stichtag": "2019-02-06"}, timeout=90)
+    _no_exception(report)
+    assert "Stand 06.02.2019" in report.title[0].value
+    sachsen = _table(report, 0).iloc[-1]
+    karte = apptest("pages/karte.py", query_params={"stand": "2019-02-06"}, timeout=90)
+    kpis = {m.label: m.value for m in karte.metric}
+    assert sachsen["beraten (Gemeinden)"] == kpis["Beratene Kommunen"]
+    assert sachsen["Vereinbarungen (Partner)"] == kpis["Kooperationsvereinbarungen"]
+    assert sachsen["Modellkommunen"] == kpis["Modellkommunen"]
+    assert sachsen["Präventionsräte (KPR)"] == kpis["Präventionsräte"]
+    assert sachsen["Sicherheitsanalysen"] == kpis["Sicherheitsanalysen"]
+    # the KPI help states the counting rule in the words of the report's footnotes
+    from asskomm import labels
+
+    assert any(labels.TEILNEHMER_REGEL in c.value for c in karte.caption)
+
+
+def test_region_and_period_from_url(apptest):
+    at = apptest(PAGE, query_params={"stichtag": "2022-12-31", "von": "2022-01-01", "region": "PD Görlitz"},
+                 timeout=90)
+    _no_exception(at)
+    assert not at.warning
+    assert at.selectbox(key="ber_region").value == "PD Görlitz"
+    assert list(_table(at, 0)["Kreis"]) == ["Bautzen", "Görlitz", "Summe PD Görlitz", "Sachsen"]
+    assert set(_table(at, 2)["Polizeidirektion"]) == {"PD Görlitz"}
+    assert "Änderungen vom 01.01.2022 bis 31.12.2022" in [s.value for s in at.subheader][-1]
+
+
+def test_bad_url_parameters_give_german_notices(apptest):
+    at = apptest(PAGE, query_params={"stichtag": "2099-01-01", "region": "Atlantis"}, timeout=90)
+    _no_exception(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "»stichtag=2099-01-01« ignoriert" in warnings
+    assert "»region=Atlantis« ignoriert" in warnings and "PD Zwickau" in warnings
+    assert f"Stand {dt.date.today():%d.%m.%Y}" in at.title[0].value
+
+
+def test_pd_filter_on_the_map_page(apptest):
+    at = apptest("pages/karte.py", query_params={"polizeidirektion": "zwickau"}, timeout=90)
+    _no_exception(at)
+    assert not at.warning
+    assert at.multiselect(key="flt_polizeidirektionen").value == ["zwickau"]
+    table = at.dataframe[0].value
+    assert set(table["Polizeidirektion"]) == {"PD Zwickau"}
+    assert set(table["Kreis"]) == {"Vogtlandkreis", "Zwickau"}
+    at.multiselect(key="flt_polizeidirektionen").set_value(["zwickau", "goerlitz"]).run()
+    assert at.query_params["polizeidirektion"] == ["zwickau", "goerlitz"]
+    assert set(at.dataframe[0].value["Polizeidirektion"]) == {"PD Zwickau", "PD Görlitz"}
