@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "asskomm.cli.exports",
     "asskomm.cli.users",
     "asskomm.cli.bericht",
+    "asskomm.cli.einwohner",
 ]
 
 

@@ -48,6 +48,7 @@ def export_rows(
             "betrag_eur": m.betrag_eur,
             "quelle": m.quelle,
             "bemerkung": m.bemerkung,
+            "unbestaetigt": m.unbestaetigt,
         }
         targets = p.members if p.kind == "gruppe" else (p.ags,)
         for ags in targets:

@@ -2,7 +2,7 @@
 
 Import format (CSV or XLSX, one row per milestone, German column names)::
 
-    ags; gemeinde; kreis; baustein; datum; problemfelder; betrag_eur; quelle; bemerkung; gruppe
+    ags; gemeinde; kreis; baustein; datum; problemfelder; betrag_eur; quelle; bemerkung; gruppe; unbestaetigt
 
 - ``ags``: 8-digit Gemeindeschlüssel (a 12-digit ARS is accepted, a merged municipality's old key is
   mapped to today's key); a 5-digit Kreisschlüssel makes the row a Landkreis-level participant.
@@ -13,6 +13,8 @@ Import format (CSV or XLSX, one row per milestone, German column names)::
   and must agree in all other columns.
 - ``datum``: ``2021-06-25``, ``2021-06``, ``2021``, ``25.06.2021``, ``06.2021`` or empty; the precision is kept.
 - ``problemfelder``: ids or labels of the vocabulary, separated by ``;``.
+- ``unbestaetigt`` (optional): the reason for doubt; a milestone with a reason is *unbestätigt* — shown with
+  the reason, left out of KPIs and map colours unless a view includes unconfirmed facts.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ COLUMNS = (
     "quelle",
     "bemerkung",
     "gruppe",
+    "unbestaetigt",
 )
 # The export adds columns derived from the others; an import of an export ignores them without a warning.
 DERIVED_COLUMNS = ("polizeidirektion",)
@@ -73,6 +76,10 @@ _HEADER_ALIASES = {
     "bemerkungen": "bemerkung",
     "notiz": "bemerkung",
     "gruppe": "gruppe",
+    "unbestaetigt": "unbestaetigt",
+    "unbestatigt": "unbestaetigt",
+    "unsicher": "unbestaetigt",
+    "zweifel": "unbestaetigt",
 }
 _FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-[^\d\s.,])")
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")

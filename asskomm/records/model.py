@@ -38,6 +38,9 @@ class Milestone:
     version: int = 1
     created_by: str = ""
     created_at: str = ""
+    # Reason for doubt; "" = stated by the source. An unconfirmed milestone is shown with its reason but
+    # left out of the KPIs and map colours unless the view includes unconfirmed facts (``confirmed_only``).
+    unbestaetigt: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,10 +112,17 @@ class RecordSet:
                 spec.betrag_eur,
                 spec.quelle,
                 spec.bemerkung,
+                unbestaetigt=spec.unbestaetigt,
             )
             for i, spec in enumerate(parsed.milestones().values(), start=1)
         ]
         return cls(tuple(participants), tuple(milestones))
+
+    def confirmed_only(self) -> RecordSet:
+        """The same records without unconfirmed milestones (what KPIs and map colours count by default)."""
+        if not any(m.unbestaetigt for m in self.milestones):
+            return self
+        return dataclasses.replace(self, milestones=tuple(m for m in self.milestones if not m.unbestaetigt))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ class ImportRow:
     betrag_eur: float | None
     quelle: str
     bemerkung: str
+    unbestaetigt: str = ""
 
     @property
     def milestone_key(self) -> tuple[str, str, str]:
         return (self.participant_key, self.baustein, self.datum)
 
     def content(self) -> tuple:
-        return (self.problemfelder, self.betrag_eur, self.quelle, self.bemerkung)
+        return (self.problemfelder, self.betrag_eur, self.quelle, self.bemerkung, self.unbestaetigt)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +51,7 @@ class MilestoneSpec:
     quelle: str
     bemerkung: str
     rows: tuple[int, ...]
+    unbestaetigt: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -61,6 +63,7 @@ class MilestoneSpec:
             "betrag_eur": self.betrag_eur,
             "quelle": self.quelle,
             "bemerkung": self.bemerkung,
+            "unbestaetigt": self.unbestaetigt,
         }
 
 
@@ -107,6 +110,7 @@ class ParsedImport:
                     r.quelle,
                     r.bemerkung,
                     (r.row,),
+                    r.unbestaetigt,
                 )
         return out
 

@@ -320,7 +320,8 @@ def check_row(check: RowCheck, group_names: dict[str, str]) -> ImportRow | None:
         return None
     kind, key, pname, member = participant
     return ImportRow(
-        check.line, kind, key, pname, member, baustein, datum, pfs, betrag, quelle, check.cells["bemerkung"]
+        check.line, kind, key, pname, member, baustein, datum, pfs, betrag, quelle, check.cells["bemerkung"],
+        check.cells["unbestaetigt"],
     )
 
 
@@ -360,7 +361,7 @@ class Duplicates:
             return False
         self.member[member_key] = row.row
         first = self.group.setdefault(key, row)
-        fields = ("problemfelder", "betrag_eur", "quelle", "bemerkung")
+        fields = ("problemfelder", "betrag_eur", "quelle", "bemerkung", "unbestaetigt")
         differing = [c for c, a, b in zip(fields, first.content(), row.content(), strict=True) if a != b]
         for col in differing:
             check.err(

@@ -182,7 +182,8 @@ class AuditLog:
                 raise ConflictError("Der Meilenstein wurde inzwischen gelöscht.")
             if not same_values(current, after):
                 raise ConflictError("Der Meilenstein wurde inzwischen geändert.", current)
-            values = {k: before[k] for k in ("baustein", "datum", "quelle", "bemerkung", "betrag_eur") if k in before}
+            values = {k: before[k] for k in ("baustein", "datum", "quelle", "bemerkung", "betrag_eur", "unbestaetigt")
+                      if k in before}
             conn.execute(
                 milestones.update()
                 .where(milestones.c.id == eid)
@@ -207,7 +208,8 @@ class AuditLog:
             new_id = conn.execute(milestones.insert().values(
                 participant_id=pid, baustein=before["baustein"], datum=before["datum"],
                 betrag_eur=before.get("betrag_eur"), quelle=before.get("quelle", ""),
-                bemerkung=before.get("bemerkung", ""), version=1, created_by=actor, created_at=now,
+                bemerkung=before.get("bemerkung", ""), unbestaetigt=before.get("unbestaetigt", ""),
+                version=1, created_by=actor, created_at=now,
             )).inserted_primary_key[0]
             if before.get("problemfelder"):
                 conn.execute(focus.insert(), [{"milestone_id": new_id, "problemfeld": p}

@@ -166,6 +166,7 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
                 r.version,
                 r.created_by,
                 iso_text(r.created_at),
+                r.unbestaetigt or "",
             )
             for r in conn.execute(sa.select(milestones).order_by(milestones.c.id))
         )

@@ -25,7 +25,7 @@ class Edits:
         Raises ConflictError when the milestone's version is no longer ``expected_version``.
         Returns the new version.
         """
-        allowed = {"quelle", "bemerkung", "betrag_eur", "problemfelder", "baustein", "datum"}
+        allowed = {"quelle", "bemerkung", "betrag_eur", "problemfelder", "baustein", "datum", "unbestaetigt"}
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"Nicht änderbar: {', '.join(sorted(unknown))}")

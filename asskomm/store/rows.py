@@ -50,6 +50,7 @@ def milestone_fields(row: Mapping[str, Any], pfs: Iterable[str]) -> dict[str, An
         "betrag_eur": None if betrag is None else float(betrag),
         "quelle": row["quelle"],
         "bemerkung": row["bemerkung"] or "",
+        "unbestaetigt": row.get("unbestaetigt") or "",
     }
 
 

@@ -62,6 +62,8 @@ milestones = sa.Table(
     sa.Column("betrag_eur", sa.Numeric(14, 2, asdecimal=False)),
     sa.Column("quelle", sa.Text, nullable=False),
     sa.Column("bemerkung", sa.Text, nullable=False, default=""),
+    # reason for doubt ("" = confirmed by the source); unconfirmed milestones count only when a view asks
+    sa.Column("unbestaetigt", sa.Text, nullable=False, default="", server_default=""),
     *_tracking_columns(),
     sa.UniqueConstraint("participant_id", "baustein", "datum", name="uq_milestone"),
 )
