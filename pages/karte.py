@@ -90,7 +90,7 @@ with map_slot:
 
 summary = data.summary(filters)
 kpis = views.kpi_values(summary, table, matched)
-cover = views.coverage(table, gemeinden, matched)
+cover = data.coverage(filters)
 # Published totals are statewide: shown only beside the unfiltered figures.
 published = data.published_figures(filters.stand) if filters.is_default else []
 hit = table[matched.values]
@@ -123,13 +123,14 @@ with side_col:
 if presentation:
     with caption_slot:
         st.caption(
-            f"{widgets.coverage_line(cover)}  \nQuelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen), "
+            f"{cover['line']}  \nQuelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen), "
             f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {data.bkg_attribution()}"
         )
 else:
     with kpi_slot:
         widgets.kpi_cards(kpis, published, stand=filters.stand)
-        st.markdown(widgets.coverage_line(cover))
+        st.markdown(cover["line"])
+        st.caption(data.population().attribution())
 
 if tab_files.open:
     with tab_files:

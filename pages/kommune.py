@@ -59,7 +59,7 @@ if stand_notice:
 
 meta = gemeinden.set_index(gemeinden["ags"].astype(str)).loc[ags]
 kreis_name = kreis_labels.get(str(meta["kreis_ags"]), str(meta.get("kreis_name", "")))
-records = data.records()
+records = data.all_records()  # the town page shows unconfirmed milestones too, with their reason
 participants = editing.participants_of(records, ags)
 own = next((p for p in participants if p.kind == "gemeinde"), None)
 table = data.status_table(stand)

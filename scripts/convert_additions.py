@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asskomm.records import additions as record_additions
 from asskomm.records import COLUMNS, load_gazetteer
+from asskomm.records import additions as record_additions
 
 
 def main(argv: list[str] | None = None) -> int:

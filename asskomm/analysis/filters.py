@@ -22,10 +22,13 @@ class Filters:
     problemfelder: tuple[str, ...] = ()
     baustein: str | None = None
     polizeidirektionen: tuple[str, ...] = ()  # PD ids (asskomm.geo.polizei): Gemeinden in these PDs' Kreise
+    groesse: str | None = None  # size class id (``asskomm.records.einwohner.SIZE_CLASSES``)
+    unbestaetigt: bool = False  # include unconfirmed milestones in figures and colours
 
     @property
     def is_default(self) -> bool:
-        return not (self.kreise or self.problemfelder or self.baustein or self.polizeidirektionen)
+        return not (self.kreise or self.problemfelder or self.baustein or self.polizeidirektionen
+                    or self.groesse)
 
     def scope_kreise(self) -> set[str] | None:
         """The Kreise in view: the Kreis filter intersected with the PDs' Kreise; None = no restriction."""
@@ -48,6 +51,10 @@ class Filters:
             query["baustein"] = self.baustein
         if self.polizeidirektionen:
             query["polizeidirektion"] = list(self.polizeidirektionen)
+        if self.groesse:
+            query["groesse"] = self.groesse
+        if self.unbestaetigt:
+            query["unbestaetigt"] = "1"
         if self.stand != (today or dt.date.today()):
             query["stand"] = self.stand.isoformat()
         return query
@@ -104,6 +111,16 @@ class Filters:
             else:
                 notices.append(f"Parameter »baustein={key}« ignoriert: unbekannter Baustein.")
 
+        from asskomm.records.einwohner import SIZE_CLASSES
+
+        groesse = None
+        for key in values("groesse")[:1]:
+            if key in SIZE_CLASSES:
+                groesse = key
+            else:
+                notices.append(f"Parameter »groesse={key}« ignoriert: unbekannte Größenklasse.")
+        unbestaetigt = any(v in ("1", "ja", "true") for v in values("unbestaetigt"))
+
         stand = today
         for raw in values("stand")[:1]:
             try:
@@ -137,7 +154,8 @@ class Filters:
                         f"(bekannt: {', '.join(sorted(known_pd))})."
                     )
 
-        return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein, tuple(chosen_pd)), notices
+        return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein, tuple(chosen_pd), groesse,
+                   unbestaetigt), notices
 
 
 def describe(
@@ -167,4 +185,10 @@ def describe(
 
             pd_labels = polizei.labels()
         parts.append(", ".join(pd_labels.get(p, p) for p in filters.polizeidirektionen))
+    if filters.groesse:
+        from asskomm.records.einwohner import SIZE_CLASSES
+
+        parts.append("Größe: " + SIZE_CLASSES.get(filters.groesse, (filters.groesse,))[0])
+    if filters.unbestaetigt:
+        parts.append("mit unbestätigten Angaben")
     return " · ".join(parts) if parts else unfiltered

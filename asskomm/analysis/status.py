@@ -131,10 +131,10 @@ def matching_ags(
     records: RecordSet, gemeinden: pd.DataFrame, filters: Filters, *, today: dt.date | None = None
 ) -> frozenset[str]:
     """The Gemeinden (AGS) that match the filters: Kreis ∩ any of the Problemfelder ∩ Baustein reached by stand."""
+    from asskomm.analysis.coverage import region_ags
+
     today = today or dt.date.today()
-    kreise = filters.scope_kreise()
-    scope = [str(a) for a, k in zip(gemeinden["ags"], gemeinden["kreis_ags"], strict=True)
-             if kreise is None or str(k) in kreise]
+    scope = region_ags(gemeinden, filters)
     facts = _facts(records, scope, filters.stand, today)
     return frozenset(a for a in scope if _matches(facts[a].bausteine, facts[a].problemfelder, filters))
 
@@ -204,8 +204,14 @@ def summary(
         if ms:
             participants.append((p, _participant_reached(ms), {pf for m in ms for pf in m.problemfelder}))
 
+    sized = None
+    if filters.groesse:
+        from asskomm.analysis.coverage import region_ags
+
+        sized = set(region_ags(gemeinden, dataclasses.replace(filters, kreise=(), polizeidirektionen=())))
+
     def figures(kreise: set[str]) -> Kennzahlen:
-        scope = [a for a in table["ags"] if kreis_of[a] in kreise]
+        scope = [a for a in table["ags"] if kreis_of[a] in kreise and (sized is None or a in sized)]
         hits = [a for a in scope if a in match]
         hit_set = set(hits)
         by_status = dict.fromkeys(STATUS_ORDER, 0)
@@ -215,7 +221,7 @@ def summary(
         bs_counts = dict.fromkeys(vocab.baustein_ids(), 0)
         for p, reached, pfs in participants:
             if p.kind == "landkreis":
-                inside = p.ags in kreise and _matches(reached, pfs, filters)
+                inside = p.ags in kreise and sized is None and _matches(reached, pfs, filters)
             else:
                 inside = any(a in hit_set for a in p.members)
             if inside:

@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from asskomm.records import einwohner
 from asskomm.labels import fmt_date, fmt_int
+from asskomm.records import einwohner
 
 EXIT_OK, EXIT_INVALID = 0, 2
 DEFAULT_SOURCE = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-ISys)"

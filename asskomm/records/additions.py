@@ -34,7 +34,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from asskomm.records import vocabulary as vocab
 from asskomm.records import (
     COLUMNS,
     SOURCE_SEPARATOR,
@@ -45,6 +44,7 @@ from asskomm.records import (
     period_end,
     period_start,
 )
+from asskomm.records import vocabulary as vocab
 
 BAUSTEIN_OF_FAKT = {
     "beratung": "beratung",

@@ -2,7 +2,7 @@
 
 ``data/einwohner.csv`` holds one row per current Gemeinde (``ags``, ``gemeinde``, ``einwohner``) and, in every
 row, the ``stichtag``, ``quelle`` and ``lizenz`` of the figures, so the file carries its own attribution.
-A newer file comes in with ``python -m asskomm einwohner import FILE`` (``asskomm.einwohner_cli``):
+A newer file comes in with ``python -m asskomm einwohner import FILE`` (``asskomm.cli.einwohner``):
 
 - GV-ISys »Auszug« of Destatis (XLSX; rows of Satzart 60 are Gemeinden; the Stichtag is read from the title),
 - or a CSV with the columns ``AGS`` and ``Einwohner`` (``;`` or ``,``; UTF-8 or Windows-1252).

@@ -129,22 +129,87 @@ def store():
     return _store(os.environ.get("ASSKOMM_DB", ""))
 
 
+# Session key of the »unbestätigte Angaben einbeziehen« toggle (sidebar; URL parameter ``unbestaetigt=1``).
+K_UNCONFIRMED = "flt_unbestaetigt"
+
+
+def include_unconfirmed() -> bool:
+    """Whether this view counts unconfirmed milestones (the sidebar toggle, else the URL)."""
+    if K_UNCONFIRMED in st.session_state:
+        return bool(st.session_state[K_UNCONFIRMED])
+    return st.query_params.get("unbestaetigt", "") in ("1", "ja", "true")
+
+
 def data_version() -> str:
     """The database's version as a plain string (the cache key of everything derived from records).
 
-    It names the database too, so two databases at the same version never share cached results.
+    It names the database too, so two databases at the same version never share cached results, and ends in
+    ``:u`` when unconfirmed milestones count (``:c`` otherwise), so both views are cached apart.
     """
     db = hashlib.sha256(os.environ.get("ASSKOMM_DB", "").encode()).hexdigest()[:8]
-    return f"{db}:{store().data_version()}"
+    return f"{db}:{store().data_version()}:{'u' if include_unconfirmed() else 'c'}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _records(version: str):
-    return store().load()
+    loaded = store().load()
+    return loaded if version.endswith(":u") else loaded.confirmed_only()
 
 
 def records():
+    """The records this view counts (without unconfirmed milestones unless the toggle is on)."""
     return _records(data_version())
+
+
+def all_records():
+    """Every record, unconfirmed milestones included (for the town page, which shows them with the reason)."""
+    return store().load()
+
+
+def _population_key() -> str:
+    from asskomm.records.einwohner import EINWOHNER_FILE
+
+    try:
+        return str(EINWOHNER_FILE.stat().st_mtime_ns)
+    except OSError:
+        return "-"
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _population(key: str):
+    from asskomm.records import einwohner
+
+    return einwohner.load()
+
+
+def population():
+    """The population table (``asskomm.records.einwohner.Population``: figures, Stichtag, source)."""
+    return _population(_population_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage(version: str, key: str, pop_key: str, stand_iso: str, kreise: tuple, pf: tuple,
+              baustein: str | None, groesse: str | None, region_name: str, pds: tuple = ()) -> dict:
+    from asskomm.analysis import coverage, status
+
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
+    gem = _geo_layers(key)[0]
+    table = _status_table(version, key, stand_iso)
+    region = coverage.region_ags(gem, filters, _population(pop_key))
+    reached = None if not (pf or baustein) else status.matching_ags(_records(version), gem, filters)
+    cov = coverage.coverage(table, gem, region, _population(pop_key), reached=reached, region_name=region_name)
+    return {"line": coverage.coverage_line(cov), **cov.to_dict()}
+
+
+def coverage(filters: Filters) -> dict:
+    """Shares of the filtered region reached (``asskomm.analysis.coverage``): ``line`` (German), ``beteiligt``,
+    ``kooperation`` (each n/area/population with their totals) and ``region`` (»im Landkreis Görlitz«)."""
+    from asskomm.analysis.coverage import region_label
+    from asskomm.geo import polizei
+
+    return _coverage(data_version(), geo_key(), _population_key(), filters.stand.isoformat(), filters.kreise,
+                     filters.problemfelder, filters.baustein, filters.groesse,
+                     region_label(filters, kreis_labels(), pd_labels=polizei.labels()), filters.polizeidirektionen)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -163,11 +228,12 @@ def status_table(stand: dt.date | str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _summary(
-    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
+    groesse: str | None = None,
 ):
     from asskomm.analysis import status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds)
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
     result = status.summary(_records(version), _geo_layers(key)[0], filters)
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         return dataclasses.asdict(result)
@@ -184,6 +250,7 @@ def summary(filters: Filters) -> dict:
         filters.problemfelder,
         filters.baustein,
         filters.polizeidirektionen,
+        filters.groesse,
     )
 
 
@@ -240,11 +307,12 @@ PUBLISHED_METRICS = {
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _matching(
-    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
+    groesse: str | None = None,
 ) -> frozenset:
     from asskomm.analysis import status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds)
+    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
     return frozenset(status.matching_ags(_records(version), _geo_layers(key)[0], filters))
 
 
@@ -260,5 +328,6 @@ def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
         filters.problemfelder,
         filters.baustein,
         filters.polizeidirektionen,
+        filters.groesse,
     )
     return table["ags"].astype(str).isin(hits)

@@ -157,6 +157,9 @@ def timeline_html(rows: Sequence[TimelineRow], own_id: int | None) -> str:
             f"»{html.escape(r.participant.name)}«</span>"
         )
         later = "" if r.counts else ' <span class="asskomm-later">(nach dem Stand)</span>'
+        if r.milestone.unbestaetigt:
+            later += (' <br><span class="asskomm-unsure">unbestätigt: '
+                      f"{html.escape(r.milestone.unbestaetigt)}</span>")
         note = html.escape(r.milestone.bemerkung).replace("\n", "<br>")
         body.append(
             f'<tr class="{"" if r.counts else "later"}"><td class="d">{html.escape(r.datum)}</td>'
@@ -168,7 +171,8 @@ def timeline_html(rows: Sequence[TimelineRow], own_id: int | None) -> str:
         "<style>.asskomm-tl{width:100%;border-collapse:collapse;font-size:.95rem}"
         ".asskomm-tl th,.asskomm-tl td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;"
         "vertical-align:top}.asskomm-tl td.d{white-space:nowrap;font-variant-numeric:tabular-nums}"
-        ".asskomm-tl tr.later td{color:#777}.asskomm-later{color:#777;font-size:.85em}</style>"
+        ".asskomm-tl tr.later td{color:#777}.asskomm-later{color:#777;font-size:.85em}"
+        ".asskomm-unsure{color:#8a4b00;font-size:.85em;font-weight:600}</style>"
         '<table class="asskomm-tl"><thead><tr><th>Datum</th><th>Baustein</th><th>Problemfelder</th>'
         "<th>Bemerkung</th><th>Quelle</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
     )

@@ -20,6 +20,8 @@ import streamlit as st
 from asskomm import labels
 from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.geo import polizei
+from asskomm.records.einwohner import SIZE_CLASSES
+from asskomm.ui.data import K_UNCONFIRMED
 
 # URL parameters that are not filters but must survive the rewrite of the query string.
 KEEP_PARAMS = ("praesentation", "ags")
@@ -29,6 +31,7 @@ K_PF = "flt_problemfelder"
 K_BS = "flt_baustein"
 K_PD = "flt_polizeidirektionen"
 K_STAND = "flt_stand"
+K_GROESSE = "flt_groesse"
 K_SEARCH = "flt_suche"
 K_NOTICES = "flt_notices"
 K_SELECTED = "sel_ags"
@@ -58,6 +61,8 @@ def _init_from_url(kreise: Mapping[str, str], pf: Mapping[str, str], bs: Mapping
     st.session_state[K_BS] = filters.baustein
     st.session_state[K_PD] = list(filters.polizeidirektionen)
     st.session_state[K_STAND] = filters.stand
+    st.session_state[K_GROESSE] = filters.groesse
+    st.session_state[K_UNCONFIRMED] = filters.unbestaetigt
     st.session_state[K_NOTICES] = notices
 
 
@@ -78,6 +83,8 @@ def _reset() -> None:
     st.session_state[K_BS] = None
     st.session_state[K_PD] = []
     st.session_state[K_STAND] = today()
+    st.session_state[K_GROESSE] = None
+    st.session_state[K_UNCONFIRMED] = False
     st.session_state[K_NOTICES] = []
 
 
@@ -88,7 +95,7 @@ def filter_sidebar(
     search_options: Mapping[str, str] | None = None,
 ) -> SidebarState:
     """Render the filters in the sidebar; returns the current filters and notices about the URL."""
-    if K_STAND not in st.session_state or K_KREISE not in st.session_state:
+    if K_STAND not in st.session_state or K_KREISE not in st.session_state or K_GROESSE not in st.session_state:
         _init_from_url(kreis_labels, problemfeld_labels, baustein_labels)
     # A stand outside the slider (e.g. a session that lived past midnight) would make the slider fail.
     stand = st.session_state.get(K_STAND)
@@ -144,6 +151,16 @@ def filter_sidebar(
             on_change=_clear_notices,
             help="Nur Gemeinden, die diesen Baustein bis zum gewählten Stand erreicht haben.",
         )
+        st.selectbox(
+            "Gemeindegröße",
+            options=list(SIZE_CLASSES),
+            format_func=lambda k: SIZE_CLASSES[k][0],
+            index=None,
+            key=K_GROESSE,
+            placeholder="alle Größen",
+            on_change=_clear_notices,
+            help="Nur Gemeinden dieser Einwohnerklasse; die Anteile beziehen sich dann auf diese Gemeinden.",
+        )
         st.slider(
             "Stand",
             min_value=PROGRAMME_START,
@@ -153,6 +170,13 @@ def filter_sidebar(
             on_change=_clear_notices,
             help=f"Zeigt den Stand der Allianz an diesem Tag (Start: {labels.fmt_date(PROGRAMME_START)}).",
         )
+        st.toggle(
+            "Unbestätigte Angaben einbeziehen",
+            key=K_UNCONFIRMED,
+            on_change=_clear_notices,
+            help="Angaben, deren Quelle Zweifel lässt (z. B. nur eine Ankündigung), zählen sonst weder in den "
+            "Kennzahlen noch in den Kartenfarben; die Kommune-Seite zeigt sie immer mit dem Grund.",
+        )
         st.button("Filter zurücksetzen", on_click=_reset, width="stretch")
 
     filters = Filters(
@@ -161,6 +185,8 @@ def filter_sidebar(
         problemfelder=tuple(st.session_state[K_PF]),
         baustein=st.session_state[K_BS],
         polizeidirektionen=tuple(st.session_state.get(K_PD) or ()),
+        groesse=st.session_state.get(K_GROESSE),
+        unbestaetigt=bool(st.session_state.get(K_UNCONFIRMED)),
     )
     sync_url(filters)
     return SidebarState(filters, list(st.session_state.get(K_NOTICES, [])))

@@ -7,6 +7,7 @@ from records_support import GEMEINDEN, TODAY, URL, gazetteer, make_store, parse,
 
 from asskomm import records as rec
 from asskomm.analysis.filters import Filters
+from asskomm.analysis.status import status_table, summary
 from asskomm.records.additions import (
     ConversionError,
     baustein_of,
@@ -16,7 +17,6 @@ from asskomm.records.additions import (
     map_problemfelder,
     split_name,
 )
-from asskomm.analysis.status import status_table, summary
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from records_support import GEMEINDEN, gazetteer
 
-from asskomm import einwohner
-from asskomm.cli import main
+from asskomm.cli.main import main
+from asskomm.records import einwohner
 
 TODAY = dt.date(2024, 6, 30)
 ALL = list(GEMEINDEN["ags"])
