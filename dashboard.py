@@ -38,6 +38,7 @@ user = ui_auth.current_user()
 for file, title, icon, url, role in (
     ("pages/aenderungen.py", "Änderungen", ":material/history:", "aenderungen", "bearbeiter"),
     ("pages/import.py", "Import", ":material/upload_file:", "import", "bearbeiter"),
+    ("pages/ansprache.py", "Ansprache", ":material/campaign:", "ansprache", "bearbeiter"),
     ("pages/benutzer.py", "Benutzer", ":material/group:", "benutzer", "admin"),
     ("pages/problemfelder.py", "Problemfelder", ":material/label:", "problemfelder", "admin"),
 ):

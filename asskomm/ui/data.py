@@ -331,3 +331,17 @@ def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
         filters.groesse,
     )
     return table["ags"].astype(str).isin(hits)
+
+
+# ----------------------------------------------------------------------------------------------- Ansprache
+@st.cache_resource(show_spinner=False)
+def _neighbours(key: str) -> tuple[dict, dict]:
+    from asskomm import ansprache
+
+    gem = _geo_layers(key)[0]
+    return ansprache.neighbours(gem), ansprache.centroids_km(gem)
+
+
+def neighbours_and_centroids() -> tuple[dict, dict]:
+    """(AGS → neighbouring AGS, AGS → centroid in km, EPSG:25833) of the boundary layer (computed once)."""
+    return _neighbours(geo_key())

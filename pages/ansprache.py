@@ -1,0 +1,78 @@
+"""Ansprache (URL ``/ansprache``, editors only): Gemeinden not yet taking part, ranked by an explainable score,
+with a map of the candidates and an XLSX call list."""
+
+import datetime as dt
+
+import streamlit as st
+
+from asskomm import ansprache, labels
+from asskomm.ui import auth as ui_auth
+from asskomm.ui import data, mapblock, views
+
+ui_auth.restricted_page(
+    "bearbeiter",
+    "Die Ansprache-Liste",
+    title="Ansprache",
+    caption="Gemeinden, die noch nicht teilnehmen, geordnet nach Punkten für fünf nachvollziehbare Gründe. "
+    "Eine Gesprächshilfe, keine Bewertung der Gemeinden.",
+)
+
+kreis_labels = data.kreis_labels()
+problemfeld_labels, _ = data.vocab_labels()
+if "ans_kreise" not in st.session_state:
+    st.session_state["ans_kreise"] = [k for k in st.query_params.get_all("kreis") if k in kreis_labels]
+with st.sidebar:
+    st.header("Ansprache")
+    kreise = st.multiselect("Kreis", options=list(kreis_labels), format_func=kreis_labels.get, key="ans_kreise",
+                            placeholder="alle Kreise")
+    top_n = st.slider("Auf der Karte hervorheben", min_value=5, max_value=50, value=20, step=5, key="ans_top",
+                      help="Die ersten Gemeinden der Liste werden auf der Karte umrandet.")
+if kreise:
+    st.query_params["kreis"] = kreise
+else:
+    st.query_params.pop("kreis", None)
+
+today = dt.date.today()
+table = data.status_table(today)
+nachbarn, centroids = data.neighbours_and_centroids()
+population = data.population()
+frame = ansprache.candidates(
+    table, data.gemeinden_index(), population.einwohner, nachbarn, centroids, kreise=kreise,
+    problemfeld_labels=problemfeld_labels, kreis_labels=kreis_labels,
+)
+where = ", ".join(kreis_labels.get(k, k) for k in kreise) if kreise else "ganz Sachsen"
+st.markdown(f"**{labels.fmt_int(len(frame))} Gemeinden ohne Beteiligung** ({where}), Stand "
+            f"{labels.fmt_date(today)}. {population.attribution()}.")
+
+candidate_set = set(frame["ags"])
+matched = table["ags"].astype(str).isin(candidate_set)
+mapblock.status_map(table, matched, problemfeld_labels=problemfeld_labels, markers=("kpr",), height=460,
+                    highlight=list(frame["ags"].head(top_n)), fit_kreise=tuple(kreise))
+st.caption(f"Farbig: Gemeinden ohne Beteiligung in der Auswahl; umrandet: die ersten {top_n} der Liste; "
+           "Punkte: Präventionsräte. Ausgegraut: beteiligte Gemeinden und andere Kreise.")
+
+shown = frame.rename(columns=ansprache.CALL_LIST_COLUMNS)[list(ansprache.CALL_LIST_COLUMNS.values())]
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(shown), 560),
+    column_config={
+        "Rang": st.column_config.NumberColumn(width="small"),
+        "Einwohner": st.column_config.NumberColumn(format="localized"),
+        "Punkte": st.column_config.NumberColumn(format="%.1f", width="small"),
+        "Warum (Punkte je Grund)": st.column_config.TextColumn(width="large"),
+    },
+    key="ans_table",
+)
+note = (f"ASSKomm-Ansprache, Stand {labels.fmt_date(today)}, Auswahl: {where}\n"
+        f"{population.attribution()}\n" + ansprache.weights_text())
+st.download_button(
+    "Anrufliste als Excel (XLSX)",
+    data=views.xlsx_bytes(ansprache.call_list(frame), sheet="Ansprache", note=note),
+    file_name=f"asskomm_ansprache_{today.isoformat()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="ans_xlsx",
+)
+with st.expander("Wie die Punkte entstehen"):
+    st.markdown(ansprache.weights_text(markdown=True))
