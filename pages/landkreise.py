@@ -117,6 +117,27 @@ if view.kreise:
         },
     )
 
+st.subheader("Reichweite je Kreis: Gemeinden, Fläche, Einwohner")
+reach = data.coverage_by_kreis(stand)
+reach.insert(0, "Kreis", reach.pop("kreis_ags").map(lambda k: kreis_labels.get(k, k)))
+if view.kreise:
+    reach = reach[reach["Kreis"].isin([kreis_labels.get(k, k) for k in view.kreise])]
+pct_cols = [c for c in reach.columns if c.endswith("%")]
+st.dataframe(
+    reach,
+    hide_index=True,
+    width="stretch",
+    height=38 + 35 * len(reach),
+    column_config={c: st.column_config.NumberColumn(format="%.1f %%") for c in pct_cols},
+    key="reach_table",
+)
+st.caption(f"Jeder Kreis gegen seine eigenen Gemeinden gezählt; beteiligt = beraten oder mit Vereinbarung. "
+           f"{data.population().attribution()}.")
+st.markdown(f"**Reichweite seit 2019 ({scope}), Anteile in %**")
+growth = data.coverage_series(tuple(view.kreise)).set_index("stand")
+st.line_chart(growth[["Gemeinden beteiligt", "Fläche beteiligt", "Einwohner beteiligt", "Einwohner mit Vereinbarung"]],
+              height=260, y_label="%")
+
 st.subheader("Die Kreise einzeln")
 layout_note = (
     f"Gemeinden nach Status am {labels.fmt_date(stand)}: "

@@ -345,3 +345,41 @@ def _neighbours(key: str) -> tuple[dict, dict]:
 def neighbours_and_centroids() -> tuple[dict, dict]:
     """(AGS → neighbouring AGS, AGS → centroid in km, EPSG:25833) of the boundary layer (computed once)."""
     return _neighbours(geo_key())
+
+
+# ----------------------------------------------------------------------------------------------- coverage
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage_by_kreis(version: str, key: str, pop_key: str, stand_iso: str) -> pd.DataFrame:
+    from asskomm import coverage
+
+    gem = _geo_layers(key)[0]
+    table = _status_table(version, key, stand_iso)
+    rows = []
+    for kreis, cov in coverage.by_kreis(table, gem, _population(pop_key)).items():
+        b, k = cov.beteiligt, cov.kooperation
+        rows.append({"kreis_ags": kreis, "Gemeinden": b.n_total, "beteiligt": b.n,
+                     "Gemeinden beteiligt %": 100 * b.p_n, "Fläche beteiligt %": 100 * b.p_area,
+                     "Einwohner beteiligt %": 100 * b.p_population, "mit Vereinbarung": k.n,
+                     "Einwohner mit Vereinbarung %": 100 * k.p_population})
+    return pd.DataFrame(rows)
+
+
+def coverage_by_kreis(stand: dt.date) -> pd.DataFrame:
+    """One row per Kreis: shares of its own Gemeinden, area and population reached at ``stand``."""
+    return _coverage_by_kreis(data_version(), geo_key(), _population_key(), stand.isoformat())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage_series(version: str, key: str, pop_key: str, today_iso: str, kreise: tuple) -> pd.DataFrame:
+    from asskomm import coverage, timeline
+
+    gem = _geo_layers(key)[0]
+    today = dt.date.fromisoformat(today_iso)
+    region = coverage.region_ags(gem, Filters(today, kreise), _population(pop_key))
+    return coverage.series(_records(version), gem, region, _population(pop_key),
+                           timeline.month_steps(end=today), today=today)
+
+
+def coverage_series(kreise: tuple = ()) -> pd.DataFrame:
+    """Monthly shares (in %) of the region's Gemeinden, area and population reached since the start."""
+    return _coverage_series(data_version(), geo_key(), _population_key(), dt.date.today().isoformat(), tuple(kreise))

@@ -125,4 +125,17 @@ def test_unrelated_params_are_harmless(apptest):
     _no_exception(at)
     assert not at.warning
     assert len(_table(at)) == 13
-    assert len(at.dataframe) == 1  # no Gemeinden list without a chosen Kreis
+    # the comparison and the reach per Kreis; no Gemeinden list without a chosen Kreis
+    assert len(at.dataframe) == 2
+
+
+def test_reach_per_kreis_counts_each_kreis_against_its_own_gemeinden(apptest):
+    at = apptest(PAGE, query_params={"kreis": "14626"}, timeout=90)
+    _no_exception(at)
+    reach = next(d.value for d in at.dataframe if "Einwohner beteiligt %" in d.value.columns)
+    assert list(reach["Kreis"]) == ["Görlitz"]
+    row = reach.iloc[0]
+    assert row["Gemeinden"] == 53
+    assert abs(row["Gemeinden beteiligt %"] - 100 * row["beteiligt"] / 53) < 1e-9
+    assert 0 < row["Einwohner beteiligt %"] <= 100
+    assert at.get("arrow_line_chart") or any("Reichweite seit 2019" in m.value for m in at.markdown)

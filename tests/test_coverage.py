@@ -1,0 +1,87 @@
+"""Coverage: shares of Gemeinden, area and population counted against the filtered region (hand-computed)."""
+
+import datetime as dt
+
+from records_support import GEMEINDEN, TODAY, parse, row, write_csv
+
+from asskomm import coverage
+from asskomm import records as rec
+from asskomm.einwohner import Population
+from asskomm.filters import Filters
+from asskomm.status import status_table
+
+# Görlitz 14626 has three Gemeinden in the fixture: Görlitz (67 km², 56.000), Reichenbach/O.L. (50, 4.000),
+# Weißwasser/O.L. (63, 15.000).
+POP = Population({a: 1000 for a in GEMEINDEN["ags"]} | {"14626110": 56_000, "14626450": 4_000, "14626600": 15_000},
+                 dt.date(2018, 12, 31), "Test")
+
+
+def records(tmp_path):
+    parsed = parse(write_csv(tmp_path / "r.csv", [
+        row(ags="14626110", baustein="kooperationsvereinbarung", datum="2020-07-01", problemfelder="vandalismus"),
+        row(ags="14626600", baustein="beratung", datum="2022-05"),
+        row(ags="14713000", baustein="kooperationsvereinbarung", datum="2021"),
+    ]))
+    assert parsed.ok, parsed.error_report()
+    return rec.RecordSet.from_import(parsed)
+
+
+def test_shares_count_against_the_filtered_kreis(tmp_path):
+    table = status_table(records(tmp_path), GEMEINDEN, TODAY, today=TODAY)
+    f = Filters(TODAY, kreise=("14626",))
+    region = coverage.region_ags(GEMEINDEN, f, POP)
+    assert region == ["14626110", "14626450", "14626600"]
+    cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name=coverage.region_label(
+        f, {"14626": "Landkreis Görlitz"}))
+    assert (cov.beteiligt.n, cov.beteiligt.n_total) == (2, 3)
+    assert cov.beteiligt.p_area == (67 + 63) / (67 + 50 + 63)
+    assert cov.beteiligt.p_population == (56_000 + 15_000) / 75_000
+    assert (cov.kooperation.n, cov.kooperation.population) == (1, 56_000)
+    line = coverage.coverage_line(cov)
+    assert "2 von 3 Gemeinden im Landkreis Görlitz (66,7 %)" in line
+    assert "94,7 % der Einwohner" in line  # 71.000 / 75.000
+
+
+def test_statewide_and_at_an_earlier_stand(tmp_path):
+    rs = records(tmp_path)
+    early = status_table(rs, GEMEINDEN, dt.date(2021, 6, 30), today=TODAY)
+    region = coverage.region_ags(GEMEINDEN, Filters(TODAY), POP)
+    cov = coverage.coverage(early, GEMEINDEN, region, POP)
+    assert (cov.beteiligt.n, cov.beteiligt.n_total) == (1, len(GEMEINDEN))  # Leipzig's 2021 counts from 31.12.
+    assert cov.beteiligt.population == 56_000
+    assert cov.beteiligt.population_total == POP.total
+
+
+def test_size_class_and_an_extra_region_narrow_the_whole(tmp_path):
+    f = Filters(TODAY, kreise=("14626",), groesse="10000_20000")
+    assert coverage.region_ags(GEMEINDEN, f, POP) == ["14626600"]
+    assert "(10.000 bis unter 20.000)" in coverage.region_label(f, {"14626": "Landkreis Görlitz"})
+    # a Polizeidirektion (or any other region) plugs in as a set of Gemeinden
+    pd_goerlitz = {"14626110", "14626450"}
+    assert coverage.region_ags(GEMEINDEN, Filters(TODAY), POP, extra=[pd_goerlitz]) == ["14626110", "14626450"]
+
+
+def test_problemfeld_filter_narrows_only_the_reached(tmp_path):
+    table = status_table(records(tmp_path), GEMEINDEN, TODAY, today=TODAY)
+    region = coverage.region_ags(GEMEINDEN, Filters(TODAY, kreise=("14626",)), POP)
+    cov = coverage.coverage(table, GEMEINDEN, region, POP, reached={"14626110"})
+    assert (cov.beteiligt.n, cov.beteiligt.n_total) == (1, 3)
+
+
+def test_series_and_by_kreis(tmp_path):
+    rs = records(tmp_path)
+    frame = coverage.series(rs, GEMEINDEN, list(GEMEINDEN["ags"]), POP,
+                            [dt.date(2020, 6, 30), dt.date(2021, 12, 31)], today=TODAY)
+    assert list(frame["Gemeinden beteiligt"]) == [0.0, round(200 / len(GEMEINDEN), 2)]
+    kreise = coverage.by_kreis(status_table(rs, GEMEINDEN, TODAY, today=TODAY), GEMEINDEN, POP)
+    assert kreise["14626"].beteiligt.n == 2 and kreise["14713"].kooperation.p_n == 1.0
+
+
+def test_filters_keep_size_class_and_unconfirmed_toggle_in_the_url():
+    f = Filters(TODAY, groesse="unter_2000", unbestaetigt=True)
+    query = f.to_query(today=TODAY)
+    assert query == {"groesse": "unter_2000", "unbestaetigt": "1"}
+    back, notices = Filters.from_query(query, kreise=[], problemfelder=[], bausteine=[], today=TODAY)
+    assert back == f and not notices
+    _, notices = Filters.from_query({"groesse": "riesig"}, kreise=[], problemfelder=[], bausteine=[], today=TODAY)
+    assert "groesse=riesig" in notices[0]
