@@ -168,6 +168,25 @@ CALL_LIST_COLUMNS = {
 }
 
 
+POINT_COLUMNS = {
+    "p_einwohner": "+Einw.",
+    "p_nachbarn": "+Nachb.",
+    "p_kpr": "+KPR",
+    "p_kreis": "+Lücke",
+    "p_problemfelder": "+PF",
+}
+
+
+def page_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The page's table: rank, name, Kreis, inhabitants, points in total and per reason, and what they rest on."""
+    out = frame[["rang", "name", "kreis", "einwohner", "punkte", *POINT_COLUMNS]].rename(
+        columns={**CALL_LIST_COLUMNS, **POINT_COLUMNS})
+    out["Beteiligte Nachbarn"] = frame["nachbarn"]
+    out["Nächster Präventionsrat"] = [
+        f"{n}, {round(km)} km" if n else "" for n, km in zip(frame["kpr_name"], frame["kpr_km"], strict=True)]
+    return out
+
+
 def call_list(frame: pd.DataFrame) -> pd.DataFrame:
     """The candidates as the XLSX call list: German headers plus empty columns for the adviser's notes."""
     out = frame[list(CALL_LIST_COLUMNS)].rename(columns=CALL_LIST_COLUMNS).copy()

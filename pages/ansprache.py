@@ -8,6 +8,7 @@ import streamlit as st
 from asskomm import ansprache, labels
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, mapblock, views
+from asskomm.ui.kommune import md as views_md
 
 ui_auth.restricted_page(
     "bearbeiter",
@@ -44,14 +45,15 @@ where = ", ".join(kreis_labels.get(k, k) for k in kreise) if kreise else "ganz S
 st.markdown(f"**{labels.fmt_int(len(frame))} Gemeinden ohne Beteiligung** ({where}), Stand "
             f"{labels.fmt_date(today)}. {population.attribution()}.")
 
-candidate_set = set(frame["ags"])
-matched = table["ags"].astype(str).isin(candidate_set)
+gem_index = data.gemeinden_index()
+in_view = gem_index["kreis_ags"].astype(str).isin(kreise) if kreise else gem_index["ags"].notna()
+matched = table["ags"].astype(str).isin(set(gem_index.loc[in_view, "ags"].astype(str)))
 mapblock.status_map(table, matched, problemfeld_labels=problemfeld_labels, markers=("kpr",), height=460,
                     highlight=list(frame["ags"].head(top_n)), fit_kreise=tuple(kreise))
-st.caption(f"Farbig: Gemeinden ohne Beteiligung in der Auswahl; umrandet: die ersten {top_n} der Liste; "
-           "Punkte: Präventionsräte. Ausgegraut: beteiligte Gemeinden und andere Kreise.")
+st.caption(f"Grau: Gemeinden ohne Beteiligung; umrandet: die ersten {top_n} der Liste; blau: beteiligte "
+           "Gemeinden; Punkte: Präventionsräte.")
 
-shown = frame.rename(columns=ansprache.CALL_LIST_COLUMNS)[list(ansprache.CALL_LIST_COLUMNS.values())]
+shown = ansprache.page_table(frame)
 st.dataframe(
     shown,
     hide_index=True,
@@ -60,11 +62,15 @@ st.dataframe(
     column_config={
         "Rang": st.column_config.NumberColumn(width="small"),
         "Einwohner": st.column_config.NumberColumn(format="localized"),
-        "Punkte": st.column_config.NumberColumn(format="%.1f", width="small"),
-        "Warum (Punkte je Grund)": st.column_config.TextColumn(width="large"),
+        **{c: st.column_config.NumberColumn(format="%.1f", width="small") for c in ansprache.POINT_COLUMNS.values()},
     },
     key="ans_table",
 )
+st.markdown("**Warum die ersten zehn vorn liegen**")
+st.markdown("\n".join(
+    f"{r.rang}. **{views_md(r.name)}** ({labels.fmt_num(r.punkte, 1)} Punkte): {views_md(r.begruendung)}"
+    for r in frame.head(10).itertuples()
+))
 note = (f"ASSKomm-Ansprache, Stand {labels.fmt_date(today)}, Auswahl: {where}\n"
         f"{population.attribution()}\n" + ansprache.weights_text())
 st.download_button(

@@ -132,7 +132,10 @@ def test_ansprache_page_for_an_editor_with_kreis_filter(db):
     frame = at.dataframe[0].value
     assert len(frame) > 10 and set(frame["Kreis"]) == {"Görlitz"}
     assert frame["Punkte"].is_monotonic_decreasing
-    assert frame.iloc[0]["Warum (Punkte je Grund)"].count("+") == 5
+    parts = frame.iloc[0][list(ansprache.POINT_COLUMNS.values())]
+    assert abs(parts.sum() - frame.iloc[0]["Punkte"]) < 0.3
+    reasons = next(m.value for m in at.markdown if m.value.startswith("1. **"))
+    assert reasons.splitlines()[0].count("+") == 5 and len(reasons.splitlines()) == 10
     participating = {"Görlitz", "Zittau", "Niesky"}
     assert not participating & set(frame["Gemeinde"])
     assert at.get("download_button")

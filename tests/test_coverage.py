@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pandas as pd
+
 from records_support import GEMEINDEN, TODAY, parse, row, write_csv
 
 from asskomm import coverage
@@ -31,8 +33,11 @@ def test_shares_count_against_the_filtered_kreis(tmp_path):
     f = Filters(TODAY, kreise=("14626",))
     region = coverage.region_ags(GEMEINDEN, f, POP)
     assert region == ["14626110", "14626450", "14626600"]
-    cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name=coverage.region_label(
-        f, {"14626": "Landkreis Görlitz"}))
+    names = coverage.kreis_region_names(pd.DataFrame({"kreis_ags": ["14626", "14521", "14713"],
+                                                       "name": ["Görlitz", "Erzgebirgskreis", "Leipzig"],
+                                                       "typ": ["Landkreis", "Landkreis", "Kreisfreie Stadt"]}))
+    assert names == {"14626": "im Landkreis Görlitz", "14521": "im Erzgebirgskreis", "14713": "in der Stadt Leipzig"}
+    cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name=coverage.region_label(f, names))
     assert (cov.beteiligt.n, cov.beteiligt.n_total) == (2, 3)
     assert cov.beteiligt.p_area == (67 + 63) / (67 + 50 + 63)
     assert cov.beteiligt.p_population == (56_000 + 15_000) / 75_000
@@ -55,7 +60,8 @@ def test_statewide_and_at_an_earlier_stand(tmp_path):
 def test_size_class_and_an_extra_region_narrow_the_whole(tmp_path):
     f = Filters(TODAY, kreise=("14626",), groesse="10000_20000")
     assert coverage.region_ags(GEMEINDEN, f, POP) == ["14626600"]
-    assert "(10.000 bis unter 20.000)" in coverage.region_label(f, {"14626": "Landkreis Görlitz"})
+    assert coverage.region_label(f, {"14626": "im Landkreis Görlitz"}) == (
+        "im Landkreis Görlitz mit 10.000 bis unter 20.000 Einwohnern")
     # a Polizeidirektion (or any other region) plugs in as a set of Gemeinden
     pd_goerlitz = {"14626110", "14626450"}
     assert coverage.region_ags(GEMEINDEN, Filters(TODAY), POP, extra=[pd_goerlitz]) == ["14626110", "14626450"]

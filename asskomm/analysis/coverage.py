@@ -46,6 +46,20 @@ def region_ags(
     return out
 
 
+def kreis_region_names(kreise: pd.DataFrame) -> dict[str, str]:
+    """Kreis key → »im Landkreis Görlitz«, »im Erzgebirgskreis«, »in der Stadt Leipzig« (from the Kreis layer)."""
+    out = {}
+    for key, name, typ in zip(kreise["kreis_ags"].astype(str), kreise["name"].astype(str),
+                              kreise.get("typ", pd.Series([""] * len(kreise))).astype(str), strict=True):
+        if name.endswith("kreis"):
+            out[key] = f"im {name}"
+        elif typ == "Landkreis":
+            out[key] = f"im Landkreis {name}"
+        else:
+            out[key] = f"in der Stadt {name}"
+    return out
+
+
 def region_label(
     filters: Filters,
     region_names: Mapping[str, str] | None = None,

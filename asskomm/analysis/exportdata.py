@@ -141,6 +141,8 @@ def collect(filters: Filters, *, store: Any = None) -> ExportData:
     gemeinden = geo.gemeinden()
     kreise = geo.kreise()
     records = _load_records(store)
+    if not filters.unbestaetigt:  # unconfirmed milestones count only when asked for
+        records = records.confirmed_only()
     table = status.status_table(records, gemeinden, filters.stand)
     matched = matching(records, gemeinden, filters)
     frame = map_frame(gemeinden, table, filters, matched)

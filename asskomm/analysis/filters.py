@@ -188,7 +188,7 @@ def describe(
     if filters.groesse:
         from asskomm.records.einwohner import SIZE_CLASSES
 
-        parts.append("Größe: " + SIZE_CLASSES.get(filters.groesse, (filters.groesse,))[0])
+        parts.append("Einwohner: " + SIZE_CLASSES.get(filters.groesse, (filters.groesse,))[0])
     if filters.unbestaetigt:
         parts.append("mit unbestätigten Angaben")
     return " · ".join(parts) if parts else unfiltered

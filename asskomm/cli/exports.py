@@ -11,6 +11,7 @@ Exit status: 0 written, 2 bad input (German message on stderr, no file written).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -121,7 +122,7 @@ def _collect(filters: Filters) -> exportdata.ExportData:
 def _run(args: argparse.Namespace, make) -> int:
     try:
         target = make.target(args)
-        filters = parse_filters(args)
+        filters = dataclasses.replace(parse_filters(args), unbestaetigt=args.mit_unbestaetigten)
         if args.format not in FORMATS:
             raise InputError(f"--format »{args.format}« unbekannt; erlaubt: {', '.join(FORMATS)}.")
     except InputError as exc:
@@ -199,6 +200,8 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="Polizeidirektion: chemnitz, dresden, goerlitz, leipzig, zwickau (mehrfach möglich)",
     )
+    parser.add_argument("--mit-unbestaetigten", action="store_true",
+                        help="unbestätigte Angaben mitzählen (Standard: nur bestätigte)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("summary", help="Kennzahlen je Status und Baustein, landesweit und je Kreis")
     p.add_argument("--stand", type=dt.date.fromisoformat, default=None, metavar="JJJJ-MM-TT")
     p.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    p.add_argument("--mit-unbestaetigten", action="store_true",
+                   help="unbestätigte Angaben mitzählen (Standard: nur bestätigte)")
     p.set_defaults(func=cmd_summary)
 
 
@@ -85,7 +87,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     store = _store()
     gemeinden = rec.load_gemeinden()
-    result = summary(store.load(), gemeinden, Filters(stand=stand), today=today)
+    records = store.load() if args.mit_unbestaetigten else store.load().confirmed_only()
+    result = summary(records, gemeinden, Filters(stand=stand, unbestaetigt=args.mit_unbestaetigten), today=today)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK

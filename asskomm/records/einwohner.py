@@ -40,7 +40,7 @@ MAX_BYTES = 20 * 1024 * 1024
 
 # Size classes of the map filter: id → (label, lower bound inclusive, upper bound exclusive).
 SIZE_CLASSES: dict[str, tuple[str, int, int | None]] = {
-    "unter_2000": ("unter 2.000 Einwohner", 0, 2_000),
+    "unter_2000": ("unter 2.000", 0, 2_000),
     "2000_5000": ("2.000 bis unter 5.000", 2_000, 5_000),
     "5000_10000": ("5.000 bis unter 10.000", 5_000, 10_000),
     "10000_20000": ("10.000 bis unter 20.000", 10_000, 20_000),

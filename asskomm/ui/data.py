@@ -204,12 +204,13 @@ def _coverage(version: str, key: str, pop_key: str, stand_iso: str, kreise: tupl
 def coverage(filters: Filters) -> dict:
     """Shares of the filtered region reached (``asskomm.analysis.coverage``): ``line`` (German), ``beteiligt``,
     ``kooperation`` (each n/area/population with their totals) and ``region`` (»im Landkreis Görlitz«)."""
-    from asskomm.analysis.coverage import region_label
+    from asskomm.analysis.coverage import kreis_region_names, region_label
     from asskomm.geo import polizei
 
     return _coverage(data_version(), geo_key(), _population_key(), filters.stand.isoformat(), filters.kreise,
                      filters.problemfelder, filters.baustein, filters.groesse,
-                     region_label(filters, kreis_labels(), pd_labels=polizei.labels()), filters.polizeidirektionen)
+                     region_label(filters, kreis_region_names(kreise_index()), pd_labels=polizei.labels()),
+                     filters.polizeidirektionen)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -152,7 +152,7 @@ def filter_sidebar(
             help="Nur Gemeinden, die diesen Baustein bis zum gewählten Stand erreicht haben.",
         )
         st.selectbox(
-            "Gemeindegröße",
+            "Gemeindegröße (Einwohner)",
             options=list(SIZE_CLASSES),
             format_func=lambda k: SIZE_CLASSES[k][0],
             index=None,

@@ -195,3 +195,12 @@ def test_unconfirmed_reason_survives_the_database_and_the_export(tmp_path):
     assert store.apply_import(parse(out), "t", dry_run=True).count("geaenderter_meilenstein") == 0
     changed = write_csv(tmp_path / "c.csv", [row(ags="14626450", baustein="kpr", datum="2021", unbestaetigt="")])
     assert not store.apply_import(parse(changed), "t").ok
+
+
+def test_town_page_shows_an_unconfirmed_milestone_with_its_reason(apptest):
+    """Parthenstein's only record is doubtful: the town page shows it with the reason."""
+    at = apptest("pages/kommune.py", query_params={"ags": "14729340"}, timeout=90)
+    assert not at.exception
+    html = "\n".join(str(h.proto) for h in at.get("html")) + "\n".join(m.value for m in at.markdown)
+    assert "unbestätigt: nur als Beispiel kleiner beteiligter Gemeinden genannt" in html
+    assert "Torgau" in html or "torgau" in html  # the source link
