@@ -1,7 +1,6 @@
 """Whom to approach next: neighbours by touching borders (across Kreis borders), the score's order and the
 page for editors (AppTest: role check, Kreis filter, explanation per row, formula-safe XLSX call list)."""
 
-import datetime as dt
 import io
 
 import geopandas as gpd
@@ -9,12 +8,10 @@ import harness
 import openpyxl
 import pandas as pd
 import pytest
+import test_page_kommune as kommune_page
 from shapely.geometry import box
 
-from asskomm import ansprache, auth
-from asskomm.store import Store
-
-PW = "Ein-gutes-Passwort-9"
+from asskomm import ansprache
 
 
 def grid():
@@ -57,7 +54,7 @@ def test_score_order_and_explanation():
     g = grid()
     st = status_of(participating={"14000001", "14000003"}, kpr={"14000001"},
                    pfs={"14000001": ("vandalismus",), "14000003": ("jugend", "senioren")})
-    pop = {a: 5000 for a in g["ags"]}
+    pop = dict.fromkeys(g["ags"], 5000)
     frame = ansprache.candidates(st, g, pop, ansprache.neighbours(g), ansprache.centroids_km(g),
                                  problemfeld_labels={"vandalismus": "Vandalismus"})
     order = list(frame["ags"])
@@ -79,7 +76,7 @@ def test_score_order_and_explanation():
 def test_more_inhabitants_rank_higher_all_else_equal_and_the_kreis_filter_limits_the_list():
     g = grid()
     st = status_of()
-    pop = {a: 1000 for a in g["ags"]} | {"14000005": 100_000}
+    pop = dict.fromkeys(g["ags"], 1000) | {"14000005": 100_000}
     frame = ansprache.candidates(st, g, pop, ansprache.neighbours(g), ansprache.centroids_km(g))
     assert frame.iloc[0]["ags"] == "14000005" and frame.iloc[0]["p_einwohner"] == ansprache.WEIGHTS["einwohner"]
     only_b = ansprache.candidates(st, g, pop, ansprache.neighbours(g), ansprache.centroids_km(g), kreise=["14002"])
@@ -95,15 +92,7 @@ def test_a_gap_in_the_kreis_gives_more_points():
 
 
 # ---------------------------------------------------------------------------------------------- the page
-@pytest.fixture
-def db(tmp_db, monkeypatch):
-    monkeypatch.setenv("ASSKOMM_DB", str(tmp_db))
-    store = Store.from_env()
-    accounts = auth.Accounts(store)
-    accounts.add("berta", PW, "bearbeiter", actor="test")
-    accounts.add("viktor", PW, "betrachter", actor="test")
-    store.dispose()
-    return tmp_db
+db = kommune_page.db  # the fixture: a seeded database with the accounts berta (Bearbeiter) and viktor
 
 
 def _page(who=None, query=None):
@@ -111,8 +100,7 @@ def _page(who=None, query=None):
 
     at = AppTest.from_file(str(harness.REPO_ROOT / "pages/ansprache.py"), default_timeout=60)
     if who:
-        at.session_state["auth_user"] = who
-        at.session_state["auth_last_seen"] = dt.datetime.now(dt.UTC)
+        kommune_page._as(at, who)
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()

@@ -3,7 +3,6 @@ filter and unconfirmed toggle of the map (URL, shares counted against the filter
 
 from __future__ import annotations
 
-import io
 import re
 
 import harness
@@ -66,7 +65,7 @@ def test_ansprache_page_ranks_candidates_and_exports_a_call_list(page, server, r
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Anrufliste als Excel (XLSX)").click()
-    wb = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    wb = openpyxl.load_workbook(info.value.path())
     ws = wb["Ansprache"]
     header = [c.value for c in ws[1]]
     assert header[:6] == ["Rang", "Gemeinde", "Kreis", "Einwohner", "Punkte", "Warum (Punkte je Grund)"]

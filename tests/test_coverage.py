@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pandas as pd
-
 from records_support import GEMEINDEN, TODAY, parse, row, write_csv
 
 from asskomm import coverage
@@ -14,7 +13,7 @@ from asskomm.status import status_table
 
 # Görlitz 14626 has three Gemeinden in the fixture: Görlitz (67 km², 56.000), Reichenbach/O.L. (50, 4.000),
 # Weißwasser/O.L. (63, 15.000).
-POP = Population({a: 1000 for a in GEMEINDEN["ags"]} | {"14626110": 56_000, "14626450": 4_000, "14626600": 15_000},
+POP = Population(dict.fromkeys(GEMEINDEN["ags"], 1000) | {"14626110": 56_000, "14626450": 4_000, "14626600": 15_000},
                  dt.date(2018, 12, 31), "Test")
 
 

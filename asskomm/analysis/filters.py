@@ -104,21 +104,17 @@ class Filters:
             else:
                 notices.append(f"Parameter »problemfeld={key}« ignoriert: unbekanntes Problemfeld.")
 
-        baustein = None
-        for key in values("baustein")[:1]:
-            if key in known_bs:
-                baustein = key
-            else:
-                notices.append(f"Parameter »baustein={key}« ignoriert: unbekannter Baustein.")
-
         from asskomm.records.einwohner import SIZE_CLASSES
 
-        groesse = None
-        for key in values("groesse")[:1]:
-            if key in SIZE_CLASSES:
-                groesse = key
-            else:
-                notices.append(f"Parameter »groesse={key}« ignoriert: unbekannte Größenklasse.")
+        def one_of(name: str, known: Iterable[str], what: str) -> str | None:
+            for key in values(name)[:1]:
+                if key in known:
+                    return key
+                notices.append(f"Parameter »{name}={key}« ignoriert: {what}.")
+            return None
+
+        baustein = one_of("baustein", known_bs, "unbekannter Baustein")
+        groesse = one_of("groesse", SIZE_CLASSES, "unbekannte Größenklasse")
         unbestaetigt = any(v in ("1", "ja", "true") for v in values("unbestaetigt"))
 
         stand = today
