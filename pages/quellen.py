@@ -107,6 +107,15 @@ if changes:
     with st.expander(f"Berücksichtigte Gebietsänderungen seit der Quelle ({len(changes)})"):
         st.markdown("\n".join(f"- {c}" for c in changes))
 
+st.header("Einwohner")
+population = data.population()
+st.markdown(
+    f"- **Quelle:** {population.quelle}\n"
+    f"- **Stichtag:** {labels.fmt_date(population.stichtag) if population.stichtag else '–'}\n"
+    f"- **Lizenz:** {population.lizenz}\n"
+    f"- **Gemeinden:** {labels.fmt_int(len(population.einwohner))}, zusammen {labels.fmt_int(population.total)} Einwohner"
+)
+
 st.header("Daten aktualisieren")
 st.subheader("Meilensteine")
 st.markdown(
@@ -127,6 +136,16 @@ st.markdown(
     "sich auf der Seite der Gemeinde ändern; jede Änderung steht auf der Seite »Änderungen«.\n\n"
     "Neue veröffentlichte Gesamtzahlen werden in `data/reported_figures.csv` "
     "(Datum, Kennzahl, Wert, Quelle) ergänzt."
+)
+st.subheader("Einwohner")
+st.markdown(
+    "Neuere amtliche Zahlen (Destatis GV-ISys »Auszug« als XLSX oder CSV mit `AGS;Einwohner`) ersetzen "
+    "`data/einwohner.csv` – alles oder nichts, mit Prüfung von Schlüsseln, Vollständigkeit und Summen."
+)
+st.code(
+    "python -m asskomm einwohner import AuszugGV4QAktuell.xlsx --dry-run\n"
+    "python -m asskomm einwohner import einwohner.csv --stichtag 2024-12-31",
+    language="bash",
 )
 st.subheader("Grenzen")
 st.markdown(

@@ -225,11 +225,14 @@ def _step_label(all_steps: list[dt.date], i: int) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _render(
-    kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+    kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
+    groesse: str | None = None,
 ) -> bytes:
     from asskomm.render import briefing, snapshot, static_map
 
-    data = _collect(Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds))
+    # the version ends in ":u" when the view counts unconfirmed milestones (ui.data.data_version)
+    data = _collect(Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds,
+                            groesse=groesse, unbestaetigt=version.endswith(":u")))
     if kind == "png":
         return static_map.render_map_png(data, size="folie")
     if kind == "png_a4":
@@ -308,6 +311,7 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
                 filters.problemfelder,
                 filters.baustein,
                 filters.polizeidirektionen,
+                filters.groesse,
             ),
             file_name=f"{_file_stem(filters)}_{suffix}",
             mime=mime,
@@ -346,23 +350,25 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _growth_series(
-    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = ()
+    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
+    groesse: str | None = None,
 ):
     from asskomm.ui import data
 
     today = dt.date.fromisoformat(today_iso)
-    filters = Filters(today, kreise, pf, baustein, polizeidirektionen=pds)
+    filters = Filters(today, kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
     series = timeline.growth_series(data.records(), data.gemeinden(), end=today, filters=filters)
     return series, timeline.published_points(until=today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _growth_png(
-    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple, stand_iso: str
+    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple,
+    groesse: str | None, stand_iso: str,
 ):
-    series, points = _growth_series(version, today_iso, kreise, pf, baustein, pds)
+    series, points = _growth_series(version, today_iso, kreise, pf, baustein, pds, groesse)
     # published totals are statewide: only beside the unfiltered series
-    shown = points if not (kreise or pf or baustein or pds) else points.iloc[0:0]
+    shown = points if not (kreise or pf or baustein or pds or groesse) else points.iloc[0:0]
     return render_growth_png(series, shown, marker=dt.date.fromisoformat(stand_iso))
 
 
@@ -377,6 +383,7 @@ def growth_chart(filters: Filters) -> None:
         filters.problemfelder,
         filters.baustein,
         filters.polizeidirektionen,
+        filters.groesse,
     )
     with st.spinner("Zeitreihe wird berechnet …"):
         _series, points = _growth_series(*args)

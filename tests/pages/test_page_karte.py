@@ -192,3 +192,30 @@ def test_search_options_tell_namesakes_apart():
     )
     opts = views.search_options(gem, {"A": "Vogtlandkreis", "B": "Erzgebirgskreis"})
     assert opts == {"2": "Auerbach (Erzgebirgskreis)", "1": "Auerbach (Vogtlandkreis)", "3": "Zwickau"}
+
+
+def test_size_class_and_unconfirmed_toggle_from_the_url(apptest):
+    """Issue 14/19: the size class narrows the region the shares refer to; the toggle counts doubtful facts."""
+    import re
+
+    from asskomm import einwohner
+
+    at = apptest(query_params={"kreis": "14626", "groesse": "unter_2000"}, timeout=90)
+    _no_exception(at)
+    assert at.selectbox(key="flt_groesse").value == "unter_2000"
+    line = next(m.value for m in at.markdown if m.value.startswith("Beteiligt:"))
+    small = {a for a, n in einwohner.load().einwohner.items() if n < 2000 and a.startswith("14626")}
+    assert f"von {len(small)} Gemeinden im Landkreis Görlitz mit unter 2.000 Einwohnern" in line
+    assert set(_table(at)["AGS"]) <= small
+    assert any("Stand 31.12.2018" in c.value for c in at.caption)  # the population's date and source
+
+    at = apptest(query_params={"kreis": "14729", "unbestaetigt": "1", "groesse": "riesig"}, timeout=90)
+    _no_exception(at)
+    assert at.toggle(key="flt_unbestaetigt").value is True
+    assert any("groesse=riesig" in w.value for w in at.warning)
+    with_doubt = int(re.search(r"Beteiligt: (\d+)", next(m.value for m in at.markdown
+                                                          if m.value.startswith("Beteiligt:"))).group(1))
+    at.toggle(key="flt_unbestaetigt").set_value(False).run()
+    without = int(re.search(r"Beteiligt: (\d+)", next(m.value for m in at.markdown
+                                                       if m.value.startswith("Beteiligt:"))).group(1))
+    assert with_doubt == without + 2  # Naunhof and Parthenstein

@@ -30,8 +30,10 @@ def test_default_view(apptest):
         "Datenstand",
         "Veröffentlichte Gesamtzahlen und Datenbank",
         "Gemeinde- und Kreisgrenzen",
+        "Einwohner",
         "Daten aktualisieren",
     ]
+    assert any("Stichtag:** 31.12.2018" in m.value and "dl-de/by-2-0" in m.value for m in at.markdown)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Teilnehmer"]) > 0 and int(metrics["Meilensteine"]) > 0  # the seeded database
 
