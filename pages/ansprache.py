@@ -5,7 +5,8 @@ import datetime as dt
 
 import streamlit as st
 
-from asskomm import ansprache, labels
+from asskomm import labels
+from asskomm.analysis import ansprache
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data, mapblock, views
 from asskomm.ui.kommune import md as views_md

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/convert_additions.py ADDITIONS.csv data/seed_records.csv [--out FILE]
 
 ADDITIONS.csv has the German columns gemeinde, kreis, fakt, datum, problemfelder, quelle_url, paraphrase,
-sicher (see ``asskomm.record_additions`` for the rules). The result is written to --out (default: the seed
+sicher (see ``asskomm.records.additions`` for the rules). The result is written to --out (default: the seed
 file itself) and should then pass ``python -m asskomm import FILE --dry-run``.
 """
 

@@ -337,7 +337,7 @@ def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
 # ----------------------------------------------------------------------------------------------- Ansprache
 @st.cache_resource(show_spinner=False)
 def _neighbours(key: str) -> tuple[dict, dict]:
-    from asskomm import ansprache
+    from asskomm.analysis import ansprache
 
     gem = _geo_layers(key)[0]
     return ansprache.neighbours(gem), ansprache.centroids_km(gem)
@@ -351,7 +351,7 @@ def neighbours_and_centroids() -> tuple[dict, dict]:
 # ----------------------------------------------------------------------------------------------- coverage
 @st.cache_data(show_spinner=False, max_entries=16)
 def _coverage_by_kreis(version: str, key: str, pop_key: str, stand_iso: str) -> pd.DataFrame:
-    from asskomm import coverage
+    from asskomm.analysis import coverage
 
     gem = _geo_layers(key)[0]
     table = _status_table(version, key, stand_iso)
@@ -372,7 +372,7 @@ def coverage_by_kreis(stand: dt.date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _coverage_series(version: str, key: str, pop_key: str, today_iso: str, kreise: tuple) -> pd.DataFrame:
-    from asskomm import coverage, timeline
+    from asskomm.analysis import coverage, timeline
 
     gem = _geo_layers(key)[0]
     today = dt.date.fromisoformat(today_iso)

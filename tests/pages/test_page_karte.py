@@ -198,7 +198,7 @@ def test_size_class_and_unconfirmed_toggle_from_the_url(apptest):
     """Issue 14/19: the size class narrows the region the shares refer to; the toggle counts doubtful facts."""
     import re
 
-    from asskomm import einwohner
+    from asskomm.records import einwohner
 
     at = apptest(query_params={"kreis": "14626", "groesse": "unter_2000"}, timeout=90)
     _no_exception(at)

@@ -9,8 +9,8 @@ import harness
 import openpyxl
 import pytest
 
-from asskomm import auth
-from asskomm.store import Store
+from asskomm.store import accounts as auth
+from asskomm.store.database import Store
 
 pytestmark = pytest.mark.browser
 PW = "Bearbeiter-Pw-42"

@@ -1,17 +1,15 @@
-"""Whom to approach next: neighbours by touching borders (across Kreis borders), the score's order and the
-page for editors (AppTest: role check, Kreis filter, explanation per row, formula-safe XLSX call list)."""
+"""Whom to approach next: neighbours by touching borders (across Kreis borders), the score's order, the
+formula-safe XLSX call list (the page itself: tests/pages/test_page_ansprache.py)."""
 
 import io
 
 import geopandas as gpd
-import harness
 import openpyxl
 import pandas as pd
 import pytest
-import test_page_kommune as kommune_page
 from shapely.geometry import box
 
-from asskomm import ansprache
+from asskomm.analysis import ansprache
 
 
 def grid():
@@ -89,44 +87,6 @@ def test_a_gap_in_the_kreis_gives_more_points():
     frame = ansprache.candidates(st, g, {}, ansprache.neighbours(g), ansprache.centroids_km(g)).set_index("ags")
     assert frame.at["14000005", "p_kreis"] == pytest.approx(ansprache.WEIGHTS["kreis_luecke"] * 0.25, abs=0.1)
     assert frame.at["14000006", "p_kreis"] == pytest.approx(ansprache.WEIGHTS["kreis_luecke"], abs=0.1)
-
-
-# ---------------------------------------------------------------------------------------------- the page
-db = kommune_page.db  # the fixture: a seeded database with the accounts berta (Bearbeiter) and viktor
-
-
-def _page(who=None, query=None):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(harness.REPO_ROOT / "pages/ansprache.py"), default_timeout=60)
-    if who:
-        kommune_page._as(at, who)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
-
-
-@pytest.mark.parametrize("who", [None, "viktor"])
-def test_ansprache_needs_an_editor(db, who):
-    at = _page(who)
-    harness.assert_no_exception(at)
-    assert at.warning and not at.dataframe and not at.get("download_button")
-
-
-def test_ansprache_page_for_an_editor_with_kreis_filter(db):
-    at = _page("berta", {"kreis": "14626"})
-    harness.assert_no_exception(at)
-    assert at.title[0].value == "Ansprache"
-    frame = at.dataframe[0].value
-    assert len(frame) > 10 and set(frame["Kreis"]) == {"Görlitz"}
-    assert frame["Punkte"].is_monotonic_decreasing
-    parts = frame.iloc[0][list(ansprache.POINT_COLUMNS.values())]
-    assert abs(parts.sum() - frame.iloc[0]["Punkte"]) < 0.3
-    reasons = next(m.value for m in at.markdown if m.value.startswith("1. **"))
-    assert reasons.splitlines()[0].count("+") == 5 and len(reasons.splitlines()) == 10
-    participating = {"Görlitz", "Zittau", "Niesky"}
-    assert not participating & set(frame["Gemeinde"])
-    assert at.get("download_button")
 
 
 def test_call_list_is_formula_safe(tmp_path):

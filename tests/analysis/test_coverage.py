@@ -5,11 +5,11 @@ import datetime as dt
 import pandas as pd
 from records_support import GEMEINDEN, TODAY, parse, row, write_csv
 
-from asskomm import coverage
 from asskomm import records as rec
-from asskomm.einwohner import Population
-from asskomm.filters import Filters
-from asskomm.status import status_table
+from asskomm.analysis import coverage
+from asskomm.analysis.filters import Filters
+from asskomm.analysis.status import status_table
+from asskomm.records.einwohner import Population
 
 # Görlitz 14626 has three Gemeinden in the fixture: Görlitz (67 km², 56.000), Reichenbach/O.L. (50, 4.000),
 # Weißwasser/O.L. (63, 15.000).
