@@ -3,7 +3,9 @@ filter and unconfirmed toggle of the map (URL, shares counted against the filter
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import harness
 import openpyxl
@@ -65,7 +67,7 @@ def test_ansprache_page_ranks_candidates_and_exports_a_call_list(page, server, r
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Anrufliste als Excel (XLSX)").click()
-    wb = openpyxl.load_workbook(info.value.path())
+    wb = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))  # the file has no suffix
     ws = wb["Ansprache"]
     header = [c.value for c in ws[1]]
     assert header[:6] == ["Rang", "Gemeinde", "Kreis", "Einwohner", "Punkte", "Warum (Punkte je Grund)"]
