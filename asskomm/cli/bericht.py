@@ -67,7 +67,7 @@ def cmd_bericht(args: argparse.Namespace, today: dt.date | None = None) -> int:
     from asskomm.store.database import Store
 
     store = Store.from_env(gazetteer=rec.load_gazetteer)
-    report = bericht.build(store.load(), rec.load_gemeinden(), kreis_labels, stichtag, von=von, region=region,
+    report = bericht.build(store.load().confirmed_only(), rec.load_gemeinden(), kreis_labels, stichtag, von=von, region=region,
                            today=today)
     payload = bericht_export.render(report, args.format)
     try:

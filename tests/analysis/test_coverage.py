@@ -61,9 +61,21 @@ def test_size_class_and_an_extra_region_narrow_the_whole(tmp_path):
     assert coverage.region_ags(GEMEINDEN, f, POP) == ["14626600"]
     assert coverage.region_label(f, {"14626": "im Landkreis Görlitz"}) == (
         "im Landkreis Görlitz mit 10.000 bis unter 20.000 Einwohnern")
-    # a Polizeidirektion (or any other region) plugs in as a set of Gemeinden
-    pd_goerlitz = {"14626110", "14626450"}
-    assert coverage.region_ags(GEMEINDEN, Filters(TODAY), POP, extra=[pd_goerlitz]) == ["14626110", "14626450"]
+    # any other region plugs in as a set of Gemeinden
+    some = {"14626110", "14626450"}
+    assert coverage.region_ags(GEMEINDEN, Filters(TODAY), POP, extra=[some]) == ["14626110", "14626450"]
+
+
+def test_a_polizeidirektion_is_a_region(tmp_path):
+    """PD Görlitz covers the Landkreise Bautzen and Görlitz: the shares count against their Gemeinden."""
+    f = Filters(TODAY, polizeidirektionen=("goerlitz",))
+    region = coverage.region_ags(GEMEINDEN, f, POP)
+    assert region == ["14625020", "14626110", "14626450", "14626600"]
+    assert coverage.region_label(f, pd_labels={"goerlitz": "PD Görlitz"}) == "im Bereich der PD Görlitz"
+    table = status_table(records(tmp_path), GEMEINDEN, TODAY, today=TODAY)
+    cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name="im Bereich der PD Görlitz")
+    assert (cov.beteiligt.n, cov.beteiligt.n_total) == (2, 4)
+    assert "2 von 4 Gemeinden im Bereich der PD Görlitz (50,0 %)" in coverage.coverage_line(cov)
 
 
 def test_problemfeld_filter_narrows_only_the_reached(tmp_path):
