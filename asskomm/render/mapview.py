@@ -54,6 +54,16 @@ MARKER_KINDS = ("kpr", "sicherheitsanalyse")
 # Outline of the Gemeinden highlighted by the »Neu seit …« view (Okabe-Ito-like yellow, dark core line).
 HIGHLIGHT_COLOUR = "#FFC20A"
 HIGHLIGHT_CORE_COLOUR = "#1A1A1A"
+# The map's name for screen readers (its iframe's title and heading; the summary sentence follows it).
+MAP_TITLE = "Karte der Gemeinden Sachsens nach ASSKomm-Status"
+# Visible keyboard focus in the map (it pans with the arrow keys and zooms with + and -); text for screen
+# readers only.
+A11Y_CSS = (
+    ".leaflet-container:focus-visible,.leaflet-container a:focus-visible"
+    "{outline:3px solid #1A1A1A;outline-offset:-3px;box-shadow:inset 0 0 0 5px #FFFFFF}"
+    ".asskomm-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0}"
+)
 # Where a geometry script loaded by URL (``geometry_script``) leaves the packed Gemeinden and Kreise.
 GEOMETRY_GLOBAL = "window.asskommGeometry"
 
@@ -239,6 +249,10 @@ _CONTROLLER_JS = """
   var layer = {{ this.layer_name }};
   var map = {{ this.map_name }};
   var cfg = {{ this.config }};
+  // a white line under an outline, twice its width (see labels.CASING_COLOUR)
+  cfg.casing = function (style) {
+    return {color: cfg.casingColour, weight: style.weight * 2 + 1, fill: false, opacity: 1};
+  };
   var byAgs = {};
   layer.eachLayer(function (l) { byAgs[l.feature.properties.ags] = l; });
   var A = window.asskomm = {layer: layer, byAgs: byAgs, state: null, applied: 0, fitKey: "[]"};
@@ -268,6 +282,8 @@ _CONTROLLER_JS = """
   });
   A.apply = function (st, group) {
     A.state = st;
+    var summary = document.getElementById("asskomm-map-summary");
+    if (summary) { summary.textContent = st.summary || ""; }
     layer.eachLayer(function (l) {
       var a = l.feature.properties.ags;
       var v = st.s[a] || [0, 1, 0];
@@ -288,12 +304,22 @@ _CONTROLLER_JS = """
       outline(a, cfg.highlightHalo);
       outline(a, cfg.highlightLine);
     });
-    st.model.forEach(function (a) { outline(a, cfg.modelStyle); });
-    if (st.sel) { outline(st.sel, cfg.selectedStyle); }
+    st.model.forEach(function (a) {
+      outline(a, cfg.casing(cfg.modelStyle));
+      outline(a, cfg.modelStyle);
+    });
+    if (st.sel) {
+      outline(st.sel, cfg.casing(cfg.selectedStyle));
+      outline(st.sel, cfg.selectedStyle);
+    }
     st.markers.forEach(function (m) {
       var l = byAgs[m[0]];
       if (!l) { return; }
       var ms = cfg.markerStyles[m[1]];
+      if (cfg.markerCasing[m[1]]) {
+        L.circleMarker(l.feature.properties.p,
+                       Object.assign({pane: cfg.panes.marker, interactive: false}, cfg.markerCasing[m[1]])).addTo(group);
+      }
       var c = L.circleMarker(l.feature.properties.p, Object.assign({pane: cfg.panes.marker}, ms));
       c.feature = {type: "Feature", properties: {ags: m[0], kind: m[1]}, geometry: null};
       c.bindTooltip('<div class="asskomm-tip">' + l.feature.properties.h + "<br>" + m[2] + "</div>",
@@ -392,7 +418,13 @@ class _KreisBorders(_DataLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON(window.asskommUnpack({{ this.data }}, {{ this.decimals }}), {
+        var {{ this.get_name() }}_data = window.asskommUnpack({{ this.data }}, {{ this.decimals }});
+        // a white casing under the dark border keeps it visible on the darkest status fill
+        L.geoJSON({{ this.get_name() }}_data, {
+            pane: {{ this.pane }}, interactive: false,
+            style: {color: {{ this.casing }}, weight: 3.4, opacity: 0.85, fill: false}
+        }).addTo({{ this._parent.get_name() }});
+        var {{ this.get_name() }} = L.geoJSON({{ this.get_name() }}_data, {
             pane: {{ this.pane }}, interactive: false,
             style: {color: {{ this.colour }}, weight: 1.6, opacity: 0.9, fill: false}
         }).addTo({{ this._parent.get_name() }});
@@ -407,28 +439,77 @@ class _KreisBorders(_DataLayer):
         self.decimals = int(geometry.decimals)
         self.pane = _js(PANE_KREISE)
         self.colour = _js(labels.KREIS_BORDER_COLOUR)
+        self.casing = _js(labels.CASING_COLOUR)
+
+
+_A11Y_JS = """
+  (function () {
+    var doc = document, a11y = {{ this.a11y }};
+    var box = {{ this._parent.get_name() }}.getContainer();
+    doc.documentElement.lang = "de";
+    doc.title = a11y.title;
+    doc.querySelectorAll('meta[name="viewport"]').forEach(function (m) {
+      m.setAttribute("content", "width=device-width, initial-scale=1");
+    });
+    var main = doc.getElementById("root") || box.parentNode;
+    main.setAttribute("role", "main");
+    if (!doc.getElementById("asskomm-map-title")) {
+      var head = doc.createElement("header");
+      var h = doc.createElement("h1");
+      h.id = "asskomm-map-title";
+      h.className = "asskomm-sr";
+      h.textContent = a11y.title;
+      var p = doc.createElement("p");
+      p.id = "asskomm-map-summary";
+      p.className = "asskomm-sr";
+      p.textContent = a11y.summary;
+      head.appendChild(h);
+      head.appendChild(p);
+      doc.body.insertBefore(head, doc.body.firstChild);
+    }
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-labelledby", "asskomm-map-title");
+    box.setAttribute("aria-describedby", "asskomm-map-summary");
+    [["in", a11y.zoomIn], ["out", a11y.zoomOut]].forEach(function (z) {
+      var b = box.querySelector(".leaflet-control-zoom-" + z[0]);
+      if (b) { b.title = z[1]; b.setAttribute("aria-label", z[1]); }
+    });
+  })();
+"""
 
 
 class _Controls(MacroElement):
-    """A metric scale (no miles) and the attribution without Leaflet's flag."""
+    """A metric scale (no miles), the attribution without Leaflet's flag, and the accessibility of the map's
+    own document (streamlit-folium's iframe): German, zoomable (folium's viewport forbids it), one main
+    landmark with a heading, German names on the zoom buttons, and a summary as the map's description
+    (``#asskomm-map-summary``, filled by the status layer)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.control.scale({metric: true, imperial: false, maxWidth: 120}).addTo({{ this._parent.get_name() }});
         {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+"""
+        + _A11Y_JS
+        + """
         {% endmacro %}
         """
     )
 
-    def __init__(self):
+    def __init__(self, title: str, summary: str = ""):
         super().__init__()
         self._name = "Controls"
+        self.a11y = _js(
+            {"title": title, "summary": summary, "zoomIn": "Karte vergrößern", "zoomOut": "Karte verkleinern"}
+        )
 
 
-def add_controls(m: folium.Map) -> folium.Map:
-    """Metric scale and a plain attribution prefix (for every map of the app)."""
-    _Controls().add_to(m)
+def add_controls(m: folium.Map, title: str = MAP_TITLE, summary: str = "") -> folium.Map:
+    """Metric scale, a plain attribution prefix and the map document's accessibility (for every map of the
+    app); ``title`` names the map for screen readers, ``summary`` describes it (the status map fills it in
+    later with every change)."""
+    _Controls(title, summary).add_to(m)
+    m.get_root().header.add_child(_css(A11Y_CSS))
     return m
 
 
@@ -445,7 +526,8 @@ def _controller_config() -> dict:
         "weight": 0.6,
         "outColour": labels.FILTERED_OUT_COLOUR,
         "outOpacity": labels.FILTERED_OUT_OPACITY,
-        "outBorder": "#C8C8C8",
+        "outBorder": labels.FILTERED_OUT_BORDER_COLOUR,
+        "casingColour": labels.CASING_COLOUR,
         "defaultTip": [esc(labels.STATUS_LABELS[s]) for s in labels.STATUS_ORDER],
         "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER},
         "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
@@ -457,7 +539,7 @@ def _controller_config() -> dict:
         "markerStyles": {
             "kpr": {
                 "radius": 5,
-                "color": "#ffffff",
+                "color": labels.MARKER_RIM_COLOUR,
                 "weight": 1.5,
                 "fillColor": labels.MARKER_COLOURS["kpr"],
                 "fillOpacity": 1,
@@ -469,6 +551,10 @@ def _controller_config() -> dict:
                 "fill": False,
                 "opacity": 1,
             },
+        },
+        "markerCasing": {
+            "kpr": None,
+            "sicherheitsanalyse": {"radius": 9, "color": labels.CASING_COLOUR, "weight": 6, "fill": False, "opacity": 1},
         },
     }
 
@@ -516,6 +602,7 @@ def base_map(
             # the attribution wraps instead of running over the scale in a narrow map
             ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
             ".leaflet-control-attribution{white-space:normal;text-align:right}"
+
         )
     )
     add_controls(m)
@@ -564,8 +651,11 @@ def map_state(
     markers: Iterable[str] = MARKER_KINDS,
     highlight: Iterable[str] = (),
     fit_kreise: Iterable[str] = (),
+    summary: str = "",
 ) -> dict:
     """The compact per-AGS state the controller applies (plain JSON types).
+
+    ``summary``: the sentence screen readers hear as the map's description (see :func:`map_summary`).
 
     ``highlight``: AGS drawn with a broad outline (the »Neu seit …« view); unknown keys are dropped.
     ``fit_kreise``: Kreis keys the map zooms to when this choice changes (empty: all of Saxony).
@@ -582,6 +672,7 @@ def map_state(
         "sel": selected or None,
         "hl": sorted(str(a) for a in set(highlight) if str(a) in known),
         "fit": sorted({str(k) for k in fit_kreise}),
+        "summary": summary,
     }
     for row, ok in zip(table.to_dict("records"), matched.tolist(), strict=True):
         ags = str(row["ags"])
@@ -630,6 +721,33 @@ def standalone_html(m: folium.Map, layers: list[folium.FeatureGroup]) -> str:
     for group in layers:
         group.add_to(m)
     return m.get_root().render()
+
+
+def map_summary(table: pd.DataFrame, matched: pd.Series) -> str:
+    """The map in one German sentence (its text alternative beside the table), e.g.
+    »42 von 418 Gemeinden beteiligt: 33 mit Kooperationsvereinbarung, 9 beraten; 376 nicht beteiligt. …«"""
+    total = len(table)
+    hit = table.loc[matched.values]
+    counts = hit["status"].value_counts()
+    koop, ber = int(counts.get("kooperation", 0)), int(counts.get("beraten", 0))
+    rest = len(hit) - koop - ber
+    parts = []
+    if len(hit) < total:
+        parts.append(f"{labels.fmt_int(len(hit))} von {labels.fmt_int(total)} Gemeinden entsprechen den Filtern; davon")
+        base = ""
+    else:
+        base = f" von {labels.fmt_int(total)} Gemeinden"
+    parts.append(
+        f"{labels.fmt_int(koop + ber)}{base} beteiligt: {labels.fmt_int(koop)} mit "
+        f"{labels.STATUS_LABELS['kooperation']}, {labels.fmt_int(ber)} {labels.STATUS_LABELS['beraten']}; "
+        f"{labels.fmt_int(rest)} {labels.STATUS_LABELS['nicht_beteiligt']}."
+    )
+    models = int(hit["modellkommune"].astype(bool).sum()) if "modellkommune" in hit else 0
+    if models:
+        noun = "Modellkommune" if models == 1 else "Modellkommunen"
+        parts.append(f"{labels.fmt_int(models)} {noun} (orange umrandet).")
+    parts.append("Jede Gemeinde steht mit Status und Quelle in der Tabelle »Gemeinden in dieser Ansicht«.")
+    return " ".join(parts)
 
 
 def legend_rows(table: pd.DataFrame, matched: pd.Series) -> list[dict]:

@@ -381,7 +381,12 @@ def growth_chart(filters: Filters) -> None:
     with st.spinner("Zeitreihe wird berechnet …"):
         _series, points = _growth_series(*args)
         png = _growth_png(*args, filters.stand.isoformat())
-    st.image(png, width="stretch")
+    st.image(
+        png,
+        width="stretch",
+        alt="Diagramm: Wachstum der Allianz seit Februar 2019, Zahl der Gemeinden je Stufe am Monatsende "
+        "(Linien) und, ohne Filter, die veröffentlichten Gesamtzahlen (Punkte).",
+    )
     if not filters.is_default:
         st.caption(
             "Mit Filtern: nur die Datenbank-Linien für die gewählten Gemeinden. Die veröffentlichten Zahlen "

@@ -1,0 +1,76 @@
+"""Accessibility (issue 13, BITV 2.0 / WCAG 2.1 AA): axe-core on every page, for a visitor and for a signed-in
+administrator, inside the map's iframe too; every finding goes to ``test-output/a11y/<page>.txt``; the test
+fails on any serious or critical violation."""
+
+from __future__ import annotations
+
+import a11y
+import harness
+import pytest
+from test_browser_editing import PASSWORDS, choose, nav, sign_in
+
+from asskomm import auth
+from asskomm.store import Store
+
+pytestmark = pytest.mark.browser
+
+VISITOR_PAGES = {
+    "karte": "/",
+    "kommune": "/kommune?ags=14626110",
+    "landkreise": "/landkreise",
+    "quellen": "/quellen",
+    "barrierefreiheit": "/barrierefreiheit",
+    "anmelden": "/anmelden",
+}
+SIGNED_IN_PAGES = ("Kommune", "Import", "Änderungen", "Benutzer", "Problemfelder", "Karte")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("a11y-db") / "asskomm.sqlite"
+    store = Store(f"sqlite:///{db}")
+    store.ensure_seeded()
+    auth.Accounts(store).add("admin", PASSWORDS["admin"], "admin", actor="test")
+    store.dispose()
+    srv = harness.start_streamlit(harness.ENTRYPOINT, db_path=db, name="a11y")
+    yield srv
+    srv.stop()
+
+
+def _settle(page) -> None:
+    harness.wait_for_app_idle(page, timeout=90_000)
+    if page.locator(harness.SEL_MAP_IFRAME).count():
+        for i in range(page.locator(harness.SEL_MAP_IFRAME).count()):
+            harness.wait_for_map(page, 1, timeout=90_000, index=i)
+        harness.wait_for_app_idle(page)
+
+
+def _check(page, name: str) -> list[a11y.Finding]:
+    findings = a11y.run_axe(page)
+    out = harness.OUTPUT_DIR / "a11y" / f"{harness._safe_name(name)}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(a11y.report(findings) + "\n", encoding="utf-8")
+    harness.save_screenshot(page, f"a11y-{name}")
+    return a11y.serious(findings)
+
+
+@pytest.mark.parametrize("name", list(VISITOR_PAGES))
+def test_axe_visitor(page, server, name):
+    page.goto(server.url + VISITOR_PAGES[name])
+    _settle(page)
+    if name == "karte":  # the map's iframe is part of the check
+        assert page.locator(harness.SEL_MAP_IFRAME).count() == 1
+    bad = _check(page, f"besucher-{name}")
+    assert not bad, a11y.report(bad)
+
+
+def test_axe_signed_in(page, server):
+    sign_in(page, server.url, "admin")
+    failures = []
+    for title in SIGNED_IN_PAGES:
+        nav(page, title)
+        if title == "Kommune":
+            choose(page, "Gemeinde suchen", "Görlitz")
+        _settle(page)
+        failures += _check(page, f"angemeldet-{title}")
+    assert not failures, a11y.report(failures)
