@@ -22,9 +22,9 @@ STATUS_LABELS = {
 # stages keep a contrast of at least 3:1 (WCAG 2.1, 1.4.11) – with protanopia and deuteranopia (which keep the
 # blue–yellow axis), in greyscale print and on a washed-out projector (tests/test_palette.py checks it).
 STATUS_COLOURS = {
-    "nicht_beteiligt": "#E8E8E8",
-    "beraten": "#3A87C8",
-    "kooperation": "#08306B",
+    "nicht_beteiligt": "#EBEBEB",
+    "beraten": "#3580B6",
+    "kooperation": "#05244F",
 }
 # Municipalities outside the current filter: kept on the map, but greyed.
 FILTERED_OUT_COLOUR = "#F7F7F7"

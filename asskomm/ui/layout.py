@@ -59,7 +59,7 @@ _BASE_CSS = """
   clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .asskomm-skip { position: absolute; left: -10000px; }
 .asskomm-skip:focus { position: static; display: inline-block; padding: .3rem .6rem; margin: .2rem 0;
-  background: #FFFFFF; color: #08306B; font-weight: 600; }
+  background: #FFFFFF; color: SKIP_LINK; font-weight: 600; }
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, summary:focus-visible,
 [role="button"]:focus-visible, [role="tab"]:focus-visible, [role="slider"]:focus-visible,
 [role="switch"]:focus-visible, [role="checkbox"]:focus-visible, [tabindex]:focus-visible,
@@ -101,7 +101,7 @@ def apply_style(presentation: bool | None = None) -> None:
     presentation = presentation_mode() if presentation is None else presentation
     base = _BASE_CSS.replace("SWATCH_BORDER", labels.SWATCH_BORDER_COLOUR).replace(
         "MARKER_RIM", labels.MARKER_RIM_COLOUR
-    )
+    ).replace("SKIP_LINK", labels.STATUS_COLOURS["kooperation"])
     st.html(base + (_PRESENTATION_CSS if presentation else ""))
 
 
