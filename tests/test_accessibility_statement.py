@@ -36,7 +36,7 @@ def test_contact_placeholders_until_configured():
 
 
 def test_page_shows_statement_and_placeholder_warning(apptest):
-    at = apptest("pages/barrierefreiheit.py", env={k: None for k in ENV})
+    at = apptest("pages/barrierefreiheit.py", env=dict.fromkeys(ENV))
     harness.assert_no_exception(at)
     assert at.title[0].value == "Erklärung zur Barrierefreiheit"
     assert any("Platzhalter" in w.value for w in at.warning)

@@ -723,7 +723,7 @@ def standalone_html(m: folium.Map, layers: list[folium.FeatureGroup]) -> str:
     return m.get_root().render()
 
 
-def map_summary(table: pd.DataFrame, matched: pd.Series) -> str:
+def map_summary(table: pd.DataFrame, matched: pd.Series, *, table_hint: bool = True) -> str:
     """The map in one German sentence (its text alternative beside the table), e.g.
     »42 von 418 Gemeinden beteiligt: 33 mit Kooperationsvereinbarung, 9 beraten; 376 nicht beteiligt. …«"""
     total = len(table)
@@ -746,7 +746,8 @@ def map_summary(table: pd.DataFrame, matched: pd.Series) -> str:
     if models:
         noun = "Modellkommune" if models == 1 else "Modellkommunen"
         parts.append(f"{labels.fmt_int(models)} {noun} (orange umrandet).")
-    parts.append("Jede Gemeinde steht mit Status und Quelle in der Tabelle »Gemeinden in dieser Ansicht«.")
+    if table_hint:
+        parts.append("Jede Gemeinde steht mit Status und Quelle in der Tabelle »Gemeinden in dieser Ansicht«.")
     return " ".join(parts)
 
 
