@@ -61,6 +61,10 @@ MAP_TITLE = "Karte der Gemeinden Sachsens nach ASSKomm-Status"
 A11Y_CSS = (
     ".leaflet-container:focus-visible,.leaflet-container a:focus-visible"
     "{outline:3px solid #1A1A1A;outline-offset:-3px;box-shadow:inset 0 0 0 5px #FFFFFF}"
+    # a focused Gemeinde: a broad dark outline with a white glow (reads on every fill)
+    "path.leaflet-interactive:focus{outline:none}"
+    "path.leaflet-interactive:focus-visible{stroke:#1A1A1A;stroke-width:4px;stroke-opacity:1;stroke-dasharray:none;"
+    "filter:drop-shadow(0 0 1.5px #FFFFFF) drop-shadow(0 0 1.5px #FFFFFF)}"
     ".asskomm-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
     "clip:rect(0,0,0,0);white-space:nowrap;border:0}"
 )
@@ -276,9 +280,21 @@ _CONTROLLER_JS = """
     if (body === undefined) { body = st ? cfg.defaultTip[(st.s[props.ags] || [0])[0]] : ""; }
     return '<div class="asskomm-tip">' + props.h + (body ? "<br>" + body : "") + "</div>";
   };
+  // Keyboard: Leaflet makes a Gemeinde with a tooltip focusable and opens the tooltip on focus; it gets the
+  // Gemeinde's name, and Enter or Space selects it like a click (streamlit-folium listens to »click«).
+  var scratch = document.createElement("div");
   layer.eachLayer(function (l) {
     l.bindTooltip(function () { return A.tooltip(l.feature.properties); },
                   {sticky: true, direction: "top", offset: [0, -6]});
+    var el = l.getElement && l.getElement();
+    if (!el) { return; }
+    scratch.innerHTML = l.feature.properties.h.replace(/<br>/g, ", ");  // escaped in Python
+    el.setAttribute("aria-label", scratch.textContent);
+    L.DomEvent.on(el, "keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") { return; }
+      L.DomEvent.preventDefault(e);
+      l.fire("click", {latlng: L.latLng(l.feature.properties.p), originalEvent: e}, true);
+    });
   });
   A.apply = function (st, group) {
     A.state = st;

@@ -164,7 +164,7 @@ def stand_player(
             on_click=_toggle,
             args=(stand_key, key),
             icon=":material/pause:" if playing else ":material/play_arrow:",
-            type="primary" if playing else "secondary",
+            type="secondary",  # one type: a changed type remounts the button and loses the keyboard focus
             width="content" if scrubber else "stretch",
         )
         if not scrubber:
