@@ -281,7 +281,7 @@ _CONTROLLER_JS = """
     return '<div class="asskomm-tip">' + props.h + (body ? "<br>" + body : "") + "</div>";
   };
   // Keyboard: Leaflet makes a Gemeinde with a tooltip focusable and opens the tooltip on focus; it gets the
-  // Gemeinde's name, and Enter or Space selects it like a click (streamlit-folium listens to »click«).
+  // Gemeinde's name as a button, and Enter or Space selects it like a click (streamlit-folium listens to »click«).
   var scratch = document.createElement("div");
   layer.eachLayer(function (l) {
     l.bindTooltip(function () { return A.tooltip(l.feature.properties); },
@@ -289,6 +289,7 @@ _CONTROLLER_JS = """
     var el = l.getElement && l.getElement();
     if (!el) { return; }
     scratch.innerHTML = l.feature.properties.h.replace(/<br>/g, ", ");  // escaped in Python
+    el.setAttribute("role", "button");  // Enter selects it; and a name is only allowed with a role
     el.setAttribute("aria-label", scratch.textContent);
     L.DomEvent.on(el, "keydown", function (e) {
       if (e.key !== "Enter" && e.key !== " ") { return; }
