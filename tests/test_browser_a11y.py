@@ -21,7 +21,12 @@ VISITOR_PAGES = {
     "quellen": "/quellen",
     "barrierefreiheit": "/barrierefreiheit",
     "anmelden": "/anmelden",
+    "praesentation": "/?praesentation=1",
+    "karte-wachstum": "/",
+    "karte-neu-seit": "/",
 }
+# Karte variants: the tab to open before the check (only the open tab is drawn)
+TABS = {"karte-wachstum": "Wachstum seit 2019", "karte-neu-seit": "Neu seit …"}
 SIGNED_IN_PAGES = ("Kommune", "Import", "Änderungen", "Benutzer", "Problemfelder", "Karte")
 
 
@@ -58,7 +63,10 @@ def _check(page, name: str) -> list[a11y.Finding]:
 def test_axe_visitor(page, server, name):
     page.goto(server.url + VISITOR_PAGES[name])
     _settle(page)
-    if name == "karte":  # the map's iframe is part of the check
+    if name in TABS:
+        page.get_by_role("tab", name=TABS[name]).click()
+        harness.wait_for_app_idle(page)
+    if name.startswith("karte"):  # the map's iframe is part of the check
         assert page.locator(harness.SEL_MAP_IFRAME).count() == 1
     bad = _check(page, f"besucher-{name}")
     assert not bad, a11y.report(bad)

@@ -72,7 +72,7 @@ def status_map(
     )
     selected = st.session_state.get(K_SELECTED)
     summary = mapview.map_summary(status, matched)
-    text_alternative(summary)
+    text_alternative(summary, None if presentation else TABLE_ANCHOR)  # the projector view has no table
     layers = mapview.status_layers(
         status,
         matched,
@@ -110,12 +110,16 @@ def status_map(
     )
 
 
-def text_alternative(summary: str, table_anchor: str = TABLE_ANCHOR) -> None:
+def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> None:
     """Before the map: its summary for screen readers and a link to the table (shown when focused)."""
+    skip = (
+        f'<a class="asskomm-skip" href="#{table_anchor}">Karte überspringen: zur Tabelle der Gemeinden</a>'
+        if table_anchor
+        else ""
+    )
     st.html(
         f'<p class="asskomm-sr" id="karte-zusammenfassung">{html.escape(mapview.MAP_TITLE)}: '
-        f"{html.escape(summary)}</p>"
-        f'<a class="asskomm-skip" href="#{table_anchor}">Karte überspringen: zur Tabelle der Gemeinden</a>'
+        f"{html.escape(summary)}</p>{skip}"
     )
 
 
