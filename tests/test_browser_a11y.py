@@ -4,12 +4,14 @@ fails on any serious or critical violation."""
 
 from __future__ import annotations
 
+import itertools
+
 import a11y
 import harness
 import pytest
 from test_browser_editing import PASSWORDS, choose, nav, sign_in
 
-from asskomm import auth
+from asskomm import auth, labels
 from asskomm.store import Store
 
 pytestmark = pytest.mark.browser
@@ -82,3 +84,36 @@ def test_axe_signed_in(page, server):
         _settle(page)
         failures += _check(page, f"angemeldet-{title}")
     assert not failures, a11y.report(failures)
+
+
+def test_colour_vision_screenshots(page, server):
+    """Map and legend as seen with protanopia and deuteranopia (test-output/screenshots/farbsehen-*.png, to look
+    at); the legend's status swatches, sampled from the simulated pictures, stay 3:1 apart."""
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(server.url + "/?stand=2024-12-31")
+    _settle(page)
+    page.wait_for_timeout(500)
+    box = page.locator(harness.SEL_MAP_IFRAME).bounding_box()
+    legend = page.locator(".asskomm-legend").first
+    leg = legend.bounding_box()
+    clip = {"x": box["x"], "y": min(box["y"], leg["y"])}
+    clip["width"] = leg["x"] + leg["width"] - clip["x"]
+    clip["height"] = max(box["y"] + box["height"], leg["y"] + leg["height"]) - clip["y"]
+    out = harness.SCREENSHOT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    normal = out / "farbsehen-normal.png"
+    page.screenshot(path=str(normal), clip=clip)
+    # the centre of each status swatch (the first three legend rows: Kooperation, beraten, nicht beteiligt)
+    centres = [
+        (round(b["x"] + b["width"] / 2 - clip["x"]), round(b["y"] + b["height"] / 2 - clip["y"]))
+        for b in (s.bounding_box() for s in legend.locator(".swatch").all()[:3])
+    ]
+    from PIL import Image
+
+    for kind in ("normal", *a11y.CVD_MATRICES):
+        path = normal if kind == "normal" else a11y.simulate_png(normal, out / f"farbsehen-{kind}.png", kind)
+        image = Image.open(path).convert("RGB")
+        seen = ["#{:02X}{:02X}{:02X}".format(*image.getpixel(c)) for c in centres]
+        for darker, lighter in itertools.pairwise(seen):
+            ratio = labels.contrast_ratio(darker, lighter)
+            assert ratio >= 3.0, f"{kind}: swatches {darker} / {lighter} only {ratio:.2f}:1"
