@@ -45,6 +45,14 @@ def tab_to(page, pattern: str, *, back: bool = False, limit: int = 60) -> dict:
     raise AssertionError(f"no focus stop matching {pattern!r} in {limit} keys: {seen}")
 
 
+def _open_karte(page, url: str):
+    page.goto(url + "/")
+    harness.wait_for_app_idle(page, timeout=90_000)
+    harness.wait_for_map(page, 418, timeout=90_000)
+    harness.wait_for_app_idle(page)
+    return harness.map_frame(page)
+
+
 def _download(page, key: str = "Enter") -> str:
     with page.expect_download(timeout=60_000) as info:
         page.keyboard.press(key)
@@ -52,11 +60,7 @@ def _download(page, key: str = "Enter") -> str:
 
 
 def test_keyboard_only_kreis_gemeinde_zeitraffer_and_downloads(page, app_url, screenshot):
-    page.goto(app_url + "/")
-    harness.wait_for_app_idle(page, timeout=90_000)
-    harness.wait_for_map(page, 418, timeout=90_000)
-    harness.wait_for_app_idle(page)
-    frame = harness.map_frame(page)
+    frame = _open_karte(page, app_url)
 
     # a Gemeinde through the search box: the selection panel and the map show it
     tab_to(page, r"^stSelectbox\|INPUT\|Gemeinde suchen")
@@ -121,11 +125,7 @@ def test_keyboard_only_kreis_gemeinde_zeitraffer_and_downloads(page, app_url, sc
 
 
 def test_gemeinde_in_the_map_focusable_and_selected_with_enter(page, app_url):
-    page.goto(app_url + "/")
-    harness.wait_for_app_idle(page, timeout=90_000)
-    harness.wait_for_map(page, 418, timeout=90_000)
-    harness.wait_for_app_idle(page)
-    frame = harness.map_frame(page)
+    frame = _open_karte(page, app_url)
     tab_to(page, r"^A\|Karte überspringen")
     page.keyboard.press("Tab")  # the map
     page.keyboard.press("Tab")  # its first Gemeinde
