@@ -9,7 +9,8 @@ import itertools
 import a11y
 import pytest
 
-from asskomm import labels, mapview
+from asskomm import labels
+from asskomm.render import mapview
 
 WHITE = "#FFFFFF"
 FILLS = [labels.STATUS_COLOURS[s] for s in labels.STATUS_ORDER]

@@ -241,7 +241,7 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
     import folium
     from streamlit_folium import st_folium
 
-    from asskomm.render import mapview
+    from asskomm.render import mapcontrols, mapview
 
     fc = json.loads(_locator_geojson(geo_key, ags))
     st_of = dict(zip(status["ags"].astype(str), status["status"], strict=True))
@@ -257,7 +257,7 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
                         if not f["properties"]["me"]]).value_counts()
     neighbours = ", ".join(f"{labels.fmt_int(int(counts[k]))} {labels.STATUS_LABELS[k]}"
                            for k in reversed(labels.STATUS_ORDER) if k in counts)
-    mapview.add_controls(
+    mapcontrols.add_controls(
         m,
         title="Lagekarte: die Gemeinde (schwarz umrandet) mit ihren Nachbarn nach ASSKomm-Status",
         summary=f"Umliegende Gemeinden: {neighbours or 'keine'}.",

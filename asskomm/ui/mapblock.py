@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asskomm.render import mapview
+from asskomm.render import mapcontrols, mapview
 from asskomm.ui import data
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 
@@ -118,7 +118,7 @@ def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> N
         else ""
     )
     st.html(
-        f'<p class="asskomm-sr" id="karte-zusammenfassung">{html.escape(mapview.MAP_TITLE)}: '
+        f'<p class="asskomm-sr" id="karte-zusammenfassung">{html.escape(mapcontrols.MAP_TITLE)}: '
         f"{html.escape(summary)}</p>{skip}"
     )
 

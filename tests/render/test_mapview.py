@@ -12,7 +12,7 @@ import streamlit_folium as sf
 from shapely.geometry import box
 
 from asskomm import labels
-from asskomm.render import mapview
+from asskomm.render import mapcontrols, mapview
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -280,6 +280,6 @@ def test_map_document_is_german_zoomable_and_named(layers, table):
     args = _streamlit_folium_args(m, mapview.status_layers(table, pd.Series(True, index=table.index)))
     script = args["leaflet"]
     for expected in ('documentElement.lang = "de"', "initial-scale=1", '"role", "main"', "asskomm-map-title",
-                     mapview.MAP_TITLE, "Karte vergrößern", '"aria-label", scratch.textContent'):
+                     mapcontrols.MAP_TITLE, "Karte vergrößern", '"aria-label", scratch.textContent'):
         assert expected in script, expected
     assert "path.leaflet-interactive:focus-visible" in args["header"]

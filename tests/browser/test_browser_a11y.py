@@ -11,8 +11,9 @@ import harness
 import pytest
 from test_browser_editing import PASSWORDS, choose, nav, sign_in
 
-from asskomm import auth, labels
-from asskomm.store import Store
+from asskomm import labels
+from asskomm.store import accounts as auth
+from asskomm.store.database import Store
 
 pytestmark = pytest.mark.browser
 

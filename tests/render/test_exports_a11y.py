@@ -7,11 +7,12 @@ import html
 import io
 import re
 
+from export_support import STAND, make_export_data
 from PIL import Image
 from pypdf import PdfReader
-from test_static_map import STAND, make_export_data
 
-from asskomm import briefing, labels, static_map
+from asskomm import labels
+from asskomm.render import briefing, static_map
 
 
 def test_briefing_pdf_title_language_text_and_tags():
