@@ -22,6 +22,7 @@ VISITOR_PAGES = {
     "kommune": "/kommune?ags=14626110",
     "landkreise": "/landkreise",
     "quellen": "/quellen",
+    "bericht": "/bericht",
     "barrierefreiheit": "/barrierefreiheit",
     "anmelden": "/anmelden",
     "praesentation": "/?praesentation=1",
