@@ -28,6 +28,7 @@ for file, title, icon, url in (
     ("pages/landkreise.py", "Landkreise", ":material/bar_chart:", "landkreise"),
     ("pages/bericht.py", "Bericht", ":material/description:", "bericht"),
     ("pages/quellen.py", "Quellen", ":material/menu_book:", "quellen"),
+    ("pages/barrierefreiheit.py", "Barrierefreiheit", ":material/accessibility_new:", "barrierefreiheit"),
 ):
     if (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))

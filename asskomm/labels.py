@@ -18,23 +18,31 @@ STATUS_LABELS = {
     "beraten": "beraten",
     "kooperation": "Kooperationsvereinbarung",
 }
-# Colour-blind-safe (Okabe-Ito blues on a neutral grey); stages differ in lightness too,
-# so they stay apart in greyscale print and on a washed-out projector.
+# Colour-blind-safe blues on a neutral grey. The stages differ in lightness so much that neighbouring
+# stages keep a contrast of at least 3:1 (WCAG 2.1, 1.4.11) – with protanopia and deuteranopia (which keep the
+# blue–yellow axis), in greyscale print and on a washed-out projector (tests/test_palette.py checks it).
 STATUS_COLOURS = {
-    "nicht_beteiligt": "#E8E8E8",
-    "beraten": "#8CC8EC",
-    "kooperation": "#0062A8",
+    "nicht_beteiligt": "#EBEBEB",
+    "beraten": "#3580B6",
+    "kooperation": "#05244F",
 }
 # Municipalities outside the current filter: kept on the map, but greyed.
 FILTERED_OUT_COLOUR = "#F7F7F7"
 FILTERED_OUT_OPACITY = 0.35
+FILTERED_OUT_BORDER_COLOUR = "#8F8F8F"
 MODEL_OUTLINE_COLOUR = "#D55E00"  # vermillion outline marks the eight Modellkommunen
 KREIS_BORDER_COLOUR = "#333333"
-GEMEINDE_BORDER_COLOUR = "#9A9A9A"
+GEMEINDE_BORDER_COLOUR = "#767676"
+# Outlines and markers on the map are drawn over a white casing: on the dark fills the casing stands out,
+# on the light ones the coloured line itself (every line has at least 3:1 against one of the two).
+CASING_COLOUR = "#FFFFFF"
+# Legend swatches get this border (at least 3:1 against the white page, also around the light grey swatch).
+SWATCH_BORDER_COLOUR = "#595959"
 MARKER_COLOURS = {
-    "kpr": "#E69F00",  # Präventionsrat
-    "sicherheitsanalyse": "#CC79A7",  # Sicherheitsanalyse
+    "kpr": "#E69F00",  # Präventionsrat (filled dot with a dark rim)
+    "sicherheitsanalyse": "#9E4F93",  # Sicherheitsanalyse (ring)
 }
+MARKER_RIM_COLOUR = "#1A1A1A"
 MARKER_LABELS = {
     "kpr": "Kommunaler Präventionsrat",
     "sicherheitsanalyse": "Sicherheitsanalyse",
@@ -118,6 +126,25 @@ def fmt_month_year(value: dt.date) -> str:
 def bkg_attribution(year: int | str, changed: bool = True) -> str:
     text = BKG_ATTRIBUTION_TEMPLATE.format(year=year)
     return text + " (Daten verändert)" if changed else text
+
+
+def relative_luminance(colour: str) -> float:
+    """Relative luminance of an sRGB colour ``#RRGGBB`` (WCAG 2.1 definition), 0 (black) .. 1 (white)."""
+    text = colour.lstrip("#")
+    if len(text) != 6:
+        raise ValueError(f"not a #RRGGBB colour: {colour!r}")
+    channels = []
+    for i in (0, 2, 4):
+        c = int(text[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours, 1 .. 21 (text needs 4.5, graphics 3)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def published_marker(colour: str, size: float, edge: float) -> dict:

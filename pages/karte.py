@@ -143,7 +143,9 @@ if since is not None:
         meeting.since_view(filters, sidebar.K_STAND, diff=since)
 
 if not presentation:
-    st.subheader(f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})")
+    st.subheader(
+        f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
+    )
     frame = views.karte_table(
         table,
         gemeinden,

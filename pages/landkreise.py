@@ -41,11 +41,15 @@ explanation = (
     "ohne Vereinbarung."
 )
 map_caption = f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}."
+map_alt = (
+    f"Karte der 13 Kreise Sachsens: {map_caption} Je dunkler das Blau, desto höher der Anteil; "
+    "die Werte stehen in der Tabelle »Kreise im Vergleich«."
+)
 if layout.presentation_mode():
     # Projector (1280×720): the map beside the figures, both on the first screen.
     map_col, side_col = st.columns([2.8, 1], gap="small")
     with map_col:
-        st.image(kreise.choropleth_png(stand), width="stretch", caption=map_caption)
+        st.image(kreise.choropleth_png(stand), width="stretch", caption=map_caption, alt=map_alt)
     with side_col:
         for label, value in cards:
             st.metric(label, value)
@@ -55,7 +59,7 @@ else:
         with col, st.container(border=True):
             st.metric(label, value)
     st.caption(explanation)
-    st.image(kreise.choropleth_png(stand), width="stretch", caption=map_caption)
+    st.image(kreise.choropleth_png(stand), width="stretch", caption=map_caption, alt=map_alt)
 
 st.subheader(f"Kreise im Vergleich ({scope})")
 frame = kreisview.display_table(shown, problemfeld_labels)
@@ -152,8 +156,12 @@ for start in range(0, len(rows), 4):
     for col, row in zip(cols, rows[start : start + 4], strict=False):
         with col, st.container(border=True):
             st.markdown(f"**{row['kreis']}**")
-            st.image(panels[row["kreis_ags"]], width="stretch")
             first, *rest = kreisview.panel_caption(row, problemfeld_labels)
+            st.image(
+                panels[row["kreis_ags"]],
+                width="stretch",
+                alt=f"Karte {row['kreis']}, Gemeinden nach Status: {first}. " + " ".join(rest),
+            )
             st.markdown(f"**{first}**")
             st.caption("  \n".join(rest))
 

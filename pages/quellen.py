@@ -63,6 +63,10 @@ st.image(
     kreise.comparison_chart_png(),
     width="stretch",
     caption="Linie: Zahl in der ASSKomm-Datenbank am Monatsende; Kreise: veröffentlichte Gesamtzahl an ihrem Datum.",
+    alt=(
+        "Diagramm: Zahl der Kooperationsvereinbarungen und beratenen Kommunen in der ASSKomm-Datenbank seit 2019 "
+        "(Linien) und die veröffentlichten Gesamtzahlen (Kreise); die Zahlen stehen in der Tabelle darunter."
+    ),
 )
 if latest is not None:
     st.markdown(

@@ -14,12 +14,13 @@ from urllib.parse import urlparse
 import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from fpdf.prefs import ViewerPreferences
 
 from asskomm import labels
 from asskomm.analysis.exportdata import ExportData, collect
 from asskomm.analysis.filters import Filters
 from asskomm.analysis.kpis import KPI_LABELS, kpis_from_frame
-from asskomm.render.static_map import draw_map_only, figure_bytes
+from asskomm.render.static_map import draw_map_only, export_text, figure_bytes
 
 # DejaVu Sans ships inside matplotlib, so the PDF never depends on a system font.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -55,9 +56,16 @@ class _Briefing(FPDF):
         self.set_auto_page_break(auto=False)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        # Accessibility: title shown by the viewer instead of the file name, language, subject and keywords;
+        # the text is real text (embedded Unicode font), selectable and searchable; the map carries alt text,
+        # which makes fpdf2 write a structure tree (/MarkInfo, /StructTreeRoot) for it.
         self.set_lang("de")
         self.set_creator("ASSKomm-Karte")
         self.set_title(TITLE)
+        self.set_subject(SUBTITLE + ": Stand der Allianz Sichere Sächsische Kommunen, Karte, Kennzahlen, Quellen")
+        self.set_keywords(["ASSKomm", "Kriminalprävention", "Sachsen", "Kooperationsvereinbarung"])
+        self.set_author("ASSKomm-Karte (SMI/LPR)")
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
 
     def footer(self) -> None:
         self.set_y(PAGE_H - 11)
@@ -118,9 +126,10 @@ def _map(pdf: FPDF, data: ExportData, height_mm: float, *, focus_kreis: str | No
     width_px = round(CONTENT_W / 25.4 * dpi)
     height_px = round(height_mm / 25.4 * dpi)
     fig = draw_map_only(data, width_px, height_px, dpi, focus_kreis=focus_kreis)
-    png = figure_bytes(fig, "png")
+    title, description = export_text(data)
+    png = figure_bytes(fig, "png", title=title, description=description)
     y = pdf.get_y()
-    pdf.image(png, x=MARGIN, y=y, w=CONTENT_W, h=height_mm)
+    pdf.image(png, x=MARGIN, y=y, w=CONTENT_W, h=height_mm, alt_text=description)
     pdf.set_y(y + height_mm + 1)
 
 

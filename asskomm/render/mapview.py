@@ -37,6 +37,7 @@ from jinja2 import Template
 
 from asskomm import labels
 from asskomm.geo import assets
+from asskomm.render.mapcontrols import add_controls
 
 SAXONY_CENTER = (50.93, 13.46)
 # basemap.de web raster (BKG), only when the user switches it on (it sends requests to a third party).
@@ -239,6 +240,10 @@ _CONTROLLER_JS = """
   var layer = {{ this.layer_name }};
   var map = {{ this.map_name }};
   var cfg = {{ this.config }};
+  // a white line under an outline, twice its width (see labels.CASING_COLOUR)
+  cfg.casing = function (style) {
+    return {color: cfg.casingColour, weight: style.weight * 2 + 1, fill: false, opacity: 1};
+  };
   var byAgs = {};
   layer.eachLayer(function (l) { byAgs[l.feature.properties.ags] = l; });
   var A = window.asskomm = {layer: layer, byAgs: byAgs, state: null, applied: 0, fitKey: "[]"};
@@ -262,12 +267,27 @@ _CONTROLLER_JS = """
     if (body === undefined) { body = st ? cfg.defaultTip[(st.s[props.ags] || [0])[0]] : ""; }
     return '<div class="asskomm-tip">' + props.h + (body ? "<br>" + body : "") + "</div>";
   };
+  // Keyboard: Leaflet makes a Gemeinde with a tooltip focusable and opens the tooltip on focus; it gets the
+  // Gemeinde's name as a button, and Enter or Space selects it like a click (streamlit-folium listens to »click«).
+  var scratch = document.createElement("div");
   layer.eachLayer(function (l) {
     l.bindTooltip(function () { return A.tooltip(l.feature.properties); },
                   {sticky: true, direction: "top", offset: [0, -6]});
+    var el = l.getElement && l.getElement();
+    if (!el) { return; }
+    scratch.innerHTML = l.feature.properties.h.replace(/<br>/g, ", ");  // escaped in Python
+    el.setAttribute("role", "button");  // Enter selects it; and a name is only allowed with a role
+    el.setAttribute("aria-label", scratch.textContent);
+    L.DomEvent.on(el, "keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") { return; }
+      L.DomEvent.preventDefault(e);
+      l.fire("click", {latlng: L.latLng(l.feature.properties.p), originalEvent: e}, true);
+    });
   });
   A.apply = function (st, group) {
     A.state = st;
+    var summary = document.getElementById("asskomm-map-summary");
+    if (summary) { summary.textContent = st.summary || ""; }
     layer.eachLayer(function (l) {
       var a = l.feature.properties.ags;
       var v = st.s[a] || [0, 1, 0];
@@ -288,12 +308,22 @@ _CONTROLLER_JS = """
       outline(a, cfg.highlightHalo);
       outline(a, cfg.highlightLine);
     });
-    st.model.forEach(function (a) { outline(a, cfg.modelStyle); });
-    if (st.sel) { outline(st.sel, cfg.selectedStyle); }
+    st.model.forEach(function (a) {
+      outline(a, cfg.casing(cfg.modelStyle));
+      outline(a, cfg.modelStyle);
+    });
+    if (st.sel) {
+      outline(st.sel, cfg.casing(cfg.selectedStyle));
+      outline(st.sel, cfg.selectedStyle);
+    }
     st.markers.forEach(function (m) {
       var l = byAgs[m[0]];
       if (!l) { return; }
       var ms = cfg.markerStyles[m[1]];
+      if (cfg.markerCasing[m[1]]) {
+        L.circleMarker(l.feature.properties.p,
+                       Object.assign({pane: cfg.panes.marker, interactive: false}, cfg.markerCasing[m[1]])).addTo(group);
+      }
       var c = L.circleMarker(l.feature.properties.p, Object.assign({pane: cfg.panes.marker}, ms));
       c.feature = {type: "Feature", properties: {ags: m[0], kind: m[1]}, geometry: null};
       c.bindTooltip('<div class="asskomm-tip">' + l.feature.properties.h + "<br>" + m[2] + "</div>",
@@ -392,7 +422,13 @@ class _KreisBorders(_DataLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON(window.asskommUnpack({{ this.data }}, {{ this.decimals }}), {
+        var {{ this.get_name() }}_data = window.asskommUnpack({{ this.data }}, {{ this.decimals }});
+        // a white casing under the dark border keeps it visible on the darkest status fill
+        L.geoJSON({{ this.get_name() }}_data, {
+            pane: {{ this.pane }}, interactive: false,
+            style: {color: {{ this.casing }}, weight: 3.4, opacity: 0.85, fill: false}
+        }).addTo({{ this._parent.get_name() }});
+        var {{ this.get_name() }} = L.geoJSON({{ this.get_name() }}_data, {
             pane: {{ this.pane }}, interactive: false,
             style: {color: {{ this.colour }}, weight: 1.6, opacity: 0.9, fill: false}
         }).addTo({{ this._parent.get_name() }});
@@ -407,29 +443,7 @@ class _KreisBorders(_DataLayer):
         self.decimals = int(geometry.decimals)
         self.pane = _js(PANE_KREISE)
         self.colour = _js(labels.KREIS_BORDER_COLOUR)
-
-
-class _Controls(MacroElement):
-    """A metric scale (no miles) and the attribution without Leaflet's flag."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({metric: true, imperial: false, maxWidth: 120}).addTo({{ this._parent.get_name() }});
-        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "Controls"
-
-
-def add_controls(m: folium.Map) -> folium.Map:
-    """Metric scale and a plain attribution prefix (for every map of the app)."""
-    _Controls().add_to(m)
-    return m
+        self.casing = _js(labels.CASING_COLOUR)
 
 
 def _css(css: str) -> Element:
@@ -445,7 +459,8 @@ def _controller_config() -> dict:
         "weight": 0.6,
         "outColour": labels.FILTERED_OUT_COLOUR,
         "outOpacity": labels.FILTERED_OUT_OPACITY,
-        "outBorder": "#C8C8C8",
+        "outBorder": labels.FILTERED_OUT_BORDER_COLOUR,
+        "casingColour": labels.CASING_COLOUR,
         "defaultTip": [esc(labels.STATUS_LABELS[s]) for s in labels.STATUS_ORDER],
         "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER},
         "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
@@ -457,7 +472,7 @@ def _controller_config() -> dict:
         "markerStyles": {
             "kpr": {
                 "radius": 5,
-                "color": "#ffffff",
+                "color": labels.MARKER_RIM_COLOUR,
                 "weight": 1.5,
                 "fillColor": labels.MARKER_COLOURS["kpr"],
                 "fillOpacity": 1,
@@ -469,6 +484,10 @@ def _controller_config() -> dict:
                 "fill": False,
                 "opacity": 1,
             },
+        },
+        "markerCasing": {
+            "kpr": None,
+            "sicherheitsanalyse": {"radius": 9, "color": labels.CASING_COLOUR, "weight": 6, "fill": False, "opacity": 1},
         },
     }
 
@@ -516,6 +535,7 @@ def base_map(
             # the attribution wraps instead of running over the scale in a narrow map
             ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
             ".leaflet-control-attribution{white-space:normal;text-align:right}"
+
         )
     )
     add_controls(m)
@@ -564,8 +584,11 @@ def map_state(
     markers: Iterable[str] = MARKER_KINDS,
     highlight: Iterable[str] = (),
     fit_kreise: Iterable[str] = (),
+    summary: str = "",
 ) -> dict:
     """The compact per-AGS state the controller applies (plain JSON types).
+
+    ``summary``: the sentence screen readers hear as the map's description (see :func:`map_summary`).
 
     ``highlight``: AGS drawn with a broad outline (the »Neu seit …« view); unknown keys are dropped.
     ``fit_kreise``: Kreis keys the map zooms to when this choice changes (empty: all of Saxony).
@@ -582,6 +605,7 @@ def map_state(
         "sel": selected or None,
         "hl": sorted(str(a) for a in set(highlight) if str(a) in known),
         "fit": sorted({str(k) for k in fit_kreise}),
+        "summary": summary,
     }
     for row, ok in zip(table.to_dict("records"), matched.tolist(), strict=True):
         ags = str(row["ags"])
@@ -630,6 +654,34 @@ def standalone_html(m: folium.Map, layers: list[folium.FeatureGroup]) -> str:
     for group in layers:
         group.add_to(m)
     return m.get_root().render()
+
+
+def map_summary(table: pd.DataFrame, matched: pd.Series, *, table_hint: bool = True) -> str:
+    """The map in one German sentence (its text alternative beside the table), e.g.
+    »42 von 418 Gemeinden beteiligt: 33 mit Kooperationsvereinbarung, 9 beraten; 376 nicht beteiligt. …«"""
+    total = len(table)
+    hit = table.loc[matched.values]
+    counts = hit["status"].value_counts()
+    koop, ber = int(counts.get("kooperation", 0)), int(counts.get("beraten", 0))
+    rest = len(hit) - koop - ber
+    parts = []
+    if len(hit) < total:
+        parts.append(f"{labels.fmt_int(len(hit))} von {labels.fmt_int(total)} Gemeinden entsprechen den Filtern; davon")
+        base = ""
+    else:
+        base = f" von {labels.fmt_int(total)} Gemeinden"
+    parts.append(
+        f"{labels.fmt_int(koop + ber)}{base} beteiligt: {labels.fmt_int(koop)} mit "
+        f"{labels.STATUS_LABELS['kooperation']}, {labels.fmt_int(ber)} {labels.STATUS_LABELS['beraten']}; "
+        f"{labels.fmt_int(rest)} {labels.STATUS_LABELS['nicht_beteiligt']}."
+    )
+    models = int(hit["modellkommune"].astype(bool).sum()) if "modellkommune" in hit else 0
+    if models:
+        noun = "Modellkommune" if models == 1 else "Modellkommunen"
+        parts.append(f"{labels.fmt_int(models)} {noun} (orange umrandet).")
+    if table_hint:
+        parts.append("Jede Gemeinde steht mit Status und Quelle in der Tabelle »Gemeinden in dieser Ansicht«.")
+    return " ".join(parts)
 
 
 def legend_rows(table: pd.DataFrame, matched: pd.Series) -> list[dict]:

@@ -11,7 +11,9 @@ Renderers take plain inputs (:class:`asskomm.analysis.exportdata.ExportData`), s
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
@@ -414,13 +416,57 @@ def draw_map_only(
     return fig
 
 
-def figure_bytes(fig: Figure, fmt: str, dpi: int | None = None) -> bytes:
+def figure_bytes(
+    fig: Figure, fmt: str, dpi: int | None = None, *, title: str = "", description: str = ""
+) -> bytes:
+    """The figure as PNG/SVG/PDF bytes. ``title`` and ``description`` go into the file for screen readers and
+    file managers: PNG text chunks ``Title``/``Description``, SVG Dublin Core metadata plus ``<title>`` and
+    ``<desc>`` as first children of the root (what assistive technology reads), PDF ``Title``/``Subject``."""
     buf = io.BytesIO()
-    metadata = {"Creator": "ASSKomm-Karte"} if fmt in ("svg", "pdf") else {"Software": "ASSKomm-Karte"}
+    metadata: dict[str, str | None] = (
+        {"Creator": "ASSKomm-Karte"} if fmt in ("svg", "pdf") else {"Software": "ASSKomm-Karte"}
+    )
     if fmt == "svg":
         metadata["Date"] = None
+    if title:
+        metadata["Title"] = title
+    if description:
+        metadata["Subject" if fmt == "pdf" else "Description"] = description
+    if fmt == "svg" and title:
+        metadata["Language"] = "de"
     fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, facecolor="white", metadata=metadata)
-    return buf.getvalue()
+    out = buf.getvalue()
+    if fmt == "svg" and (title or description):
+        out = _svg_title(out, title, description)
+    return out
+
+
+def _svg_title(svg: bytes, title: str, description: str) -> bytes:
+    """Name the SVG for assistive technology: ``role="img"``, ``lang``, ``<title>`` and ``<desc>``."""
+    text = svg.decode("utf-8")
+    root = re.search(r"<svg\b[^>]*>", text)
+    if root is None:
+        return svg
+    tag = root.group(0)
+    new_tag = tag[:-1] + ' role="img" lang="de" aria-labelledby="asskomm-title asskomm-desc">'
+    inner = f'<title id="asskomm-title">{html.escape(title)}</title>'
+    if description:
+        inner += f'<desc id="asskomm-desc">{html.escape(description)}</desc>'
+    return (text[: root.start()] + new_tag + inner + text[root.end() :]).encode("utf-8")
+
+
+def export_text(data: ExportData) -> tuple[str, str]:
+    """(title, description) of a map picture: what it shows, at which date, filtered how, from where."""
+    from asskomm.render import mapview
+
+    stand = labels.fmt_date(data.filters.stand)
+    title = f"ASSKomm-Karte: Gemeinden in Sachsen nach Status, Stand {stand}"
+    summary = mapview.map_summary(data.frame, data.frame["treffer"].astype(bool), table_hint=False)
+    description = (
+        f"Karte der Allianz Sichere Sächsische Kommunen, Stand {stand}. {summary} "
+        f"Quelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen). Grenzen: {data.attribution}."
+    )
+    return title, description
 
 
 # --------------------------------------------------------------------------------------------- public API
@@ -440,11 +486,13 @@ def render_map_png(
         raise ValueError(f"Unbekanntes Format »{size}«; erlaubt: {', '.join(FORMATS)}.")
     width, height, dpi = FORMATS[size]
     data = _resolve(data, filters)
-    return figure_bytes(draw_slide(data, width, height, dpi), "png")
+    title, description = export_text(data)
+    return figure_bytes(draw_slide(data, width, height, dpi), "png", title=title, description=description)
 
 
 def render_map_svg(data: ExportData | None = None, *, filters: Filters | None = None) -> bytes:
     """The slide map as SVG (vector; same layout as the 1920×1080 PNG)."""
     width, height, dpi = FORMATS["folie"]
     data = _resolve(data, filters)
-    return figure_bytes(draw_slide(data, width, height, dpi), "svg")
+    title, description = export_text(data)
+    return figure_bytes(draw_slide(data, width, height, dpi), "svg", title=title, description=description)

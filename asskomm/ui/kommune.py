@@ -245,7 +245,7 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
     import folium
     from streamlit_folium import st_folium
 
-    from asskomm.render import mapview
+    from asskomm.render import mapcontrols, mapview
 
     fc = json.loads(_locator_geojson(geo_key, ags))
     st_of = dict(zip(status["ags"].astype(str), status["status"], strict=True))
@@ -257,7 +257,15 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
     m = folium.Map(location=mapview.SAXONY_CENTER, zoom_start=9, tiles=None,
                    zoom_control=True, scrollWheelZoom=False)
     mapview.leaflet_only(m, base_url_path)
-    mapview.add_controls(m)
+    counts = pd.Series([st_of.get(f["properties"]["ags"], "nicht_beteiligt") for f in fc["features"]
+                        if not f["properties"]["me"]]).value_counts()
+    neighbours = ", ".join(f"{labels.fmt_int(int(counts[k]))} {labels.STATUS_LABELS[k]}"
+                           for k in reversed(labels.STATUS_ORDER) if k in counts)
+    mapcontrols.add_controls(
+        m,
+        title="Lagekarte: die Gemeinde (schwarz umrandet) mit ihren Nachbarn nach ASSKomm-Status",
+        summary=f"Umliegende Gemeinden: {neighbours or 'keine'}.",
+    )
     folium.GeoJson(
         fc,
         style_function=lambda f: {

@@ -43,16 +43,29 @@ _BASE_CSS = """
 .asskomm-legend { display: flex; flex-direction: column; gap: .35rem; margin: .25rem 0 .75rem 0; }
 .asskomm-legend.row { flex-direction: row; flex-wrap: wrap; gap: .4rem 1.4rem; align-items: center; }
 .asskomm-legend .item { display: flex; align-items: center; gap: .5rem; }
-.asskomm-legend .swatch { width: 1.6em; height: 1.1em; border: 1px solid #777; flex: none; }
+.asskomm-legend .swatch { width: 1.6em; height: 1.1em; border: 1.5px solid SWATCH_BORDER; flex: none; }
 .asskomm-legend .outline { background: transparent; border: 3px solid var(--c); }
-.asskomm-legend .dot { width: .85em; height: .85em; border-radius: 50%; border: 1.5px solid #fff;
-  box-shadow: 0 0 0 1px #999; margin: 0 .35em; flex: none; }
+.asskomm-legend .dot { width: .85em; height: .85em; border-radius: 50%; border: 1.5px solid MARKER_RIM;
+  margin: 0 .35em; flex: none; }
 .asskomm-legend .ring { width: 1.05em; height: 1.05em; border-radius: 50%; border: 3px solid var(--c);
   margin: 0 .25em; flex: none; }
 .asskomm-legend .count { font-variant-numeric: tabular-nums; font-weight: 600; margin-left: auto;
   padding-left: .6em; }
 .asskomm-legend.row .count { margin-left: .2em; }
 .asskomm-source { color: #555; font-size: .9rem; }
+/* Accessibility (BITV 2.0 / WCAG 2.1 AA): text only for screen readers, a skip link that appears when it
+   gets the keyboard focus, and a clearly visible focus on every control (2.4.7). */
+.asskomm-sr { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+.asskomm-skip { position: absolute; left: -10000px; }
+.asskomm-skip:focus { position: static; display: inline-block; padding: .3rem .6rem; margin: .2rem 0;
+  background: #FFFFFF; color: SKIP_LINK; font-weight: 600; }
+a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, summary:focus-visible,
+[role="button"]:focus-visible, [role="tab"]:focus-visible, [role="slider"]:focus-visible,
+[role="switch"]:focus-visible, [role="checkbox"]:focus-visible, [tabindex]:focus-visible,
+iframe:focus-visible, [data-baseweb="select"]:focus-within {
+  outline: 3px solid #1A1A1A !important; outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #FFFFFF !important; }
 </style>
 """
 
@@ -86,7 +99,10 @@ def presentation_mode() -> bool:
 
 def apply_style(presentation: bool | None = None) -> None:
     presentation = presentation_mode() if presentation is None else presentation
-    st.html(_BASE_CSS + (_PRESENTATION_CSS if presentation else ""))
+    base = _BASE_CSS.replace("SWATCH_BORDER", labels.SWATCH_BORDER_COLOUR).replace(
+        "MARKER_RIM", labels.MARKER_RIM_COLOUR
+    ).replace("SKIP_LINK", labels.STATUS_COLOURS["kooperation"])
+    st.html(base + (_PRESENTATION_CSS if presentation else ""))
 
 
 def page_title(title: str, stand: dt.date, *, subtitle: str = "") -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Mapping
 
 import folium
@@ -16,11 +17,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asskomm.render import mapview
+from asskomm.render import mapcontrols, mapview
 from asskomm.ui import data
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 
 MAP_KEY = "karte_map"
+#: Anchor of the table »Gemeinden in dieser Ansicht«, the map's text alternative.
+TABLE_ANCHOR = "tabelle"
 RETURNED = ["last_active_drawing", "last_object_clicked_count"]
 _LAST_COUNT = "karte_map_clicks"
 
@@ -68,6 +71,8 @@ def status_map(
         geometry_url=data.map_geometry_url(base_url_path()),
     )
     selected = st.session_state.get(K_SELECTED)
+    summary = mapview.map_summary(status, matched)
+    text_alternative(summary, None if presentation else TABLE_ANCHOR)  # the projector view has no table
     layers = mapview.status_layers(
         status,
         matched,
@@ -76,6 +81,7 @@ def status_map(
         markers=markers,
         highlight=highlight,
         fit_kreise=fit_kreise,
+        summary=summary,
     )
     center = zoom = None
     jump = st.session_state.get(K_JUMP)
@@ -101,6 +107,19 @@ def status_map(
         center=center,
         zoom=zoom,
         on_change=_changed,
+    )
+
+
+def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> None:
+    """Before the map: its summary for screen readers and a link to the table (shown when focused)."""
+    skip = (
+        f'<a class="asskomm-skip" href="#{table_anchor}">Karte überspringen: zur Tabelle der Gemeinden</a>'
+        if table_anchor
+        else ""
+    )
+    st.html(
+        f'<p class="asskomm-sr" id="karte-zusammenfassung">{html.escape(mapcontrols.MAP_TITLE)}: '
+        f"{html.escape(summary)}</p>{skip}"
     )
 
 

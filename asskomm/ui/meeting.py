@@ -164,7 +164,7 @@ def stand_player(
             on_click=_toggle,
             args=(stand_key, key),
             icon=":material/pause:" if playing else ":material/play_arrow:",
-            type="primary" if playing else "secondary",
+            type="secondary",  # one type: a changed type remounts the button and loses the keyboard focus
             width="content" if scrubber else "stretch",
         )
         if not scrubber:
@@ -388,7 +388,12 @@ def growth_chart(filters: Filters) -> None:
     with st.spinner("Zeitreihe wird berechnet …"):
         _series, points = _growth_series(*args)
         png = _growth_png(*args, filters.stand.isoformat())
-    st.image(png, width="stretch")
+    st.image(
+        png,
+        width="stretch",
+        alt="Diagramm: Wachstum der Allianz seit Februar 2019, Zahl der Gemeinden je Stufe am Monatsende "
+        "(Linien) und, ohne Filter, die veröffentlichten Gesamtzahlen (Punkte).",
+    )
     if not filters.is_default:
         st.caption(
             "Mit Filtern: nur die Datenbank-Linien für die gewählten Gemeinden. Die veröffentlichten Zahlen "

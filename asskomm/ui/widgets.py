@@ -108,7 +108,7 @@ def legend(
     items = []
     for row in reversed(rows):
         items.append(
-            f'<div class="item"><span class="swatch" style="background:{row["colour"]}"></span>'
+            f'<div class="item" role="listitem"><span aria-hidden="true" class="swatch" style="background:{row["colour"]}"></span>'
             f'<span>{html.escape(row["label"])}</span><span class="count">{labels.fmt_int(row["count"])}</span></div>'
         )
     items.append(
@@ -118,26 +118,26 @@ def legend(
     markers = markers or {}
     if "kpr" in markers:
         items.append(
-            f'<div class="item"><span class="dot" style="background:{labels.MARKER_COLOURS["kpr"]}"></span>'
+            f'<div class="item" role="listitem"><span aria-hidden="true" class="dot" style="background:{labels.MARKER_COLOURS["kpr"]}"></span>'
             f'<span>{labels.MARKER_LABELS["kpr"]}</span><span class="count">{labels.fmt_int(markers["kpr"])}</span></div>'
         )
     if "sicherheitsanalyse" in markers:
         items.append(
-            f'<div class="item"><span class="ring" style="--c:{labels.MARKER_COLOURS["sicherheitsanalyse"]}"></span>'
+            f'<div class="item" role="listitem"><span aria-hidden="true" class="ring" style="--c:{labels.MARKER_COLOURS["sicherheitsanalyse"]}"></span>'
             f"<span>{labels.MARKER_LABELS['sicherheitsanalyse']}</span>"
             f'<span class="count">{labels.fmt_int(markers["sicherheitsanalyse"])}</span></div>'
         )
     if highlight is not None:
         items.append(
-            f'<div class="item"><span class="swatch" style="background:#fff;border:4px solid '
+            f'<div class="item" role="listitem"><span aria-hidden="true" class="swatch" style="background:#fff;border:4px solid '
             f'{mapview.HIGHLIGHT_COLOUR};box-shadow:inset 0 0 0 1.5px {mapview.HIGHLIGHT_CORE_COLOUR}">'
             f"</span><span>{html.escape(highlight[0])}</span>"
             f'<span class="count">{labels.fmt_int(highlight[1])}</span></div>'
         )
     if greyed:
         items.append(
-            f'<div class="item"><span class="swatch" style="background:{labels.FILTERED_OUT_COLOUR};'
-            f'border-color:#ccc"></span><span>außerhalb der Filter</span>'
+            f'<div class="item" role="listitem"><span aria-hidden="true" class="swatch" style="background:{labels.FILTERED_OUT_COLOUR};'
+            f'border-color:{labels.FILTERED_OUT_BORDER_COLOUR}"></span><span>außerhalb der Filter</span>'
             f'<span class="count">{labels.fmt_int(greyed)}</span></div>'
         )
     cls = "asskomm-legend row" if horizontal else "asskomm-legend"

@@ -12,12 +12,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from asskomm import labels
 from asskomm.store import accounts as auth
 from asskomm.store.database import Store
 
 PASSWORDS = {"admin": "Admin-Passwort-42", "berta": "Bearbeiter-Pw-42", "viktor": "Betrachter-Pw-42"}
 XSS = "<img src=x onerror=alert(1)>"
-KOOP_COLOUR = "#0062A8"
+KOOP_COLOUR = labels.STATUS_COLOURS["kooperation"]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import streamlit_folium as sf
 from shapely.geometry import box
 
 from asskomm import labels
-from asskomm.render import mapview
+from asskomm.render import mapcontrols, mapview
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -257,3 +257,29 @@ def test_geometry_script_holds_both_layers_and_cannot_end_a_script(layers):
     data = json.loads(body.replace("{g: ", '{"g": ', 1).replace(", k: ", ', "k": ', 1))
     assert len(data["g"]["features"]) == len(gem)
     assert len(data["k"]["features"]) == 2
+
+
+def test_summary_sentence_counts_what_the_map_shows(table):
+    # 12 Gemeinden, statuses cycle nicht_beteiligt, beraten, kooperation; one Modellkommune (n == 2)
+    everything = pd.Series(True, index=table.index)
+    text = mapview.map_summary(table, everything)
+    assert text.startswith("8 von 12 Gemeinden beteiligt: 4 mit Kooperationsvereinbarung, 4 beraten; 4 nicht beteiligt.")
+    assert "1 Modellkommune (orange umrandet)." in text and "Tabelle »Gemeinden in dieser Ansicht«" in text
+    first_six = pd.Series([i < 6 for i in range(len(table))], index=table.index)
+    text = mapview.map_summary(table, first_six, table_hint=False)
+    assert text.startswith("6 von 12 Gemeinden entsprechen den Filtern; davon 4 beteiligt: 2 mit")
+    assert "Tabelle" not in text
+    # the sentence travels with the status layer into the map's description
+    state = mapview.map_state(table, everything, summary="Satz")
+    assert state["summary"] == "Satz"
+
+
+def test_map_document_is_german_zoomable_and_named(layers, table):
+    gem, kreise = layers
+    m = mapview.base_map(mapview.prepare_geometry(gem, kreise))
+    args = _streamlit_folium_args(m, mapview.status_layers(table, pd.Series(True, index=table.index)))
+    script = args["leaflet"]
+    for expected in ('documentElement.lang = "de"', "initial-scale=1", '"role", "main"', "asskomm-map-title",
+                     mapcontrols.MAP_TITLE, "Karte vergrößern", '"aria-label", scratch.textContent'):
+        assert expected in script, expected
+    assert "path.leaflet-interactive:focus-visible" in args["header"]

@@ -7,6 +7,7 @@ import re
 import pytest
 from export_support import KREIS_OST, N_GEMEINDEN, STAND, make_export_data
 
+from asskomm import labels
 from asskomm.analysis.filters import Filters
 from asskomm.render import snapshot
 
@@ -92,7 +93,7 @@ def test_opens_offline_and_draws_every_polygon(browser, snapshot_file, test_outp
         assert page.evaluate("Object.keys(window.asskomm.byAgs).length") == N_GEMEINDEN
         # matching Gemeinden carry the palette's colours, the others the greyed fill
         fills = page.evaluate("Object.values(window.asskomm.byAgs).map(l => l.options.fillColor)")
-        assert "#0062A8" in fills and "#F7F7F7" in fills
+        assert labels.STATUS_COLOURS["kooperation"] in fills and labels.FILTERED_OUT_COLOUR in fills
         assert page.locator("#asskomm-head").inner_text().startswith("Allianz Sichere Sächsische Kommunen")
         assert "außerhalb des Filters" in page.locator("#asskomm-panel").inner_text()
         assert "None" not in page.evaluate("document.documentElement.innerText")
