@@ -139,8 +139,9 @@ st.caption(f"Jeder Kreis gegen seine eigenen Gemeinden gezählt; beteiligt = ber
            f"{data.population().attribution()}.")
 st.markdown(f"**Reichweite seit 2019 ({scope}), Anteile in %**")
 growth = data.coverage_series(tuple(view.kreise)).set_index("stand")
-st.line_chart(growth[["Gemeinden beteiligt", "Fläche beteiligt", "Einwohner beteiligt", "Einwohner mit Vereinbarung"]],
-              height=260, y_label="%")
+kreise.coverage_chart(
+    growth, ["Gemeinden beteiligt", "Fläche beteiligt", "Einwohner beteiligt", "Einwohner mit Vereinbarung"], scope
+)
 
 st.subheader("Die Kreise einzeln")
 layout_note = (

@@ -173,3 +173,30 @@ def _facts(version: str, today_iso: str) -> sources.DataFacts:
 
 def data_facts() -> sources.DataFacts:
     return _facts(data.data_version(), sidebar.today().isoformat())
+
+
+def coverage_chart(growth: pd.DataFrame, columns: list[str], scope: str) -> None:
+    """Line chart of coverage shares over time; marks hidden from screen readers, the chart described as a whole."""
+    import altair as alt
+
+    long = growth.reset_index().melt("stand", value_vars=columns, var_name="Anteil", value_name="Prozent")
+    last = growth[columns].iloc[-1] if len(growth) else None
+    summary = (
+        f"Reichweite seit 2019 ({scope}); zuletzt: "
+        + "; ".join(f"{c} {labels.fmt_num(last[c], 1)} %" for c in columns)
+        if last is not None
+        else f"Reichweite seit 2019 ({scope}): keine Daten."
+    )
+    chart = (
+        alt.Chart(long, description=summary)
+        .mark_line(aria=False)
+        .encode(
+            x=alt.X("stand:T", title="Stand"),
+            y=alt.Y("Prozent:Q", title="%"),
+            color=alt.Color("Anteil:N", title=None, legend=alt.Legend(orient="bottom", aria=False)),
+        )
+        .properties(height=260)
+        .configure_axis(aria=False)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(summary)
