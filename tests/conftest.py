@@ -15,6 +15,11 @@ Browser (Playwright, Debian's Chromium; tests using these are marked ``browser``
                                    to ``test-output/failures/``
     ``screenshot``                 ``screenshot(name=None, page=None, full_page=True) -> Path`` (PNG under
                                    ``test-output/screenshots/``)
+Databases
+    ``pg_cluster``                 session-wide throw-away PostgreSQL cluster (tests/pg.py); skipped when PostgreSQL
+                                   is not installed, a failure under CI=true
+    ``db_url``                     a fresh empty database, parametrised: ``sqlite`` and ``postgresql`` (every test
+                                   using it runs against both backends; ``-m "not postgres"`` keeps SQLite only)
 AppTest
     ``tmp_db``                     path of a fresh temporary SQLite file (not yet created)
     ``apptest``                    ``apptest(path="dashboard.py", query_params=None, env=None, run=True)``
@@ -29,6 +34,7 @@ from pathlib import Path
 
 import harness
 import pytest
+from pg import PgCluster, PgUnavailable
 
 SCOPES = ("session", "package", "module", "class", "function")
 
@@ -225,3 +231,29 @@ def apptest(tmp_db: Path, monkeypatch: pytest.MonkeyPatch):
         return at.run() if run else at
 
     return make
+
+
+# ---------------------------------------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    cluster = PgCluster()
+    try:
+        cluster.start()
+    except PgUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"CI=true but {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_cluster").create_database()
