@@ -13,11 +13,11 @@ import itertools
 import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import tempfile
 
 import sqlalchemy as sa
+from harness import free_port
 
 _counter = itertools.count(1)
 
@@ -33,12 +33,6 @@ def pg_tool(name: str) -> str | None:
         return found
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
     return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PgCluster:
@@ -74,7 +68,7 @@ class PgCluster:
             auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
         subprocess.run([*self._as_user, initdb, "-D", str(self.data), "-U", "test", *auth,
                         "--encoding=UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-        self.port = _free_port()
+        self.port = free_port()
         self.resume()
         return self
 

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "nginx.conf"
 COOKIE = "asskomm_server"
@@ -23,12 +25,6 @@ COOKIE = "asskomm_server"
 
 class NginxMissing(RuntimeError):
     pass
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -102,7 +98,7 @@ def start_nginx(ports: list[int], prefix: Path, port: int | None = None) -> Ngin
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not nginx:
         raise NginxMissing("nginx (Debian package nginx) is not installed")
-    port = port or _free_port()
+    port = port or free_port()
     prefix.mkdir(parents=True, exist_ok=True)
     prefix.chmod(0o755)
     for name in ("client_body_temp_path", "proxy_temp_path"):

@@ -16,10 +16,9 @@ import pytest
 import sqlalchemy as sa
 from pg import PgCluster, PgUnavailable
 from records_support import BASE_ROWS, make_store, row, write_csv
-from test_migrations import cli
+from test_migrations import _checks, cli
 
 from asskomm.cli import health
-from asskomm.store import transfer as db_transfer
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -67,15 +66,6 @@ def test_wrong_password_or_url_gives_a_clear_message_without_the_password(own_cl
     rc, out, err = cli(capsys, "db", "upgrade")
     assert rc == 0 and "***" in out
     _no_secret(out, err)
-
-
-def _checks(url):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return db_transfer.checks(conn)
-    finally:
-        engine.dispose()
 
 
 def test_database_lost_in_the_middle_of_an_import_writes_nothing(own_cluster, tmp_path, capsys, monkeypatch):
