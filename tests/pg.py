@@ -103,13 +103,15 @@ class PgCluster:
         user = f"test:{self.password}" if self.password else "test"
         return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/postgres"
 
-    def create_database(self, prefix: str = "t") -> str:
-        """A new empty database; returns its SQLAlchemy URL (TCP, so other processes can use it too)."""
+    def create_database(self, prefix: str = "t", template: str | None = None) -> str:
+        """A new database (empty, or a copy of the database ``template``); returns its SQLAlchemy URL (TCP, so
+        other processes can use it too)."""
         name = f"{prefix}_{os.getpid()}_{next(_counter)}"
         engine = sa.create_engine(self.admin_url(), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         try:
             with engine.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                copy = f' TEMPLATE "{template}"' if template else ""
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
         finally:
             engine.dispose()
         return sa.make_url(self.admin_url()).set(database=name).render_as_string(hide_password=False)
