@@ -18,7 +18,7 @@ from collections import Counter
 import harness
 import pytest
 from proxy import COOKIE, NginxMissing, start_nginx
-from test_browser_editing import KOOP_COLOUR, choose, click, main_text, open_kommune
+from test_browser_editing import HEADER, KOOP_COLOUR, _upload, choose, click, main_text, nav, open_kommune
 
 from asskomm.store import accounts as auth
 from asskomm.store.database import Store
@@ -156,6 +156,25 @@ def test_proxy_map_filter_and_sticky_session(cluster, browser, screenshot):
     # the first response (the page itself, without a cookie) was served by that same server
     first = next(e for e in proxy.log_entries() if e[0] == "-" and e[3] == "/")
     assert first[1] in _upstreams_of(proxy, cookie)
+
+
+def test_sign_in_and_import_upload_through_the_proxy(cluster, browser, tmp_path, screenshot):
+    """An upload is a plain HTTP request (/_stcore/upload_file/…): it must reach the server of the WebSocket."""
+    _, proxy = cluster
+    context = harness.new_context(browser)
+    page = context.new_page()
+    _sign_in(page, proxy.url)
+    nav(page, "Import")
+    _upload(page, tmp_path, "proxy.csv", HEADER + "14627010;;;beratung;2024-03-05;jugend;;https://example.org/p;;\n")
+    assert "Import übernehmen" in main_text(page)
+    click(page, page.get_by_role("button", name="Import übernehmen"), "Import gespeichert")
+    assert "Import gespeichert: 1 neue" in main_text(page)
+    screenshot("cluster-04-import-ueber-proxy", page=page)
+    cookie = _cookie(context)
+    context.close()
+    uploads = [e for e in proxy.log_entries() if e[0] == cookie and "/_stcore/upload_file" in e[3]]
+    assert uploads and all(e[2] in ("200", "204") for e in uploads), uploads
+    assert len(_upstreams_of(proxy, cookie)) == 1
 
 
 def test_stopping_a_server_sends_new_sessions_to_the_other(cluster, browser, screenshot):
