@@ -5,6 +5,7 @@ import streamlit as st
 from asskomm.geo import assets
 from asskomm.paths import ROOT
 from asskomm.ui import auth as ui_auth
+from asskomm.ui import data as ui_data
 
 presentation = st.query_params.get("praesentation", "") in ("1", "ja", "true")
 st.set_page_config(
@@ -33,6 +34,9 @@ for file, title, icon, url in (
     if (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))
 
+# Without a usable database: a German notice instead of a traceback (and a retry on the next rerun).
+ui_data.require_database()
+
 # Sign-in and editing (issue 6): a page needing a role is only registered for users with that role,
 # and every such page checks the role again itself (a typed URL never gets past that check).
 user = ui_auth.current_user()
@@ -50,4 +54,7 @@ pages.append(
 )
 
 navigation = st.navigation(pages, position="hidden" if presentation else "sidebar")
-navigation.run()
+try:
+    navigation.run()
+except ui_data.database_errors() as exc:  # the database went away in the middle of this run
+    ui_data.database_notice(exc)

@@ -5,7 +5,8 @@
 #
 # 1. Debian packages (only those missing): chromium (browser tests), fonts-dejavu-core (PDF/PNG text),
 #    poppler-utils (pdftotext for PDF checks), libreoffice-writer-nogui (DOCX → PDF check of the report),
-#    postgresql (store test on PostgreSQL), python3-venv. `apt-get update` runs once, before the install;
+#    postgresql (store, editing, import and migration tests also run on a throw-away PostgreSQL cluster),
+#    nginx (deploy/nginx.conf in front of two app servers), python3-venv. `apt-get update` runs once, before the install;
 #    sudo is used only when not root.
 # 2. .venv with requirements-dev.txt (reinstalled only when a requirements file changed).
 # 3. ruff check .   4. pytest "$@"
@@ -26,8 +27,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 # LibreOffice Writer without GUI: tests/render/test_bericht_export.py converts the report DOCX to PDF (soffice --headless).
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-# PostgreSQL server binaries: tests/store/test_database.py starts a throw-away server on a Unix socket.
+# PostgreSQL server binaries: tests/pg.py starts throw-away clusters (store, migration, transfer, cluster tests).
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+# nginx: tests/browser/test_browser_cluster.py runs it in the foreground with its own prefix (no system service).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi

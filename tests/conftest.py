@@ -15,6 +15,11 @@ Browser (Playwright, Debian's Chromium; tests using these are marked ``browser``
                                    to ``test-output/failures/``
     ``screenshot``                 ``screenshot(name=None, page=None, full_page=True) -> Path`` (PNG under
                                    ``test-output/screenshots/``)
+Databases
+    ``pg_cluster``                 session-wide throw-away PostgreSQL cluster (tests/pg.py); skipped when PostgreSQL
+                                   is not installed, a failure under CI=true
+    ``db_url``                     a fresh database at the newest schema (a copy of one migrated per session), parametrised: ``sqlite`` and ``postgresql`` (every test
+                                   using it runs against both backends; ``-m "not postgres"`` keeps SQLite only)
 AppTest
     ``tmp_db``                     path of a fresh temporary SQLite file (not yet created)
     ``apptest``                    ``apptest(path="dashboard.py", query_params=None, env=None, run=True)``
@@ -24,11 +29,13 @@ AppTest
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import harness
 import pytest
+from pg import PgCluster, PgUnavailable
 
 SCOPES = ("session", "package", "module", "class", "function")
 
@@ -225,3 +232,52 @@ def apptest(tmp_db: Path, monkeypatch: pytest.MonkeyPatch):
         return at.run() if run else at
 
     return make
+
+
+# ---------------------------------------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    cluster = PgCluster()
+    try:
+        cluster.start()
+    except PgUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"CI=true but {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def _migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Databases migrated once per session; each test gets a copy (running Alembic per test is slow)."""
+    return {"dir": str(tmp_path_factory.mktemp("db-templates"))}
+
+
+def _template(templates: dict[str, str], backend: str, request: pytest.FixtureRequest) -> str:
+    from asskomm.store import migrate
+
+    if backend not in templates:
+        if backend == "sqlite":
+            path = Path(templates["dir"]) / "template.db"
+            migrate.upgrade(f"sqlite:///{path}")
+            templates[backend] = str(path)
+        else:
+            url = request.getfixturevalue("pg_cluster").create_database("template")
+            migrate.upgrade(url)
+            templates[backend] = url.rsplit("/", 1)[1]
+    return templates[backend]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, _migrated_templates: dict[str, str]) -> str:
+    """URL of a fresh database at the newest schema revision (no rows but the ``meta`` counters), on each backend."""
+    template = _template(_migrated_templates, request.param, request)
+    if request.param == "sqlite":
+        shutil.copyfile(template, tmp_path / "test.db")
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_cluster").create_database(template=template)

@@ -81,8 +81,9 @@ BASE_ROWS = [
 ]
 
 
-def make_store(tmp_path: Path, rows: list[dict[str, str]] | None = None) -> Store:
-    store = Store(f"sqlite:///{tmp_path / 'test.db'}", seed_file=None, gazetteer=gazetteer())
+def make_store(tmp_path: Path, rows: list[dict[str, str]] | None = None, url: str | None = None) -> Store:
+    """A store on ``url`` (default: a SQLite file in ``tmp_path``), loaded with ``rows``."""
+    store = Store(url or f"sqlite:///{tmp_path / 'test.db'}", seed_file=None, gazetteer=gazetteer())
     if rows:
         parsed = parse(write_csv(tmp_path / "base.csv", rows))
         assert parsed.ok, parsed.error_report()

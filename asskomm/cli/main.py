@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+import sqlalchemy as sa
+
+from asskomm.store.connection import DatabaseUnavailable, unavailable_message, url_from_setting
+from asskomm.store.migrate import SchemaError
 
 # Modules that contribute commands (one line per concern).
 COMMAND_MODULES = [
@@ -18,6 +24,7 @@ COMMAND_MODULES = [
     "asskomm.cli.users",
     "asskomm.cli.bericht",
     "asskomm.cli.einwohner",
+    "asskomm.cli.db",
 ]
 
 
@@ -37,3 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return 130
+    except (DatabaseUnavailable, SchemaError) as exc:  # a clear message, no traceback, never a password
+        print(exc, file=sys.stderr)
+        return 2
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:  # the connection broke off midway
+        print(unavailable_message(url_from_setting(os.environ.get("ASSKOMM_DB")), exc)
+              + "\nDie laufende Änderung wurde nicht gespeichert (nichts halb geschrieben).", file=sys.stderr)
+        return 2

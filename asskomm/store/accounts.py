@@ -337,16 +337,30 @@ class Accounts:
         return SignIn(False, message=message, wait_seconds=wait)
 
     def _record_failure(self, key: str, now: dt.datetime) -> tuple[int, int]:
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(login_throttle).where(login_throttle.c.name == key)).first()
-            failures = (row.failures if row else 0) + 1
-            delay = throttle_delay(failures)
-            values = {"failures": failures, "last_failure_at": now, "blocked_until": now + delay if delay else None}
-            if row is None:
-                conn.execute(login_throttle.insert().values(name=key, **values))
-            else:
-                conn.execute(login_throttle.update().where(login_throttle.c.name == key).values(**values))
-        return failures, int(delay.total_seconds())
+        # Counted with ``failures = failures + 1`` in the database, so that attempts arriving at the same
+        # moment on several app servers are all counted; two first failures racing to insert the row
+        # are resolved by trying again (the loser then updates the winner's row).
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    counted = conn.execute(
+                        login_throttle.update()
+                        .where(login_throttle.c.name == key)
+                        .values(failures=login_throttle.c.failures + 1, last_failure_at=now)
+                    ).rowcount
+                    if not counted:
+                        conn.execute(login_throttle.insert().values(name=key, failures=1, last_failure_at=now))
+                    failures = int(conn.execute(
+                        sa.select(login_throttle.c.failures).where(login_throttle.c.name == key)
+                    ).scalar_one())
+                    delay = throttle_delay(failures)
+                    conn.execute(login_throttle.update().where(login_throttle.c.name == key).values(
+                        blocked_until=now + delay if delay else None))
+                return failures, int(delay.total_seconds())
+            except sa.exc.IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
 
 def _fold(name: str) -> str:

@@ -20,7 +20,9 @@ import sqlalchemy as sa
 
 from asskomm import records as rec
 from asskomm.records import vocabulary as vocab
+from asskomm.store import migrate
 from asskomm.store.auditlog import AuditLog
+from asskomm.store.connection import DatabaseUnavailable, unavailable_message
 from asskomm.store.edits import Edits
 from asskomm.store.importing import Importing
 from asskomm.store.problemfelder import ProblemfeldEntries
@@ -31,7 +33,6 @@ from asskomm.store.schema import (
     focus,
     members,
     meta,
-    metadata,
     milestones,
     participants,
     sqlite_pragmas,
@@ -58,7 +59,12 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
         kwargs: dict[str, Any] = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        self.engine = sa.create_engine(url, echo=echo, **kwargs)
+        else:  # a server: notice a dropped connection (restart, failover) before using it
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine = sa.create_engine(url, echo=echo, **kwargs)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
+            raise DatabaseUnavailable(unavailable_message(url, exc)) from exc
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", sqlite_pragmas)
         self.seed_file = SEED_FILE if seed_file == "default" else seed_file
@@ -67,13 +73,16 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
         self._snapshot: rec.RecordSet | None = None
         self._vocab_rows: tuple[dict[str, str], ...] = ()
         self._vocab_version = -1
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            if conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).first() is None:
-                conn.execute(
-                    meta.insert(), [{"key": "data_version", "value": 0}, {"key": "seeded", "value": 0}]
-                )
-            self._use_vocabulary(conn)
+        try:
+            migrate.ensure_schema(url)  # creates or upgrades the tables (Alembic), refuses a newer schema
+            with self.engine.connect() as conn:
+                self._use_vocabulary(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise DatabaseUnavailable(unavailable_message(url, exc)) from exc
+        except migrate.SchemaError:
+            self.engine.dispose()
+            raise
 
     @classmethod
     def from_env(cls, *, seed: bool = True, **kwargs: Any) -> Store:
@@ -177,8 +186,11 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
         return rec.RecordSet(parts, mss, cts, version)
 
     @staticmethod
-    def _version(conn: sa.Connection) -> int:
-        return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar_one())
+    def _version(conn: sa.Connection, lock: bool = False) -> int:
+        query = sa.select(meta.c.value).where(meta.c.key == "data_version")
+        if lock:  # SELECT … FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway
+            query = query.with_for_update()
+        return int(conn.execute(query).scalar_one())
 
     @staticmethod
     def _bump(conn: sa.Connection, seed: bool = False) -> int:

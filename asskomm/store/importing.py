@@ -70,7 +70,10 @@ class Importing:
         with self._lock, self.engine.connect() as conn:
             trans = conn.begin()
             try:
-                if expected_version is not None and self._version(conn) != expected_version:
+                # Lock the version row first: imports from several app servers run one after the other, and
+                # a preview's expected_version is compared with the version nobody can change meanwhile.
+                locked = self._version(conn, lock=True)
+                if expected_version is not None and locked != expected_version:
                     raise ConflictError(
                         "Die Daten wurden seit der Vorschau geändert; bitte die Vorschau neu erstellen."
                     )

@@ -140,6 +140,53 @@ def include_unconfirmed() -> bool:
     return st.query_params.get("unbestaetigt", "") in ("1", "ja", "true")
 
 
+def database_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean »the database cannot be used right now« (shown by :func:`database_notice`)."""
+    import sqlalchemy as sa
+
+    from asskomm.store.connection import DatabaseUnavailable
+    from asskomm.store.migrate import SchemaError
+
+    return (DatabaseUnavailable, SchemaError, sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def database_notice(exc: BaseException) -> None:
+    """A German page instead of a traceback; stops the run. The next rerun tries the database again, so the
+    app recovers by itself when the database is back (the store is only cached once it opened)."""
+    from asskomm.store.connection import DatabaseUnavailable, unavailable_message, url_from_setting
+    from asskomm.store.migrate import SchemaError
+
+    if isinstance(exc, DatabaseUnavailable | SchemaError):
+        detail = str(exc)
+    else:
+        detail = unavailable_message(url_from_setting(os.environ.get("ASSKOMM_DB")), exc)
+    st.title("ASSKomm-Karte ist gerade nicht verfügbar")
+    st.error(
+        "Die Datenbank kann im Moment nicht verwendet werden. Es wurde nichts halb gespeichert. "
+        "Bitte in einigen Minuten erneut versuchen; bleibt der Fehler, bitte die Administration informieren."
+    )
+    st.caption(detail.replace("\n", "  \n"))
+    st.button("Erneut versuchen", type="primary")
+    st.stop()
+
+
+def require_database() -> None:
+    """Stop the page with :func:`database_notice` when the database cannot be reached (entrypoint, first).
+
+    The notice is the only page then (no navigation: Streamlit would otherwise list the files in pages/).
+    """
+    try:
+        store().data_version()
+    except database_errors() as exc:
+        error = exc
+
+        def nicht_verfuegbar() -> None:
+            database_notice(error)
+
+        st.navigation([st.Page(nicht_verfuegbar, title="Nicht verfügbar", default=True)], position="hidden").run()
+        st.stop()
+
+
 def data_version() -> str:
     """The database's version as a plain string (the cache key of everything derived from records).
 

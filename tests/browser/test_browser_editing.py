@@ -22,9 +22,18 @@ KOOP_COLOUR = labels.STATUS_COLOURS["kooperation"]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("edit-db") / "asskomm.sqlite"
-    store = Store(f"sqlite:///{db}")
+def database(request, tmp_path_factory):
+    """PostgreSQL when the test cluster can run (always in CI), else SQLite: the editing pages in a browser
+    run once against PostgreSQL; the store and editing logic run on both backends in the unit tests."""
+    try:
+        return request.getfixturevalue("pg_cluster").create_database("edit")
+    except pytest.skip.Exception:
+        return f"sqlite:///{tmp_path_factory.mktemp('edit-db') / 'asskomm.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def server(database):
+    store = Store(database)
     store.ensure_seeded()
     accounts = auth.Accounts(store)
     for name, role in (("admin", "admin"), ("berta", "bearbeiter"), ("viktor", "betrachter")):
@@ -33,7 +42,7 @@ def server(tmp_path_factory):
     store.add_contact(goerlitz.id, "test", gremium="KPR Görlitz", telefon="03581 12345",
                       email="kpr@goerlitz.example")
     store.dispose()
-    srv = harness.start_streamlit(harness.ENTRYPOINT, db_path=db, name="editing")
+    srv = harness.start_streamlit(harness.ENTRYPOINT, env={"ASSKOMM_DB": database}, name="editing")
     yield srv
     srv.stop()
 

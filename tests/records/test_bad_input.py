@@ -12,8 +12,8 @@ from asskomm import records as rec
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = make_store(tmp_path, BASE_ROWS)
+def store(tmp_path, db_url):
+    s = make_store(tmp_path, BASE_ROWS, db_url)
     yield s
     s.dispose()
 

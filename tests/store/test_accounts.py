@@ -12,8 +12,8 @@ PW = "Sehr-geheim-123"
 
 
 @pytest.fixture
-def accounts(tmp_path):
-    store = make_store(tmp_path)
+def accounts(tmp_path, db_url):
+    store = make_store(tmp_path, url=db_url)
     yield auth.Accounts(store)
     store.dispose()
 

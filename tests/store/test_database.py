@@ -1,12 +1,4 @@
-import glob
-import os
-import pathlib
-import shutil
-import subprocess
-import tempfile
-
 import pytest
-import sqlalchemy as sa
 from records_support import BASE_ROWS, TODAY, gazetteer, make_store, parse, row, write_csv
 
 from asskomm import records as rec
@@ -16,8 +8,8 @@ from asskomm.store.results import ConflictError
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = make_store(tmp_path, BASE_ROWS)
+def store(tmp_path, db_url):
+    s = make_store(tmp_path, BASE_ROWS, db_url)
     yield s
     s.dispose()
 
@@ -137,72 +129,6 @@ def test_url_from_setting():
     assert store_mod.url_from_setting("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     assert store_mod.url_from_setting("/tmp/a.db") == "sqlite:////tmp/a.db"
     assert store_mod.url_from_setting(None).endswith("data/asskomm.db")
-
-
-def _pg_tool(name):
-    """initdb/pg_ctl: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin."""
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
-    return candidates[-1] if candidates else None
-
-
-def _postgres_url(tmp_path_factory):
-    """A throw-away PostgreSQL server on a Unix socket (or ASSKOMM_TEST_PG, if set).
-
-    As root the server runs as the ``postgres`` system user (PostgreSQL refuses to run as root).
-    In CI a missing server is a failure, not a skip: CI installs Debian's ``postgresql``.
-    """
-    if os.environ.get("ASSKOMM_TEST_PG"):
-        return os.environ["ASSKOMM_TEST_PG"], None
-    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
-    as_user: list[str] = []
-    if os.geteuid() == 0 and shutil.which("runuser"):
-        as_user = ["runuser", "-u", "postgres", "--"]
-    if not initdb or not pg_ctl or (os.geteuid() == 0 and not as_user):
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL (Debian package postgresql) is not installed")
-        pytest.skip("no PostgreSQL server available (set ASSKOMM_TEST_PG to a URL)")
-    # Not under pytest's tmp dir: that one is private to root, and the server runs as ``postgres``.
-    base = pathlib.Path(tempfile.mkdtemp(prefix="asskomm-pg-"))
-    data = base / "data"
-    if as_user:
-        shutil.chown(base, "postgres")
-        base.chmod(0o700)
-    subprocess.run([*as_user, initdb, "-D", str(data), "-U", "test", "--auth=trust"], check=True,
-                   capture_output=True)
-    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", f"-k {base} -c listen_addresses=''", "-w",
-                    "-l", str(base / "log"), "start"], check=True, capture_output=True)
-    return f"postgresql+psycopg://test@/postgres?host={base}", ([*as_user, pg_ctl], data)
-
-
-@pytest.mark.postgres
-def test_postgres_store(tmp_path, tmp_path_factory):
-    url, server = _postgres_url(tmp_path_factory)
-    try:
-        engine = sa.create_engine(url)
-        try:
-            with engine.connect():
-                pass
-        except sa.exc.OperationalError:
-            pytest.skip("PostgreSQL not reachable")
-        store_mod.metadata.drop_all(engine)
-        engine.dispose()
-        s = Store(url, seed_file=None, gazetteer=gazetteer())
-        parsed = parse(write_csv(tmp_path / "b.csv", BASE_ROWS))
-        assert s.apply_import(parsed, "test").ok
-        assert len(s.load().milestones) == 6
-        assert s.apply_import(parsed, "test").changes == ()
-        m = s.load().milestones[0]
-        s.update_milestone(m.id, m.version, {"bemerkung": "pg"}, "anna")
-        with pytest.raises(ConflictError):
-            s.update_milestone(m.id, m.version, {"bemerkung": "x"}, "bernd")
-        s.dispose()
-    finally:
-        if server:
-            subprocess.run([*server[0], "-D", str(server[1]), "-m", "fast", "stop"], capture_output=True)
-            shutil.rmtree(server[1].parent, ignore_errors=True)
 
 
 def test_today_constant_is_fixed():
