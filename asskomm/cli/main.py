@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from asskomm.cli import argparse_de
+
 # Modules that contribute commands (one line per concern).
 COMMAND_MODULES = [
     "asskomm.cli.geo",
@@ -22,6 +24,7 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_de.use_german()
     parser = argparse.ArgumentParser(prog="python -m asskomm", description="ASSKomm-Karte: Werkzeuge")
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     for name in COMMAND_MODULES:
