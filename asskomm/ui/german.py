@@ -22,8 +22,7 @@ STAYS_ENGLISH = (
     "the page shown when JavaScript is off (»You need to enable JavaScript to run this app.«)",
     "Streamlit's error and connection dialogs (»Connection error«, »Page not found«) and tracebacks",
     "the developer menu entries (»Rerun«, »Settings«, »Print«), hidden by client.toolbarMode = \"minimal\"",
-    "tooltips of the map's Leaflet controls are set by the app itself (German); the chart toolbar (Vega) "
-    "menu items »Save as SVG/PNG«",
+    "the menu items of the charts' toolbar (Vega: »Save as SVG«, »Save as PNG«)",
 )
 
 
