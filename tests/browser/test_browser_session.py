@@ -267,12 +267,13 @@ def test_no_english_from_streamlit_on_any_page(page, url, tmp_path):
         if hits:
             found[where] = hits
 
-    for path in ("/", f"/kommune?ags={GOERLITZ}", "/landkreise", "/quellen", "/anmelden"):
+    public = ("/", f"/kommune?ags={GOERLITZ}", "/landkreise", "/bericht", "/quellen", "/barrierefreiheit", "/anmelden")
+    for path in public:
         page.goto(url + path)
         idle(page)
         scan("Besucher " + path)
     sign_in(page, url)
-    for path in ("/", f"/kommune?ags={GOERLITZ}", "/import", "/aenderungen", "/landkreise", "/quellen", "/anmelden"):
+    for path in (*public, "/import", "/aenderungen", "/ansprache"):
         page.goto(url + path)
         idle(page)
         scan("angemeldet " + path)
