@@ -48,10 +48,9 @@ frame = pd.DataFrame(
     [
         {
             "Nr.": r.id,
-            "Zeitpunkt": r.when,
+            "Zeitpunkt": r.at.strftime("%d.%m.%Y %H:%M"),
             "Person": r.actor,
-            "Aktion": r.action + (f" (Rücknahme von Nr. {r.revert_of})" if r.revert_of else ""),
-            "Art": r.entity,
+            "Was": f"{r.action} · {r.entity}" + (f" (Rücknahme von Nr. {r.revert_of})" if r.revert_of else ""),
             "Teilnehmer": r.teilnehmer,
             "Änderung": r.was,
             "Zurückgenommen": f"durch Nr. {r.reverted_by}" if r.reverted_by else "",
@@ -59,8 +58,20 @@ frame = pd.DataFrame(
         for r in rows
     ]
 )
-st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(frame)),
-             column_config={"Änderung": st.column_config.TextColumn(width="large")})
+# Fixed widths that fit the main area at 1400 px (sidebar open) without scrolling sideways; »Änderung« takes
+# the rest, and its full text shows on hover and in the selection below.
+st.dataframe(
+    frame, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(frame)),
+    column_config={
+        "Nr.": st.column_config.NumberColumn(width=50, format="%d"),
+        "Zeitpunkt": st.column_config.TextColumn(width=118),
+        "Person": st.column_config.TextColumn(width=75),
+        "Was": st.column_config.TextColumn(width=150),
+        "Teilnehmer": st.column_config.TextColumn(width=130),
+        "Änderung": st.column_config.TextColumn(width=255),
+        "Zurückgenommen": st.column_config.TextColumn(width=112),
+    },
+)
 st.caption(f"{len(rows)} Einträge (höchstens 500, neueste zuerst). Zeiten in deutscher Zeit.")
 
 st.subheader("Änderung rückgängig machen")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from asskomm.store import accounts as auth
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import layout
+from asskomm.ui import layout, webroutes
 
 layout.ensure_navigation()
 layout.apply_style()
@@ -12,14 +12,23 @@ user = ui_auth.current_user()
 notice = ui_auth.pop_notice()
 
 if user is not None:
+    back = st.session_state.pop(ui_auth.K_RETURN, None)
+    if back:  # just signed in: back to the page (and town) the user came from
+        st.switch_page(back[0], query_params=back[1] or None)
     st.title("Abmelden")
     st.success(f"Angemeldet als **{user.name}** (Rolle: {user.role_label}).")
     st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
-    minutes = int(auth.session_timeout().total_seconds() // 60)
-    st.caption(
-        f"Die Anmeldung gilt für diesen Browser-Tab und endet nach {minutes} Minuten ohne Aktivität "
-        "oder beim Neuladen der Seite."
-    )
+    if webroutes.mounted():
+        st.caption(
+            "Die Anmeldung gilt in diesem Browser, auch nach dem Neuladen und in neuen Tabs. Sie endet nach "
+            f"{auth.describe_timeout()} ohne Aktivität, beim Abmelden (in allen Tabs) und bei einer "
+            "Passwortänderung oder Sperrung des Kontos."
+        )
+    else:
+        st.caption(
+            f"Die Anmeldung gilt nur für diesen Browser-Tab (der Server wurde ohne »app.py« gestartet) und endet "
+            f"nach {auth.describe_timeout()} ohne Aktivität oder beim Neuladen der Seite."
+        )
     if st.button("Abmelden", type="primary", key="auth_signout"):
         ui_auth.sign_out("Sie wurden abgemeldet.")
         st.rerun()
@@ -44,6 +53,9 @@ if submitted:
     result = ui_auth.accounts().authenticate(name, password)
     if result.ok and result.user is not None:
         ui_auth.sign_in(result.user)
+        target = ui_auth.return_target()
+        if target:
+            st.session_state[ui_auth.K_RETURN] = target
         st.rerun()  # the navigation now shows the pages of the user's role
     else:
         st.error(result.message, icon=":material/block:")

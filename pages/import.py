@@ -43,10 +43,36 @@ else:
     preview = cached[1]
 
 st.subheader(f"Vorschau: {ui.md(preview.source)}")
+
+
+def _another_file() -> None:
+    """Empty the uploader (a new widget key) so that the next file can be chosen."""
+    st.session_state.pop(K_PREVIEW, None)
+    n = int(st.session_state[K_UPLOAD].rsplit("_", 1)[1]) + 1
+    st.session_state[K_UPLOAD] = f"imp_file_{n}"
+
+
+def _refused(summary: str) -> None:
+    """Say why nothing was imported, list every reason in full, offer the error report and another file."""
+    st.error(summary, icon=":material/block:")
+    st.markdown("**Gründe** (vollständig; auch als Fehlerbericht zum Herunterladen):")
+    shown = preview.problems[:200]
+    st.markdown("\n".join(f"- {ui.md(p)}" for p in shown))
+    if len(preview.problems) > len(shown):
+        st.caption(f"… und {len(preview.problems) - len(shown)} weitere im Fehlerbericht.")
+    c1, c2, _ = st.columns([1.3, 1.2, 2])
+    c1.download_button("Fehlerbericht (CSV)", editing.error_report_csv(preview),
+                       file_name=editing.error_report_name(preview.source), mime="text/csv",
+                       icon=":material/download:", key="imp_report", on_click="ignore",
+                       help="Zeile, Spalte, Wert und Grund je Problem; öffnet sich in Excel.")
+    c2.button("Andere Datei wählen", icon=":material/upload_file:", key="imp_another", on_click=_another_file)
+    st.stop()
+
+
 if preview.file_errors:
     for message in preview.file_errors:
         st.error(ui.md(message), icon=":material/block:")
-    st.stop()
+    _refused("Die Datei kann so nicht importiert werden; es wurde nichts übernommen.")
 counts = preview.counts
 c = st.columns(4)
 for col, (key, label) in zip(c, (("neu", "neu"), ("geändert", "geändert"), ("unverändert", "unverändert"),
@@ -69,12 +95,10 @@ for w in preview.warnings[:20]:
     st.caption("Hinweis: " + ui.md(w))
 
 if preview.invalid:
-    st.error(
-        f"{preview.invalid} Zeile(n) sind ungültig (Gründe in der Tabelle). Es wurde nichts übernommen; "
-        "bitte die Datei korrigieren und erneut hochladen.",
-        icon=":material/block:",
+    _refused(
+        editing.rows_phrase(preview.invalid, "Zeile ist ungültig", "Zeilen sind ungültig")
+        + ". Es wurde nichts übernommen; bitte die Datei korrigieren und erneut hochladen."
     )
-    st.stop()
 if not preview.applicable:
     st.info("Die Datei enthält nichts Neues – alle Zeilen sind schon so gespeichert.")
     st.stop()
@@ -82,7 +106,8 @@ if not preview.applicable:
 overwrite = False
 if preview.changed:
     overwrite = st.checkbox(
-        f"{preview.changed} bestehende(n) Meilenstein(e) mit den Werten aus der Datei überschreiben",
+        editing.rows_phrase(preview.changed, "bestehenden Meilenstein", "bestehende Meilensteine")
+        + " mit den Werten aus der Datei überschreiben",
         key="imp_overwrite",
     )
 if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed and not overwrite),
@@ -102,7 +127,5 @@ if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed
         f"{result.count('geaenderter_meilenstein')} geänderte Meilensteine. "
         "Er kann unter »Änderungen« als Ganzes rückgängig gemacht werden."
     )
-    st.session_state.pop(K_PREVIEW, None)
-    n = int(st.session_state[K_UPLOAD].rsplit("_", 1)[1]) + 1
-    st.session_state[K_UPLOAD] = f"imp_file_{n}"  # a fresh, empty uploader
+    _another_file()  # a fresh, empty uploader
     st.rerun()

@@ -27,7 +27,6 @@ st.html(
     "margin:0 .35rem .35rem 0;font-size:.9rem;background:#f6f7f9}</style>"
 )
 user = ui_auth.current_user()
-ui_auth.sidebar_status()
 
 gemeinden = data.gemeinden_index()
 kreis_labels = data.kreis_labels()
@@ -41,6 +40,8 @@ def _go(key: str) -> None:
         st.query_params["ags"] = ags
 
 
+if "ags" not in st.query_params and ui_auth.last_town() in names:  # »Kommune« shows the last town again
+    st.query_params["ags"] = ui_auth.last_town()
 ags, message = ui.resolve_ags(st.query_params.get("ags"), names.keys(), geo.current_ags)
 if ags is None:
     st.title("Kommune")
@@ -53,6 +54,7 @@ if message:  # an old key: show today's Gemeinde and say so
     st.info(f"{message} **{ui.md(names[ags])}** ({ags}).")
     st.query_params["ags"] = ags
 
+ui_auth.remember_town(ags)
 stand, stand_notice = ui.parse_stand(st.query_params.get("stand"))
 if stand_notice:
     st.warning(stand_notice, icon=":material/warning:")
@@ -78,7 +80,6 @@ with st.sidebar:
         else:
             st.query_params["stand"] = chosen.isoformat()
         st.rerun()
-ui.show_flash()
 
 left, right = st.columns([1.35, 1], gap="large")
 with left:
@@ -99,7 +100,7 @@ with left:
             st.markdown(f"- {ui.md(g.name)} – mit {ui.md(', '.join(others)) or 'keinen weiteren Gemeinden'}")
     kreis_level = [p for p in participants if p.kind == "landkreis"]
     if kreis_level:
-        st.caption("Auf Kreisebene: " + ui.md(", ".join(p.name for p in kreis_level)))
+        st.caption("Auf Kreisebene: " + ui.md(", ".join(ui.short_name(p) for p in kreis_level)))
 
     st.subheader("Präventionsrat (KPR)")
     has_kpr = any(m.baustein == "kpr" for p in participants for m in records.milestones_of(p.id))
@@ -120,7 +121,7 @@ with right:
 
 st.subheader("Meilensteine")
 rows = ui.timeline(records, participants, stand)
-st.html(ui.timeline_html(rows, own.id if own else None))
+st.html(ui.timeline_html(rows, own.id if own else None, highlight=st.session_state.pop(ui.K_HIGHLIGHT, None)))
 if any(not r.counts for r in rows):
     st.caption(f"Grau: nach dem gewählten Stand ({labels.fmt_date(stand)}); zählt für diesen Stand noch nicht.")
 
@@ -136,6 +137,7 @@ for i, a in enumerate(near):
 if user is not None and user.can("bearbeiter"):
     st.divider()
     st.subheader("Bearbeiten")
+    ui.show_flash()  # the confirmation of the last save stands where the user is (and comes as a toast)
     store = data.store()
     tab_m, tab_c = st.tabs(["Meilensteine, Problemfelder, Quellen", "KPR-Kontakte"])
     with tab_m:

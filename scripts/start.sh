@@ -4,7 +4,8 @@
 #   bash scripts/start.sh [streamlit options...]
 #
 # Creates .venv with python3 if missing, installs requirements.txt when it changed since the
-# last install (so a second start is quick), then replaces itself with `streamlit run dashboard.py`.
+# last install (so a second start is quick), then replaces itself with `streamlit run app.py` (the app
+# and its sign-in cookie routes).
 # Works on a fresh Debian machine with Python 3.11; the only network access is the package registries.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,4 +37,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" >"$stamp"
 fi
 
-exec "$VENV/bin/python" -m streamlit run dashboard.py "$@"
+exec "$VENV/bin/python" -m streamlit run app.py "$@"

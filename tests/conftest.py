@@ -1,7 +1,7 @@
 """Shared pytest fixtures (the helpers themselves live in tests/harness.py).
 
 Server
-    ``app_server``                 ``streamlit run dashboard.py`` with a temporary ``ASSKOMM_DB``; scope from
+    ``app_server``                 ``streamlit run app.py`` (serving dashboard.py) with a temporary ``ASSKOMM_DB``; scope from
                                    ``--server-scope`` / ``ASSKOMM_SERVER_SCOPE`` (session (default), module, function)
     ``app_url``                    its base URL, e.g. ``http://127.0.0.1:41234``
     ``streamlit_server_factory``   ``start(script="dashboard.py", env={...}, **start_streamlit_kwargs)``;
@@ -95,7 +95,7 @@ def test_output_dir() -> Path:
 def app_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[harness.StreamlitServer]:
-    """``streamlit run dashboard.py`` on a free port with its own temporary database."""
+    """``streamlit run app.py`` (the app of dashboard.py) on a free port with its own temporary database."""
     db = tmp_path_factory.mktemp("app-db") / "asskomm.sqlite"
     server = harness.start_streamlit(
         harness.ENTRYPOINT, db_path=db, name=f"app-{request.node.name or 'session'}"

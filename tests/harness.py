@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # imported lazily so AppTest-only runs need no Playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = "dashboard.py"
+#: What ``streamlit run`` is given to serve ENTRYPOINT as users run it: with the sign-in cookie routes.
+SERVER_ENTRYPOINT = "app.py"
 #: Everything tests write (screenshots, server logs, failure artefacts); gitignored.
 OUTPUT_DIR = Path(os.environ.get("ASSKOMM_TEST_OUTPUT", REPO_ROOT / "test-output"))
 SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
@@ -176,6 +178,8 @@ def start_streamlit(
 ) -> StreamlitServer:
     """Start ``streamlit run SCRIPT`` on 127.0.0.1 and wait until ``/_stcore/health`` answers ``ok``.
 
+    * ``script``: ``ENTRYPOINT`` is served as users start it, through ``SERVER_ENTRYPOINT`` (``app.py``:
+      the app plus its sign-in cookie routes).
     * ``db_path``: the SQLite file given to the app as ``ASSKOMM_DB`` (the app creates and seeds it).
       Default: a fresh file in a new temporary directory.
     * ``env``: extra environment variables (a value of ``None`` removes the variable).
@@ -184,6 +188,8 @@ def start_streamlit(
     """
     port = port or free_port()
     script = str(script)
+    if script == ENTRYPOINT:
+        script = SERVER_ENTRYPOINT
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="asskomm-db-")) / "asskomm.sqlite"
     db_path = Path(db_path)

@@ -13,6 +13,7 @@ import sys
 
 import sqlalchemy as sa
 
+from asskomm.cli import argparse_de
 from asskomm.store.connection import DatabaseUnavailable, unavailable_message, url_from_setting
 from asskomm.store.migrate import SchemaError
 
@@ -29,6 +30,7 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_de.use_german()
     parser = argparse.ArgumentParser(prog="python -m asskomm", description="ASSKomm-Karte: Werkzeuge")
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     for name in COMMAND_MODULES:

@@ -74,6 +74,7 @@ ACTION_LABELS = {
 }
 UPLOAD_TYPES = ("csv", "xlsx")
 FORM_SOURCE = "Formular"  # the "file name" of a milestone entered on the Kommune page
+FORM_ORIGIN = "Eingabe auf der Kommune-Seite"  # how the audit log names such an entry
 MAX_CONTACT = {"gremium": 300, "adresse": 1000, "telefon": 60, "email": 254}
 _EMAIL = re.compile(r"^[^@\s<>\"';,]+@[^@\s<>\"';,]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^[0-9 +()/.\-]{3,60}$")
@@ -172,7 +173,7 @@ def add_milestone(
 ) -> ImportResult:
     """Add a milestone to a participant (or to the Gemeinde ``ags``, which becomes a participant)."""
     parsed = validate_milestone(form, participant=participant, ags=ags, gazetteer=store.gazetteer(), today=today)
-    result = store.apply_import(parsed, actor)
+    result = store.apply_import(parsed, actor, origin=FORM_ORIGIN)
     if not result.ok:
         row = parsed.rows[0]
         raise EditError(
@@ -183,6 +184,22 @@ def add_milestone(
             ]
         )
     return result
+
+
+def find_milestone(
+    store: Store, form: MilestoneForm, *, participant: rec.Participant | None = None, ags: str | None = None
+) -> int | None:
+    """The id of the stored milestone that ``form`` describes (participant, Baustein, date), or None."""
+    try:
+        row = validate_milestone(form, participant=participant, ags=ags, gazetteer=store.gazetteer()).rows[0]
+    except (EditError, IndexError):
+        return None
+    records = store.load()
+    owner = next((p for p in records.participants if p.key == row.participant_key), None)
+    if owner is None:
+        return None
+    return next((m.id for m in records.milestones_of(owner.id)
+                 if m.baustein == row.baustein and m.datum == row.datum), None)
 
 
 def milestone_changes(original: rec.Milestone, parsed: rec.ParsedImport) -> dict[str, Any]:
@@ -408,7 +425,9 @@ def _describe(entry: Mapping[str, Any]) -> str:
     ]
     if entity == "participants":
         head = str(data.get("name", ""))
-    return head + (" – " + "; ".join(details) if details else "")
+    text = head + (" – " + "; ".join(details) if details else "")
+    origin = (after or {}).get("eingabe")
+    return f"{origin}: {text}" if origin else text
 
 
 def _equal(key: str, a: Any, b: Any) -> bool:
@@ -502,6 +521,24 @@ class PreviewRow:
 
 
 @dataclasses.dataclass(frozen=True)
+class Problem:
+    """One reason why a file cannot be imported: where (row, column), what was there, and why."""
+
+    zeile: int | None  # as the spreadsheet shows it (header = 1); None = the whole file
+    spalte: str
+    wert: str
+    grund: str
+
+    def __str__(self) -> str:
+        where = [f"Zeile {self.zeile}"] if self.zeile is not None else ["Datei"]
+        if self.spalte:
+            where.append(f"Spalte »{self.spalte}«")
+        if self.wert:
+            where.append(f"Wert »{self.wert}«")
+        return " · ".join(where) + ": " + self.grund
+
+
+@dataclasses.dataclass(frozen=True)
 class Preview:
     source: str
     rows: tuple[PreviewRow, ...]
@@ -510,6 +547,7 @@ class Preview:
     parsed: rec.ParsedImport | None  # the valid rows (None if the file could not be read)
     data_version: int
     counts: dict[str, int]
+    problems: tuple[Problem, ...] = ()  # every reason in full, for the list and the error report
 
     @property
     def invalid(self) -> int:
@@ -549,6 +587,7 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
     if not parsed.ok:
         raw_table = [] if len(data) > rec.MAX_IMPORT_BYTES else (rec.read_table(Path(name), data, []) or [])
         header_line = next((i + 1 for i, r in enumerate(raw_table) if any(rec.cell_text(c) for c in r)), 1)
+        problems = tuple(_problem(e, raw_table, header_line) for e in parsed.errors)
         file_errors = tuple(str(e) for e in parsed.errors if e.row is None or e.row <= header_line)
         bad: dict[int, list[str]] = {}
         for e in parsed.errors:
@@ -556,7 +595,7 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
                 bad.setdefault(e.row, []).append(_issue_text(e))
         if file_errors or not bad:
             return Preview(name, (), file_errors or tuple(str(e) for e in parsed.errors), warnings, None,
-                           version, {})
+                           version, {}, problems)
         # Re-read the file without the invalid rows (blanked, so row numbers stay) to classify the rest.
         issues: list[rec.Issue] = []
         table = rec.read_table(Path(name), data, issues)  # same reader as parse_bytes
@@ -569,6 +608,8 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
             rows.append(PreviewRow(line, "ungültig", raw[1] if raw else "", raw[2] if raw else "",
                                    raw[3] if raw else "", "; ".join(reasons)))
         parsed = valid if valid.ok else rec.ParsedImport(name)
+    else:
+        problems = ()
     if parsed.rows:
         result = store.apply_import(parsed, "vorschau", dry_run=True, overwrite=True)
         rows.extend(_classify(parsed, result))
@@ -576,7 +617,42 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
-    return Preview(name, tuple(rows), (), warnings, parsed, version, counts)
+    return Preview(name, tuple(rows), (), warnings, parsed, version, counts, problems)
+
+
+def _problem(issue: rec.Issue, table: Sequence[Sequence[Any]], header_line: int) -> Problem:
+    """An issue with the cell's value as typed (looked up by the column's name in the header row)."""
+    value = ""
+    if issue.row is not None and issue.column and 0 < issue.row <= len(table) and header_line <= len(table):
+        header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]]
+        key = vocab.fold(issue.column)
+        row = table[issue.row - 1]
+        if key in header and header.index(key) < len(row):
+            value = rec.cell_text(row[header.index(key)])
+    return Problem(issue.row, issue.column or "", value, issue.message)
+
+
+ERROR_REPORT_COLUMNS = ("Zeile", "Spalte", "Wert", "Grund")
+
+
+def error_report_csv(preview: Preview) -> bytes:
+    """The reasons of a refused import as CSV for Excel (``;``, UTF-8 with BOM, formula-like cells made inert):
+    one line per problem with row, column, value as typed and reason, to fix the file from."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(ERROR_REPORT_COLUMNS)
+    for p in preview.problems:
+        writer.writerow([rec.neutralise(x) for x in ("" if p.zeile is None else str(p.zeile), p.spalte, p.wert, p.grund)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def error_report_name(source: str) -> str:
+    return f"{Path(source).stem or 'import'}-fehlerbericht.csv"
+
+
+def rows_phrase(n: int, singular: str, plural: str) -> str:
+    """»1 Zeile ist ungültig« / »3 Zeilen sind ungültig«: the number with the right form."""
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def _raw_rows(data: bytes, name: str) -> list[tuple[int, str, str, str]]:

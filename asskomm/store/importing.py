@@ -49,9 +49,14 @@ class Importing:
         dry_run: bool = False,
         overwrite: bool = False,
         expected_version: int | None = None,
+        origin: str | None = None,
         _seed: bool = False,
     ) -> ImportResult:
         """Apply a validated import in one transaction (all or nothing).
+
+        ``origin``: the change is not a file import but an entry made elsewhere (e.g. the Kommune page's
+        form); it is logged as its own entries only, each marked with ``origin`` (key ``eingabe``), without
+        an »Import« summary entry.
 
         New participants, members and milestones are added; nothing is deleted. A row that would change an
         existing milestone is refused unless ``overwrite`` is set; either way it is reported.
@@ -77,7 +82,8 @@ class Importing:
                     raise ConflictError(
                         "Die Daten wurden seit der Vorschau geändert; bitte die Vorschau neu erstellen."
                     )
-                result = self._apply(conn, parsed, actor, dry_run=dry_run, overwrite=overwrite, seed=_seed)
+                result = self._apply(conn, parsed, actor, dry_run=dry_run, overwrite=overwrite, seed=_seed,
+                                     origin=origin)
                 if result.errors or dry_run:
                     trans.rollback()
                 else:
@@ -98,6 +104,7 @@ class Importing:
         dry_run: bool,
         overwrite: bool,
         seed: bool,
+        origin: str | None = None,
     ) -> ImportResult:
         run = _ImportRun(conn, actor, parsed)
         pid_of = run.participants()
@@ -114,9 +121,12 @@ class Importing:
                 self._version(conn),
             )
         run.insert_milestones(inserts)
-        run.log_summary(seed, new=len(inserts))
+        if origin:
+            run.mark_origin(origin)
+        else:
+            run.log_summary(seed, new=len(inserts))
         version = self._version(conn)
-        if len(run.audit) > 1:  # something besides the summary entry: write the log, bump the version
+        if len(run.audit) > (0 if origin else 1):  # something besides a summary entry: log it, bump the version
             conn.execute(sa.insert(audit_log), run.audit)
             version = self._bump(conn, seed=seed)
         return ImportResult(
@@ -302,6 +312,11 @@ class _ImportRun:
             after = {"participant": spec.participant_key, "baustein": spec.baustein, "datum": spec.datum,
                      **spec.fields()}
             self._log("insert", "milestones", mid, None, after)
+
+    def mark_origin(self, origin: str) -> None:
+        """Name where the change was made in each of its entries (instead of a summary entry)."""
+        for entry in self.audit:
+            entry["after"] = {**(entry["after"] or {}), "eingabe": origin}
 
     def log_summary(self, seed: bool, new: int) -> None:
         summary = {

@@ -86,7 +86,8 @@ class ImportResult:
         """German summary for the CLI and the import preview."""
         lines = []
         if self.errors:
-            lines.append(f"Import abgelehnt, nichts wurde geändert ({len(self.errors)} Problem(e)):")
+            n = len(self.errors)
+            lines.append(f"Import abgelehnt, nichts wurde geändert ({n} {'Problem' if n == 1 else 'Probleme'}):")
             lines += [f"  - {e}" for e in self.errors[:limit]]
             if len(self.errors) > limit:
                 lines.append(f"  … und {len(self.errors) - limit} weitere")

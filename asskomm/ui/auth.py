@@ -1,9 +1,11 @@
-"""Sign-in state of a browser session (Streamlit side of ``asskomm.store.accounts``).
+"""Sign-in state of a browser (Streamlit side of ``asskomm.store.accounts``).
 
-The signed-in user's name and the time of their last action live in ``st.session_state`` (on the server,
-per browser tab; nothing in the URL or a cookie). Every run re-reads the account from the database, so a
-locked or deleted account or a changed role takes effect at the next click, and a session that was idle
-longer than ``auth.session_timeout()`` is signed out.
+A sign-in is a row of the database table ``user_sessions`` (so it holds on every app server). The browser
+tab that signed in keeps the row's id in ``st.session_state``; other tabs, reloads and bookmarks find it
+through the HttpOnly cookie that :mod:`asskomm.ui.webroutes` sets right after the sign-in (read here with
+``st.context.cookies``). Every run re-checks the session and the account in the database, so a sign-out
+(in any tab), a password change, a lock, a deleted account or an expired session takes effect at the next
+click; a changed role too. A sidebar fragment re-checks every ``CHECK_SECONDS`` so an idle tab notices.
 
     user = ui.auth.current_user()          # auth.User or None
     ui.auth.require("bearbeiter")          # German notice + link to sign in, then st.stop()
@@ -12,21 +14,31 @@ longer than ``auth.session_timeout()`` is signed out.
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import os
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from asskomm.store import accounts as auth
-from asskomm.ui import data
+from asskomm.ui import data, webroutes
 
-K_USER = "auth_user"
-K_SEEN = "auth_last_seen"
+K_SID = "auth_session"
 K_NOTICE = "auth_notice"
+K_ACTIVATE = "auth_activation"  # one-time code for the cookie route, sent once to the browser
+K_END_COOKIE = "auth_end_cookie"  # ask the browser to delete the cookie (after a sign-out)
+K_FROM = "auth_from"  # (page file, query params) of the last page shown before »Anmelden«
+K_RETURN = "auth_return"  # (page file, query params) to switch to right after the sign-in
+K_PAGES = "auth_pages"  # URL path -> page file of every page of the app (set by dashboard.py)
+K_NO_COOKIE = "auth_cookie_refused"  # the cookie's session was ended: do not take it up again in this tab
 # Session-state keys with these prefixes hold edit forms (with personal data); they are dropped at sign-out.
 EDIT_PREFIXES = ("ed_", "imp_", "aen_", "usr_")
 SIGN_IN_PAGE = "pages/anmelden.py"
+CHECK_SECONDS = 30  # at most; a third of the session length if that is shorter
+
+
+def _check_every() -> float:
+    return min(CHECK_SECONDS, auth.session_timeout().total_seconds() / 3)
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,43 +50,68 @@ def accounts() -> auth.Accounts:
     return _accounts(os.environ.get("ASSKOMM_DB", ""))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def sign_in(user: auth.User) -> None:
+    """Start a session for ``user`` in this tab; the next run hands the browser the code for its cookie."""
     _clear()
-    st.session_state[K_USER] = user.name
-    st.session_state[K_SEEN] = _now()
+    sid, code = accounts().start_session(user)
+    st.session_state[K_SID] = sid
+    st.session_state[K_ACTIVATE] = code
 
 
 def sign_out(notice: str | None = None) -> None:
+    """End this browser's session (in the database: every tab and server) and forget the edit forms."""
+    sid = st.session_state.get(K_SID)
+    if sid is not None:
+        accounts().end_session(sid)
     _clear()
+    st.session_state[K_END_COOKIE] = True
+    st.session_state[K_NO_COOKIE] = _cookie_value()
     if notice:
         st.session_state[K_NOTICE] = notice
 
 
 def _clear() -> None:
     for key in list(st.session_state.keys()):
-        if key in (K_USER, K_SEEN, K_NOTICE) or str(key).startswith(EDIT_PREFIXES):
+        if key in (K_SID, K_NOTICE, K_ACTIVATE, K_END_COOKIE) or str(key).startswith(EDIT_PREFIXES):
             del st.session_state[key]
+
+
+def _cookie_value() -> str | None:
+    try:
+        value = st.context.cookies.get(webroutes.COOKIE)
+    except Exception:  # no browser context (bare mode)
+        return None
+    return value if isinstance(value, str) else None  # (AppTest has a stand-in object there)
+
+
+def current_session() -> auth.Session | None:
+    """This browser's session (re-checked in the database), or None; tells the user why one ended."""
+    sid = st.session_state.get(K_SID)
+    if sid is not None:
+        check = accounts().session_by_id(sid)
+        if check.session is not None:
+            return check.session
+        sign_out(check.ended or "Sie wurden abgemeldet (in einem anderen Tab oder Fenster).")
+        return None
+    cookie = _cookie_value()
+    if not cookie or cookie == st.session_state.get(K_NO_COOKIE):
+        return None
+    token = webroutes.unsign(cookie)
+    check = accounts().session_by_token(token) if token else auth.SessionCheck(None)
+    if check.session is None:
+        st.session_state[K_NO_COOKIE] = cookie
+        if check.ended:
+            st.session_state[K_NOTICE] = check.ended
+        st.session_state[K_END_COOKIE] = True
+        return None
+    st.session_state[K_SID] = check.session.id
+    return check.session
 
 
 def current_user() -> auth.User | None:
     """The signed-in user (re-read from the database), or None; ends idle sessions."""
-    name = st.session_state.get(K_USER)
-    if not name:
-        return None
-    if auth.session_expired(st.session_state.get(K_SEEN), _now()):
-        minutes = int(auth.session_timeout().total_seconds() // 60)
-        sign_out(f"Ihre Sitzung ist nach {minutes} Minuten ohne Aktivität abgelaufen. Bitte neu anmelden.")
-        return None
-    user = accounts().get(name)
-    if user is None or not user.active:
-        sign_out("Ihr Konto ist nicht mehr aktiv. Bitte an die Administration wenden.")
-        return None
-    st.session_state[K_SEEN] = _now()
-    return user
+    session = current_session()
+    return session.user if session else None
 
 
 def can(role: str) -> bool:
@@ -101,7 +138,7 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
     label = auth.ROLE_LABELS[role]
     if user is None:
         st.warning(f"{what} ist nur nach der Anmeldung zugänglich (Rolle »{label}« oder höher).", icon=":material/lock:")
-        sign_in_link("Zur Anmeldung")
+        sign_in_link("Zur Anmeldung", back=True)
     else:
         st.warning(
             f"{what} ist für Ihre Rolle »{user.role_label}« nicht freigegeben (nötig: »{label}«).", icon=":material/lock:"
@@ -110,11 +147,127 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
     raise RuntimeError("unreachable")  # st.stop() raises; keeps type checkers honest
 
 
-def sign_in_link(label: str) -> None:
+def sign_in_link(label: str, *, back: bool = False) -> None:
+    """A link to the sign-in page; ``back``: come back to this page (and its ``?ags=``) afterwards."""
+    params = _back_params() if back else {}
     try:
-        st.page_link(SIGN_IN_PAGE, label=label, icon=":material/key:")
+        st.page_link(SIGN_IN_PAGE, label=label, icon=":material/key:", query_params=params or None)
     except StreamlitAPIException:  # the page runs outside the app's navigation (e.g. a test)
         st.markdown(f"[{label}](anmelden)")
+
+
+# -- where to go after signing in ----------------------------------------------------------------------
+BACK_PARAM = "zurueck"
+KEPT_PARAMS = ("ags", "stand")
+
+
+def _page_url_path() -> str:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        pages = ctx.pages_manager.get_pages() if ctx else {}
+        page = pages.get(ctx.page_script_hash) if ctx else None
+        return str(page.get("url_pathname", "")) if page else ""
+    except Exception:  # internals of another Streamlit version
+        return ""
+
+
+def _back_params() -> dict[str, str]:
+    params = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
+    return {BACK_PARAM: _page_url_path() or "karte", **params}
+
+
+def remember_page(page_file: str) -> None:
+    """Note the page now shown (and its ``ags``/``stand``), to return to it after signing in."""
+    if page_file and page_file != SIGN_IN_PAGE:
+        st.session_state[K_FROM] = (page_file, {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params})
+
+
+def return_target() -> tuple[str, dict[str, str]] | None:
+    """(page file, query params) to show after a sign-in: from ``?zurueck=`` or the last page of this tab
+    (only pages of the app are accepted)."""
+    url_pages = st.session_state.get(K_PAGES) or {}
+    back = st.query_params.get(BACK_PARAM)
+    if back is not None:
+        page = url_pages.get(str(back).strip("/"))
+        if page:
+            return page, {k: str(st.query_params[k]) for k in KEPT_PARAMS if k in st.query_params}
+    remembered = st.session_state.get(K_FROM)
+    if remembered and remembered[0] in url_pages.values():
+        return remembered
+    return None
+
+
+# -- the last town --------------------------------------------------------------------------------------
+K_TOWN = "kommune_last_ags"
+
+
+def remember_town(ags: str) -> None:
+    """Note the Gemeinde shown on the Kommune page: for this tab, and for the sign-in (other tabs, reloads)."""
+    if st.session_state.get(K_TOWN) == ags:
+        return
+    st.session_state[K_TOWN] = ags
+    session = current_session()
+    if session is not None and session.last_ags != ags:
+        accounts().remember_ags(session.id, ags)
+
+
+def last_town() -> str | None:
+    """The Gemeinde last shown on the Kommune page in this tab, or else in this sign-in."""
+    ags = st.session_state.get(K_TOWN)
+    if ags:
+        return ags
+    session = current_session()
+    return session.last_ags if session else None
+
+
+# -- the browser side of the cookie ---------------------------------------------------------------------
+_COOKIE_JS = """<script>
+(() => {{
+  const url = window.location.origin + {path};
+  fetch(url, {{method: "POST", credentials: "same-origin", cache: "no-store",
+              headers: {{"Content-Type": "application/json"}}, body: {body}}})
+    .then(r => {{ document.documentElement.dataset.asskommSitzung = r.ok ? {done} : "fehler"; }})
+    .catch(() => {{ document.documentElement.dataset.asskommSitzung = "fehler"; }});
+}})();
+</script>"""
+
+
+def sync_cookie() -> None:
+    """After a sign-in, let the browser fetch its cookie; after a sign-out, let it delete it (once each).
+
+    The code travels in the body of a same-origin POST (never in a URL); the cookie itself is HttpOnly,
+    so no script on the page can read it. Placed in the sidebar so the main area does not move."""
+    if K_RETURN in st.session_state:  # this run switches pages at once; hand the code over on the next
+        return
+    code = st.session_state.pop(K_ACTIVATE, None)
+    end = st.session_state.pop(K_END_COOKIE, None)
+    if not webroutes.mounted() or not (code or end):
+        return
+    path = webroutes.base_path() + webroutes.API
+    if code:
+        js = _COOKIE_JS.format(path=json.dumps(path), body=json.dumps(json.dumps({"code": code})),
+                               done=json.dumps("aktiv"))
+    else:
+        js = _COOKIE_JS.format(path=json.dumps(path + "/ende"), body=json.dumps("{}"), done=json.dumps("beendet"))
+    with st.sidebar:
+        st.html(js, unsafe_allow_javascript=True, width="content")
+
+
+def watch_session() -> None:
+    """Rerun the page when this browser's session has ended (sign-out in another tab, lock, password change,
+    expiry), checked every ``_check_every()`` seconds without counting the check as activity."""
+
+    @st.fragment(run_every=_check_every())
+    def watch() -> None:
+        sid = st.session_state.get(K_SID)
+        if sid is not None and not accounts().session_alive(sid):
+            st.rerun(scope="app")
+
+    if st.session_state.get(K_SID) is not None:
+        with st.sidebar:
+            watch()
 
 
 def restricted_page(role: str, what: str, *, title: str, caption: str = "") -> auth.User:
@@ -126,7 +279,6 @@ def restricted_page(role: str, what: str, *, title: str, caption: str = "") -> a
     layout.ensure_navigation()
     layout.apply_style()
     user = require(role, what)
-    sidebar_status()
     st.title(title)
     if caption:
         st.caption(caption)

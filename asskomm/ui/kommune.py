@@ -24,7 +24,18 @@ from asskomm.store import editing
 from asskomm.store.results import ConflictError
 
 _AGS = re.compile(r"^\d{8}$")
-KIND_LABELS = {"gemeinde": "Gemeinde", "gruppe": "Verbund", "landkreis": "Landkreis (Kreisebene)"}
+KIND_LABELS = {"gemeinde": "Gemeinde", "gruppe": "Verbund", "landkreis": "Kreisebene"}
+KREIS_SUFFIX = " (Kreisebene)"
+
+
+def short_name(p: rec.Participant) -> str:
+    """A participant's name without a trailing »(Kreisebene)« where the context already says so."""
+    return p.name.removesuffix(KREIS_SUFFIX) if p.kind == "landkreis" else p.name
+
+
+def participant_label(p: rec.Participant) -> str:
+    """»Görlitz (Gemeinde)«, »Landkreis Görlitz (Kreisebene)« – the kind once."""
+    return f"{short_name(p)} ({KIND_LABELS.get(p.kind, p.kind)})"
 
 
 # ------------------------------------------------------------------------------------------ pure parts
@@ -147,23 +158,26 @@ def timeline(
     return sorted(rows, key=lambda r: (rec.period_end(r.milestone.datum) or far, r.milestone.baustein))
 
 
-def timeline_html(rows: Sequence[TimelineRow], own_id: int | None) -> str:
+def timeline_html(rows: Sequence[TimelineRow], own_id: int | None, highlight: int | None = None) -> str:
+    """The milestones as a table; ``highlight``: id of a milestone just saved (marked, scrolled into view)."""
     if not rows:
         return '<p class="asskomm-source">Noch keine Meilensteine erfasst.</p>'
     body = []
     for r in rows:
         who = "" if r.participant.id == own_id else (
             f'<br><span class="asskomm-source">über {html.escape(KIND_LABELS.get(r.participant.kind, ""))} '
-            f"»{html.escape(r.participant.name)}«</span>"
+            f"»{html.escape(short_name(r.participant))}«</span>"
         )
         later = "" if r.counts else ' <span class="asskomm-later">(nach dem Stand)</span>'
         if r.milestone.unbestaetigt:
             later += (' <br><span class="asskomm-unsure">unbestätigt: '
                       f"{html.escape(r.milestone.unbestaetigt)}</span>")
         note = html.escape(r.milestone.bemerkung).replace("\n", "<br>")
+        classes = " ".join(c for c in ("" if r.counts else "later", "saved" if r.milestone.id == highlight else "") if c)
+        saved = ' <span class="asskomm-saved">gespeichert</span>' if r.milestone.id == highlight else ""
         body.append(
-            f'<tr class="{"" if r.counts else "later"}"><td class="d">{html.escape(r.datum)}</td>'
-            f"<td><b>{html.escape(r.baustein)}</b>{later}{who}</td>"
+            f'<tr class="{classes}"><td class="d">{html.escape(r.datum)}</td>'
+            f"<td><b>{html.escape(r.baustein)}</b>{saved}{later}{who}</td>"
             f"<td>{html.escape(r.problemfelder) or '–'}</td>"
             f"<td>{note or '–'}</td><td>{sources_html(r.milestone.quelle)}</td></tr>"
         )
@@ -172,7 +186,10 @@ def timeline_html(rows: Sequence[TimelineRow], own_id: int | None) -> str:
         ".asskomm-tl th,.asskomm-tl td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;"
         "vertical-align:top}.asskomm-tl td.d{white-space:nowrap;font-variant-numeric:tabular-nums}"
         ".asskomm-tl tr.later td{color:#777}.asskomm-later{color:#777;font-size:.85em}"
-        ".asskomm-unsure{color:#8a4b00;font-size:.85em;font-weight:600}</style>"
+        ".asskomm-unsure{color:#8a4b00;font-size:.85em;font-weight:600}"
+        ".asskomm-tl tr.saved td{background:#fff4c2}.asskomm-tl tr.saved td:first-child{box-shadow:inset 4px 0 #b8860b}"
+        ".asskomm-saved{background:#1f5fa8;color:#fff;border-radius:.6em;padding:0 .45em;font-size:.8em;"
+        "font-weight:600;margin-left:.3em}</style>"
         '<table class="asskomm-tl"><thead><tr><th>Datum</th><th>Baustein</th><th>Problemfelder</th>'
         "<th>Bemerkung</th><th>Quelle</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
     )
@@ -293,6 +310,8 @@ K_SEL = "ed_milestone"
 K_ORIG = "ed_orig"
 K_CONFIRM = "ed_confirm_delete"
 K_FLASH = "ed_flash"
+K_TOAST = "ed_toast"
+K_HIGHLIGHT = "ed_highlight"  # id of the milestone just saved (marked once in the table)
 K_CONFLICT = "ed_conflict"
 K_C_SEL = "ed_contact"
 K_C_ORIG = "ed_c_orig"
@@ -302,12 +321,19 @@ FIELDS = ("baustein", "datum", "problemfelder", "betrag_eur", "quelle", "bemerku
 C_FIELDS = ("gremium", "adresse", "telefon", "email")
 
 
-def flash(message: str) -> None:
+def flash(message: str, *, toast: bool = False) -> None:
+    """Confirm an action on the next run: as a message (where ``show_flash`` stands) and, with ``toast``,
+    also as a toast in the corner of the window, where it is seen whatever part of the page is in view."""
     st.session_state[K_FLASH] = message
+    if toast:
+        st.session_state[K_TOAST] = message
 
 
 def show_flash() -> None:
     message = st.session_state.pop(K_FLASH, None)
+    toast = st.session_state.pop(K_TOAST, None)
+    if toast:
+        st.toast(toast, icon=":material/check_circle:", duration="long")
     if message:
         st.success(message, icon=":material/check_circle:")
 
@@ -370,12 +396,17 @@ def _save_milestone(store, participant: rec.Participant | None, ags: str, actor:
     try:
         if original is None:
             editing.add_milestone(store, form, actor, participant=participant, ags=None if participant else ags)
-            flash(f"Meilenstein »{bs.get(form.baustein, form.baustein)}« angelegt.")
+            st.session_state[K_HIGHLIGHT] = editing.find_milestone(store, form, participant=participant,
+                                                                   ags=None if participant else ags)
+            flash(f"Meilenstein »{bs.get(form.baustein, form.baustein)}« angelegt – in der Tabelle "
+                  "»Meilensteine« markiert.", toast=True)
             st.session_state[K_SEL] = NEW
             _load_milestone(None)
         else:
             editing.update_milestone(store, original, form, actor, participant=owner or participant)
-            flash("Änderung gespeichert.")
+            st.session_state[K_HIGHLIGHT] = original.id
+            flash(f"Änderung gespeichert: »{bs.get(form.baustein, form.baustein)}« – in der Tabelle "
+                  "»Meilensteine« markiert.", toast=True)
             fresh = next((m for m in store.load().milestones if m.id == original.id), None)
             _load_milestone(fresh)
     except editing.EditError as exc:
@@ -426,7 +457,7 @@ def milestone_editor(store, records: rec.RecordSet, participants: list[rec.Parti
     if not own:
         options["neu:" + ags] = f"{gemeinde_name} (Gemeinde, noch ohne Einträge)"
     for p in participants:
-        options[str(p.id)] = f"{p.name} ({KIND_LABELS.get(p.kind, p.kind)})"
+        options[str(p.id)] = participant_label(p)
     if st.session_state.get(K_PART) not in options:
         st.session_state[K_PART] = next(iter(options))
 
@@ -451,12 +482,13 @@ def milestone_editor(store, records: rec.RecordSet, participants: list[rec.Parti
 
     def label(i):
         if i == NEW:
-            return "➕ Neuer Meilenstein"
+            return "Neuer Meilenstein"
         m = by_id[i]
         return f"{bs.get(m.baustein, m.baustein)} · {labels.fmt_date(m.datum) if m.datum else 'ohne Datum'}"
 
     st.selectbox("Meilenstein", options=sel_options, format_func=label, key=K_SEL,
-                 on_change=_on_select_milestone, args=(by_id,))
+                 on_change=_on_select_milestone, args=(by_id,),
+                 icon=":material/add_circle:" if st.session_state.get(K_SEL) == NEW else ":material/edit:")
     original: rec.Milestone | None = st.session_state.get(K_ORIG)
     owner = records._by_id().get(original.participant_id) if original else None
 
@@ -511,10 +543,10 @@ def _save_contact(store, target: Mapping[str, rec.Participant], actor: str) -> N
     try:
         if original is None:
             editing.add_contact(store, target[st.session_state["ed_c_part"]], values, actor)
-            flash("Kontakt angelegt.")
+            flash("Kontakt angelegt.", toast=True)
         else:
             editing.update_contact(store, original, values, actor)
-            flash("Kontakt gespeichert.")
+            flash("Kontakt gespeichert.", toast=True)
         st.session_state[K_C_SEL] = NEW
         _load_contact(None)
     except editing.EditError as exc:
@@ -554,8 +586,9 @@ def contact_editor(store, records: rec.RecordSet, participants: list[rec.Partici
         _load_contact(contacts.get(sel) if sel != NEW else None)
 
     st.selectbox("Kontakt", options=options,
-                 format_func=lambda i: "➕ Neuer Kontakt" if i == NEW else contacts[i].gremium,
-                 key=K_C_SEL, on_change=on_change)
+                 format_func=lambda i: "Neuer Kontakt" if i == NEW else contacts[i].gremium,
+                 key=K_C_SEL, on_change=on_change,
+                 icon=":material/person_add:" if st.session_state.get(K_C_SEL) == NEW else ":material/edit:")
     original: rec.Contact | None = st.session_state.get(K_C_ORIG)
     target = {str(p.id): p for p in participants}
     conflict = st.session_state.pop(K_CONFLICT + "_c", None)

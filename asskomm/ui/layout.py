@@ -66,6 +66,8 @@ a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visib
 iframe:focus-visible, [data-baseweb="select"]:focus-within {
   outline: 3px solid #1A1A1A !important; outline-offset: 2px !important;
   box-shadow: 0 0 0 5px #FFFFFF !important; }
+/* st.html elements that only carry a script (German texts, the sign-in cookie) take no room */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
 </style>
 """
 

@@ -74,8 +74,12 @@ def click(page, locator, expect: str | None = None):
 
 
 def sign_in(page, url, name, password=None):
+    """Sign in on the sign-in page (signing out first if the browser is still signed in: the sign-in lasts)."""
     page.goto(url + "/anmelden")
     idle(page)
+    signed_in = page.locator('[data-testid="stMain"]').get_by_role("button", name="Abmelden")
+    if signed_in.count():
+        click(page, signed_in, "Sie wurden abgemeldet")
     page.get_by_label("Benutzername").fill(name)
     page.get_by_label("Passwort", exact=True).fill(password or PASSWORDS[name])
     click(page, page.get_by_role("button", name="Anmelden"),

@@ -50,3 +50,18 @@ def test_weak_password_and_no_terminal_are_refused(tmp_path):
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
     )
     assert run.returncode == 2 and "zu kurz" in run.stderr
+
+
+def test_cli_help_and_errors_are_german(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("Aufruf: python -m asskomm") and "Optionen:" in out
+    assert "diese Hilfe zeigen und beenden" in out
+    assert not any(w in out for w in ("usage:", "options:", "show this help message", "positional arguments"))
+    with pytest.raises(SystemExit):
+        cli.main(["user", "add"])
+    err = capsys.readouterr().err
+    assert "Fehler: diese Angaben fehlen: name, --role" in err and "error" not in err

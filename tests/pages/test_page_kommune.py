@@ -8,6 +8,7 @@ import pytest
 
 from asskomm.store import accounts as auth
 from asskomm.store.database import Store
+from asskomm.ui import auth as ui_auth
 
 PW = "Ein-gutes-Passwort-9"
 
@@ -26,9 +27,16 @@ def db(tmp_db, monkeypatch):
     return tmp_db
 
 
-def _as(at, name):
-    at.session_state["auth_user"] = name
-    at.session_state["auth_last_seen"] = dt.datetime.now(dt.UTC)
+def _as(at, name, *, idle: dt.timedelta | None = None):
+    """Sign ``name`` in for this AppTest session (a session row in the database, as the sign-in page makes)."""
+    store = Store.from_env(seed=False)
+    accounts = auth.Accounts(store)
+    sid, _ = accounts.start_session(accounts.get(name))
+    if idle is not None:
+        with store.engine.begin() as conn:
+            conn.execute(auth.user_sessions.update().values(last_seen_at=dt.datetime.now(dt.UTC) - idle))
+    store.dispose()
+    at.session_state[ui_auth.K_SID] = sid
     return at
 
 
@@ -110,11 +118,10 @@ def test_viewer_role_sees_no_contacts(apptest, db):
 
 def test_idle_session_expires(apptest, db):
     at = apptest("pages/kommune.py", query_params={"ags": "14626110"}, run=False)
-    at.session_state["auth_user"] = "berta"
-    at.session_state["auth_last_seen"] = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    at.run()
+    _as(at, "berta", idle=auth.session_timeout() + dt.timedelta(minutes=1)).run()
     assert "kpr@goerlitz.example" not in text(at)
-    assert "auth_user" not in at.session_state
+    assert ui_auth.K_SID not in at.session_state
+    assert "ohne Aktivität abgelaufen" in at.session_state[ui_auth.K_NOTICE]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +162,7 @@ def test_sign_in_page_throttles(apptest, db):
         at.text_input[1].set_value(f"falsch-{i}-xxxxx")
         at.button[0].click().run()
     assert "Sekunden" in at.error[0].value
-    assert "auth_user" not in at.session_state
+    assert ui_auth.K_SID not in at.session_state
 
 
 def test_admin_adds_a_problemfeld_and_the_map_filter_offers_it(apptest, db):

@@ -133,7 +133,91 @@ def test_user_changes_are_audited_without_secrets(accounts):
 def test_session_expiry(monkeypatch):
     now = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
     assert auth.session_expired(None, now)
-    assert not auth.session_expired(now - dt.timedelta(minutes=29), now)
-    assert auth.session_expired(now - dt.timedelta(minutes=31), now)
+    assert not auth.session_expired(now - dt.timedelta(hours=7, minutes=59), now)  # default: 8 hours
+    assert auth.session_expired(now - dt.timedelta(hours=8, minutes=1), now)
+    assert auth.describe_timeout() == "8 Stunden"
     monkeypatch.setenv("ASSKOMM_SESSION_MINUTES", "5")
     assert auth.session_expired(now - dt.timedelta(minutes=6), now)
+    assert auth.describe_timeout() == "5 Minuten"
+
+
+def _session(accounts, now):
+    user = accounts.add("anna", PW, "bearbeiter", actor="test")
+    sid, code = accounts.start_session(user, now)
+    token = accounts.activate_session(code, now)
+    return user, sid, code, token
+
+
+def test_session_lives_in_the_database_with_only_hashes(accounts):
+    now = dt.datetime.now(dt.UTC)
+    _, sid, code, token = _session(accounts, now)
+    assert token and code != token
+    check = accounts.session_by_token(token, now)
+    assert check.session is not None and check.session.id == sid and check.session.user.name == "anna"
+    with accounts.engine.connect() as conn:
+        row = conn.execute(sa.select(auth.user_sessions)).one()
+    assert token not in str(tuple(row)) and code not in str(tuple(row))  # only hashes are stored
+    assert row.token_hash == auth.token_hash(token) and row.activation_hash is None
+    # the activation code works once
+    assert accounts.activate_session(code, now) is None
+    assert accounts.session_by_token(token + "x", now).session is None
+    # a second Accounts object (another app server) sees the same session
+    assert auth.Accounts(accounts.store).session_by_token(token, now).session.id == sid
+
+
+def test_activation_code_expires(accounts):
+    now = dt.datetime.now(dt.UTC)
+    user = accounts.add("anna", PW, "bearbeiter", actor="test")
+    _, code = accounts.start_session(user, now)
+    assert accounts.activate_session(code, now + auth.ACTIVATION_WINDOW + dt.timedelta(seconds=1)) is None
+
+
+def test_session_slides_and_ends_after_inactivity(accounts, monkeypatch):
+    monkeypatch.setenv("ASSKOMM_SESSION_MINUTES", "60")
+    t0 = dt.datetime.now(dt.UTC)
+    _, sid, _, token = _session(accounts, t0)
+    # activity every 50 minutes keeps it alive beyond the 60 minutes of inactivity ...
+    for k in range(1, 4):
+        assert accounts.session_by_token(token, t0 + dt.timedelta(minutes=50 * k)).session is not None
+    # ... a periodic check does not count as activity ...
+    assert accounts.session_alive(sid, t0 + dt.timedelta(minutes=150 + 59))
+    check = accounts.session_by_id(sid, t0 + dt.timedelta(minutes=150 + 61))
+    assert check.session is None and "1 Stunde ohne Aktivität" in check.ended
+    assert accounts.session_count("anna") == 0  # ended sessions are deleted
+
+
+def test_session_ends_at_its_maximum_age(accounts, monkeypatch):
+    monkeypatch.setenv("ASSKOMM_SESSION_MINUTES", "60")
+    monkeypatch.setenv("ASSKOMM_SESSION_MAX_HOURS", "2")
+    t0 = dt.datetime.now(dt.UTC)
+    _, _, _, token = _session(accounts, t0)
+    for minutes in (50, 100):
+        assert accounts.session_by_token(token, t0 + dt.timedelta(minutes=minutes)).session is not None
+    check = accounts.session_by_token(token, t0 + dt.timedelta(minutes=121))
+    assert check.session is None and "Höchstdauer" in check.ended
+
+
+@pytest.mark.parametrize("change", ["password", "lock", "remove", "sign_out"])
+def test_session_ends_at_password_change_lock_removal_and_sign_out(accounts, change):
+    now = dt.datetime.now(dt.UTC)
+    accounts.add("admin", PW + "a", "admin", actor="test")
+    _, sid, _, token = _session(accounts, now)
+    other, _ = accounts.start_session(accounts.get("admin"), now)
+    if change == "password":
+        accounts.set_password("anna", PW + "neu", actor="admin")
+    elif change == "lock":
+        accounts.set_active("anna", False, actor="admin")
+    elif change == "remove":
+        accounts.remove("anna", actor="admin")
+    else:
+        accounts.end_session(token=token)
+    assert accounts.session_by_token(token).session is None
+    assert accounts.session_by_id(sid).session is None
+    assert accounts.session_by_id(other).session is not None  # other users keep theirs
+
+
+def test_last_town_is_kept_with_the_session(accounts):
+    now = dt.datetime.now(dt.UTC)
+    _, sid, _, token = _session(accounts, now)
+    accounts.remember_ags(sid, "14626110")
+    assert accounts.session_by_token(token, now).session.last_ags == "14626110"

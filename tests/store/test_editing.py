@@ -1,6 +1,8 @@
 """Validated editing, optimistic locking, revert and the import preview (asskomm.store.editing on the store)."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from records_support import BASE_ROWS, HEADER, TODAY, make_store, row, write_csv
@@ -61,8 +63,27 @@ def test_add_update_delete_milestone_with_audit(store):
     assert (m2.version, m2.datum, m2.problemfelder) == (v2, "2021-03-15", ("jugend", "senioren"))
     editing.delete_milestone(store, m2, "anna")
     assert m.id not in {x.id for x in store.load().milestones}
-    actions = [e["action"] for e in store.audit(3)]
-    assert actions == ["delete", "update", "import"] or actions[:2] == ["delete", "update"]
+    log = store.audit(3)
+    assert [(e["action"], e["entity"]) for e in log] == [
+        ("delete", "milestones"), ("update", "milestones"), ("insert", "milestones")]
+    assert log[2]["after"]["eingabe"] == editing.FORM_ORIGIN
+
+
+def test_a_form_entry_is_one_audit_entry_of_its_own_kind(store):
+    _, p = _goerlitz(store)
+    newest = store.audit(1)[0]["id"]
+    editing.add_milestone(store, MilestoneForm("kpr", "2021-03", quelle="https://a.example/1"), "anna",
+                          participant=p, today=TODAY)
+    entries = [e for e in store.audit(10) if e["id"] > newest]
+    assert len(entries) == 1 and (entries[0]["action"], entries[0]["entity"]) == ("insert", "milestones")
+    row = editing.audit_view(store, store.load(), limit=1)[0]
+    assert (row.action, row.entity, row.teilnehmer) == ("angelegt", "Meilenstein", "Görlitz")
+    assert row.was.startswith("Eingabe auf der Kommune-Seite: ")
+    # the milestone can be found for the confirmation, and the single entry reverts it
+    mid = editing.find_milestone(store, MilestoneForm("kpr", "2021-03", quelle="x"), participant=p)
+    assert mid == entries[0]["entity_id"]
+    editing.revert(store, entries[0]["id"], "anna")
+    assert mid not in {m.id for m in store.load().milestones}
 
 
 def test_new_gemeinde_participant_and_group_milestone(store):
@@ -186,6 +207,36 @@ def test_import_preview_classifies_rows_and_applies(store, tmp_path):
     assert not any(p.ags == "14729260" for p in records.participants)
     ko = next(m for m in records.milestones if m.baustein == "kooperationsvereinbarung" and m.datum == "2020-07")
     assert ko.problemfelder == ("vandalismus",)
+
+
+def test_refused_import_lists_every_reason_and_writes_an_error_report(store, tmp_path):
+    data = _csv(tmp_path, [
+        row(ags="14626110", baustein="modellkommune", datum="2019-02-06"),
+        row(ags="14999999", baustein="beratung", datum="2021"),
+        row(ags="14626600", baustein="=HYPERLINK(\"x\")", datum="2021"),
+    ])
+    preview = editing.import_preview(store, data, "fehler.csv", today=TODAY)
+    problems = {(p.zeile, p.spalte, p.grund[:10]): p for p in preview.problems}
+    assert problems[(3, "ags", "Gemeindesc")].wert == "14999999"
+    assert problems[(4, "baustein", "Unbekannte")].wert.startswith("=HYPERLINK")
+    long_reason = problems[(4, "baustein", "Unbekannte")].grund
+    assert "Erlaubt:" in long_reason and long_reason.rstrip(".").endswith("sonstiges")  # never cut off
+    report = editing.error_report_csv(preview)
+    assert report.startswith("\ufeff".encode())
+    assert report.decode("utf-8-sig").splitlines()[0] == "Zeile;Spalte;Wert;Grund"
+    lines = list(csv.reader(io.StringIO(report.decode("utf-8-sig")), delimiter=";"))
+    assert len(lines) == 1 + len(preview.problems)
+    cells = next(line for line in lines if line[3] == long_reason)
+    assert cells[:2] == ["4", "baustein"] and cells[2].startswith("'=HYPERLINK")  # a formula is made inert
+    assert editing.error_report_name("fehler.csv") == "fehler-fehlerbericht.csv"
+    # a whole-file problem is in the report too
+    bad = editing.import_preview(store, b"foo;bar\n1;2\n", "x.csv", today=TODAY)
+    assert bad.problems and bad.problems[0].zeile in (None, 1)
+
+
+def test_rows_phrase_singular_and_plural():
+    assert editing.rows_phrase(1, "Zeile ist ungültig", "Zeilen sind ungültig") == "1 Zeile ist ungültig"
+    assert editing.rows_phrase(3, "Zeile ist ungültig", "Zeilen sind ungültig") == "3 Zeilen sind ungültig"
 
 
 def test_stale_preview_is_refused(store, tmp_path):
