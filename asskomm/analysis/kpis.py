@@ -11,6 +11,7 @@ import pandas as pd
 
 from asskomm import labels
 from asskomm.analysis import figures
+from asskomm.analysis.filters import Filters
 from asskomm.records import vocabulary as vocab
 
 # The KPI labels of the dashboard, in display order (keys of ExportData.kpis).
@@ -87,28 +88,15 @@ def kpis_from_summary(summary: Any) -> dict[str, int]:
     }
 
 
-# KPI → published metrics of data/reported_figures.csv (first that has a value wins; as on the Karte page)
-PUBLISHED_FOR_KPI = {
-    "Beratene Kommunen": ("kommunen_advised", "kommunen_participating", "kommunen_advised_min"),
-    "Kooperationsvereinbarungen": ("cooperation_agreements",),
-    "Modellkommunen": ("model_municipalities",),
-    "Präventionsräte": ("kpr_constituted_or_reactivated",),
-    "Sicherheitsanalysen": ("security_analyses_conducted", "security_analyses_started_kommunen"),
-}
-
-
-def published_totals(until: dt.date) -> list[Published]:
-    """The latest published total per KPI known by ``until`` (label, value, date, source)."""
+def published_totals(filters: Filters) -> list[Published]:
+    """The published figure per KPI (``figures.published_for_kpi``, the same rule as the KPI cards): Saxony's
+    without filters, a region's own when exactly its Kreise are filtered, none with other filters."""
+    if filters.problemfelder or filters.baustein:
+        return []
     out = []
-    for metrics in PUBLISHED_FOR_KPI.values():
-        for metric in metrics:
-            row = figures.latest(metric, until)
-            if row is not None:
-                label = figures.metric_label(metric)
-                out.append(
-                    Published(label[:1].upper() + label[1:], row.value, str(row.date), str(row.source))
-                )
-                break
+    for kpi, fig in figures.published_kpis(filters.stand, region=filters.kreise).items():
+        label = kpi + (f" ({fig.qualifier})" if fig.qualifier else "")
+        out.append(Published(label, fig.value, str(fig.date), str(fig.source)))
     return out
 
 

@@ -275,7 +275,7 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
         pub_h.pop()
 
     if pub_h:
-        _heading(pdf, "Veröffentlichte Gesamtzahlen, landesweit (Ministerium / LPR)")
+        _heading(pdf, "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR)")
         _table(
             pdf,
             ["Kennzahl", "Wert", "Stand", "Quelle"],

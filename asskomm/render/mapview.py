@@ -50,6 +50,7 @@ BASEMAP_DE_ATTRIBUTION = "© basemap.de / BKG"
 PANE_KREISE = "asskommKreise"
 PANE_OUTLINE = "asskommOutline"
 PANE_MARKER = "asskommMarker"
+PANE_LABELS = "asskommLabels"
 
 MARKER_KINDS = ("kpr", "sicherheitsanalyse")
 # Outline of the Gemeinden highlighted by the »Neu seit …« view (Okabe-Ito-like yellow, dark core line).
@@ -85,6 +86,8 @@ class MapGeometry:
     decimals: int
     bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
     attribution: str
+    # Kreis names for the map: JSON list of [kreis key, escaped HTML name, lat, lon] (a point inside the Kreis)
+    kreis_labels: str = "[]"
 
     @property
     def size_bytes(self) -> int:
@@ -191,6 +194,7 @@ def prepare_geometry(
                 "type": "Feature",
                 "properties": {
                     "ags": str(ags),
+                    "n": esc(name),
                     "h": tooltip_header(name, kreis_name),
                     "p": [round(point.y, 4), round(point.x, 4)],
                 },
@@ -204,12 +208,30 @@ def prepare_geometry(
     ]
     west, south, east, north = (float(v) for v in gemeinden.total_bounds)
     return MapGeometry(
+        kreis_labels=_js(kreis_label_points(kreise)),
         gemeinden_geojson=_feature_collection(features),
         kreise_geojson=_feature_collection(kreis_features),
         bounds=((round(south, 4), round(west, 4)), (round(north, 4), round(east, 4))),
         attribution=attribution,
         decimals=decimals,
     )
+
+
+def kreis_label_points(kreise) -> list[list]:
+    """[key, escaped name, lat, lon] per Kreis: the display name (long names broken in two lines) at a point
+    inside the Kreis, for the names on the map (the same names as the PNG slide)."""
+    if not len(kreise) or "name" not in kreise or "kreis_ags" not in kreise:
+        return []
+    from asskomm.geo.layers import kreis_display_names
+
+    names = kreis_display_names(kreise)
+    points = shapely.point_on_surface(np.asarray(kreise.geometry.values))
+    out = []
+    for key, point in zip(kreise["kreis_ags"].astype(str), points, strict=True):
+        name = esc(names.get(key, key)).replace("Schweiz-Osterzgebirge", "Schweiz-<br>Osterzgebirge")
+        name = name.replace("Landkreis ", "Landkreis<br>")
+        out.append([key, name, round(point.y, 4), round(point.x, 4)])
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -261,6 +283,21 @@ _CONTROLLER_JS = """
     });
     if (bounds.isValid()) { map.fitBounds(bounds, {padding: [12, 12]}); }
   };
+  A.names = [];
+  A.declutter = function () {
+    var placed = [];
+    A.names.forEach(function (m) {
+      var el = m.getElement() && m.getElement().firstChild;
+      if (!el) { return; }
+      el.style.visibility = "visible";
+      var r = el.getBoundingClientRect();
+      var hit = placed.some(function (o) {
+        return r.left < o.right + 2 && r.right > o.left - 2 && r.top < o.bottom && r.bottom > o.top;
+      });
+      if (hit) { el.style.visibility = "hidden"; } else { placed.push(r); }
+    });
+  };
+  map.on("zoomend moveend resize", function () { A.declutter(); });
   A.tooltip = function (props) {
     var st = A.state;
     var body = st && st.t[props.ags];
@@ -329,6 +366,23 @@ _CONTROLLER_JS = """
       c.bindTooltip('<div class="asskomm-tip">' + l.feature.properties.h + "<br>" + m[2] + "</div>",
                     {direction: "top"});
       c.addTo(group);
+    });
+    // with a Kreis filter: the names of the Gemeinden that take part (the Kreis's own name steps aside);
+    // agreements first, and a name that would cover one already written is left out (see A.declutter)
+    A.names = [];
+    (st.names || []).forEach(function (a) {
+      var l = byAgs[a];
+      if (!l) { return; }
+      A.names.push(L.marker(l.feature.properties.p, {
+        pane: cfg.panes.labels, interactive: false, keyboard: false,
+        icon: L.divIcon({className: "asskomm-name", html: "<span>" + l.feature.properties.n + "</span>",
+                         iconSize: null})
+      }).addTo(group));
+    });
+    A.declutter();
+    Object.keys(A.kreisNames || {}).forEach(function (k) {
+      var el = A.kreisNames[k].getElement();
+      if (el) { el.style.display = (st.names || []).length && (st.fit || []).indexOf(k) >= 0 ? "none" : ""; }
     });
     A.fit(st.fit || []);
     A.applied += 1;
@@ -446,6 +500,46 @@ class _KreisBorders(_DataLayer):
         self.casing = _js(labels.CASING_COLOUR)
 
 
+class _KreisNames(_DataLayer):
+    """The Kreis names in a label pane above the polygons (not interactive: clicks reach the Gemeinden)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var names = {};
+          {{ this.labels }}.forEach(function (k) {
+            names[k[0]] = L.marker([k[2], k[3]], {
+              pane: {{ this.pane }}, interactive: false, keyboard: false,
+              icon: L.divIcon({className: "asskomm-kreisname", html: "<span>" + k[1] + "</span>", iconSize: null})
+            }).addTo({{ this._parent.get_name() }});
+          });
+          if (window.asskomm) { window.asskomm.kreisNames = names; }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: MapGeometry):
+        super().__init__()
+        self._name = "KreisNames"
+        self.labels = _script_safe(geometry.kreis_labels)
+        self.pane = _js(PANE_LABELS)
+
+
+# Names on the map: dark text with a white halo (no box), so the status colours stay visible around the letters.
+_NAME_CSS = (
+    ".asskomm-kreisname,.asskomm-name{width:0;height:0;border:0;background:none}"
+    ".asskomm-kreisname span,.asskomm-name span{position:absolute;transform:translate(-50%,-50%);"
+    "white-space:nowrap;text-align:center;color:#111;pointer-events:none;"
+    "text-shadow:0 0 2px #fff,0 0 3px #fff,0 0 4px #fff,0 0 5px #fff}"
+    ".asskomm-kreisname span{font-weight:700;font-size:1.0em;line-height:1.05;letter-spacing:.01em}"
+    ".asskomm-name span{font-weight:600;font-size:.8em;transform:translate(-50%,-135%)}"
+    # a phone-sized map has no room for names
+    "@media (max-width:520px){.asskomm-kreisname,.asskomm-name{display:none}}"
+)
+
+
 def _css(css: str) -> Element:
     """Inline CSS for tooltips (into the map's header; no external stylesheet)."""
     return Element(f"<style>{css}</style>")
@@ -462,7 +556,7 @@ def _controller_config() -> dict:
         "outBorder": labels.FILTERED_OUT_BORDER_COLOUR,
         "casingColour": labels.CASING_COLOUR,
         "defaultTip": [esc(labels.STATUS_LABELS[s]) for s in labels.STATUS_ORDER],
-        "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER},
+        "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER, "labels": PANE_LABELS},
         "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
         "selectedStyle": {"color": "#000000", "weight": 3.5, "dashArray": "6 4", "fill": False, "opacity": 1},
         # »Neu seit …«: a broad yellow band with a dark core line, above the status fill and below the
@@ -506,8 +600,13 @@ def base_map(
     basemap: bool = False,
     font_size: str = "15px",
     geometry_url: str | None = None,
+    kreis_names: bool = True,
+    fill_height: bool = False,
 ) -> folium.Map:
     """The constant part of the map (does not depend on filters or date).
+
+    ``kreis_names``: the Kreis names on the map. ``fill_height``: the map fills the height of its frame
+    (the presentation view makes that frame as high as the screen allows).
 
     ``geometry_url``: a ``geometry_script`` file served by the app. The browser then fetches the ~300 KB of
     polygons once (and caches them) instead of receiving them inside the map's HTML on every rerun;
@@ -536,6 +635,8 @@ def base_map(
             ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
             ".leaflet-control-attribution{white-space:normal;text-align:right}"
 
+            + _NAME_CSS
+            + ("html,body{margin:0;overflow:hidden}#map_div{height:100vh !important}" if fill_height else "")
         )
     )
     add_controls(m)
@@ -546,8 +647,11 @@ def base_map(
     folium.map.CustomPane(PANE_KREISE, z_index=410).add_to(m)
     folium.map.CustomPane(PANE_OUTLINE, z_index=420).add_to(m)
     folium.map.CustomPane(PANE_MARKER, z_index=430, pointer_events=True).add_to(m)
+    folium.map.CustomPane(PANE_LABELS, z_index=440, pointer_events=False).add_to(m)
     _GemeindenLayer(geometry, _controller_config(), external=bool(geometry_url)).add_to(m)
     _KreisBorders(geometry, external=bool(geometry_url)).add_to(m)
+    if kreis_names:
+        _KreisNames(geometry).add_to(m)
     (south, west), (north, east) = geometry.bounds
     m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
     return m
@@ -589,6 +693,8 @@ def map_state(
     """The compact per-AGS state the controller applies (plain JSON types).
 
     ``summary``: the sentence screen readers hear as the map's description (see :func:`map_summary`).
+    With ``fit_kreise`` the state also names (``names``) the matching Gemeinden in those Kreise that take
+    part (beraten or Kooperation): the map writes their names.
 
     ``highlight``: AGS drawn with a broad outline (the »Neu seit …« view); unknown keys are dropped.
     ``fit_kreise``: Kreis keys the map zooms to when this choice changes (empty: all of Saxony).
@@ -616,10 +722,14 @@ def map_state(
             state["t"][ags] = tooltip_body(row, problemfeld_labels)
         if model and ok:
             state["model"].append(ags)
+        if ok and state["fit"] and ags[:5] in state["fit"] and row["status"] != "nicht_beteiligt":
+            state.setdefault("names", []).append((-order.get(row["status"], 0), ags))
         if ok:
             for kind in markers:
                 if row.get(kind):
                     state["markers"].append([ags, kind, esc(labels.MARKER_LABELS[kind])])
+    if "names" in state:  # agreements first: they keep their names where names would overlap
+        state["names"] = [ags for _, ags in sorted(state["names"])]
     return state
 
 

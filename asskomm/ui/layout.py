@@ -66,6 +66,32 @@ a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visib
 iframe:focus-visible, [data-baseweb="select"]:focus-within {
   outline: 3px solid #1A1A1A !important; outline-offset: 2px !important;
   box-shadow: 0 0 0 5px #FFFFFF !important; }
+.asskomm-kpi-note { font-size: .82rem; line-height: 1.3; }
+/* a KPI's unit beside its number: »29 Vereinbarungen · 35 Gemeinden« */
+[data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .45rem; }
+[data-testid="stMetricLabel"] { flex-basis: 100%; }
+[data-testid="stMetricDelta"] { color: #333 !important; font-size: .9rem !important; }
+[data-testid="stMetricDelta"] svg { display: none; }
+/* the start page's title row is low, so the map begins in the upper half of a projector screen */
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+h1 { font-size: 2.1rem !important; padding: .2rem 0 .1rem 0 !important; }
+/* compact KPI row: low cards; on a phone three and two per line instead of five stacked cards */
+.st-key-kpi_row [data-testid="stMetricValue"] { font-size: 1.9rem; line-height: 1.1; }
+.st-key-kpi_row [data-testid="stVerticalBlockBorderWrapper"] > div { padding: .45rem .7rem; }
+.st-key-kpi_row [data-testid="stMetric"] { padding: 0; }
+@media (max-width: 640px) {
+  .block-container, [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; }
+  h1 { font-size: 1.5rem !important; }
+  .st-key-kpi_row .asskomm-kpi-note { display: none; }
+  .st-key-kpi_row [data-testid="stMetricLabel"] p { overflow-wrap: anywhere !important; }
+  .st-key-kpi_row [data-testid="stMetricDelta"], .st-key-kpi_row [data-testid="stMetricDelta"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+  .st-key-kpi_row [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: .4rem !important; }
+  .st-key-kpi_row [data-testid="stColumn"] { min-width: calc(50% - .4rem) !important;
+    flex: 1 1 calc(50% - .4rem) !important; width: auto !important; }
+  .st-key-kpi_row [data-testid="stMetricValue"] { font-size: 1.4rem; }
+  .st-key-kpi_row [data-testid="stMetricLabel"] p { font-size: .78rem; }
+}
 </style>
 """
 
@@ -88,8 +114,27 @@ h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
 [data-testid="stMetricLabel"] { flex-basis: 100%; }
 [data-testid="stMetricDelta"] { font-size: .8rem !important; color: #555 !important; }
 .asskomm-sites { font-size: .72rem; line-height: 1.35; }
+.asskomm-kpi-note { font-size: .78rem !important; }
+/* the map fills the screen's height (title row and the two caption lines above and below it) */
+iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 170px)) !important; }
 </style>
 """
+
+
+def view_link(label: str, href: str, *, icon: str | None = None, help_text: str = "", key: str | None = None) -> None:
+    """A visible button-like link to another form of this view (the presentation view and back)."""
+    container = st.container(key=key) if key else st.container()
+    with container:
+        st.link_button(label, href, icon=icon, help=help_text or None, width="stretch")
+
+
+def sync_layer_param(name: str, value: str | None) -> None:
+    """Keep one non-filter parameter (e.g. the map layers) in the URL: set it, or drop it when ``None``."""
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def presentation_mode() -> bool:
