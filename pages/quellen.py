@@ -13,7 +13,6 @@ layout.apply_style(False)
 today = sidebar.today()
 facts = kreise.data_facts()
 comp = kreise.comparison()
-latest = comp.iloc[-1] if len(comp) else None
 
 layout.page_title("Quellen und Datenstand", today, subtitle="Woher die Zahlen der ASSKomm-Karte kommen")
 
@@ -68,11 +67,11 @@ st.image(
         "(Linien) und die veröffentlichten Gesamtzahlen (Kreise); die Zahlen stehen in der Tabelle darunter."
     ),
 )
-if latest is not None:
-    st.markdown(
-        f"Zuletzt veröffentlicht ({labels.fmt_date(latest['datum'])}): **{labels.fmt_int(latest['veroeffentlicht'])} "
-        f"{latest['kennzahl']}**; die Datenbank kennt zu diesem Tag {labels.fmt_int(latest['datenbank'])}."
-    )
+st.markdown(
+    "**Zuletzt veröffentlicht, je Kennzahl** – dieselbe Zahl wie auf den Kennzahl-Karten, in der Kurzinformation "
+    "und in der Offline-Karte, mit der Regel, welche Angaben dasselbe zählen:"
+)
+st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today)))
 st.dataframe(
     sources.comparison_display(comp),
     hide_index=True,
@@ -97,11 +96,22 @@ with st.expander("Alle veröffentlichten Angaben"):
         sources.published_table(),
         hide_index=True,
         width="stretch",
+        row_height=56,
         column_config={
-            "Quelle": widgets.source_link_column()
+            "Datum": st.column_config.TextColumn(width="small"),
+            "Angabe": st.column_config.TextColumn(width="medium"),
+            "Wert": st.column_config.TextColumn(width="small"),
+            "Gebiet": st.column_config.TextColumn(width="small"),
+            "genannt von": st.column_config.TextColumn(width="small"),
+            "Hinweis": st.column_config.TextColumn(width="large"),
+            "Quelle": widgets.source_link_column(width="small"),
         },
     )
-    st.caption("Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle.")
+    st.caption(
+        "Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle. »Gebiet«: eine Zahl für einen "
+        "Landkreis oder eine Region erscheint auf der Karte, wenn genau dieses Gebiet gefiltert ist. "
+        "»genannt von«: Angaben, die nicht vom SMI oder LPR stammen, sind als solche gekennzeichnet."
+    )
 
 st.header("Gemeinde- und Kreisgrenzen")
 geo_facts = sources.boundary_facts(data.geo_meta())
