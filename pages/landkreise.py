@@ -40,7 +40,10 @@ explanation = (
     "Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt). »Beraten«: mindestens beraten, mit oder "
     "ohne Vereinbarung."
 )
-map_caption = f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}."
+map_caption = (
+    f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}. "
+    "Schraffiert: beteiligt ohne Vereinbarung (beratene Gemeinden oder eine Modellkommune)."
+)
 map_alt = (
     f"Karte der 13 Kreise Sachsens: {map_caption} Je dunkler das Blau, desto höher der Anteil; "
     "die Werte stehen in der Tabelle »Kreise im Vergleich«."
@@ -83,6 +86,9 @@ st.dataframe(
         ),
         kreisview.COLUMNS["mit_vereinbarung"]: st.column_config.NumberColumn(
             help="Gemeinden mit Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt)"
+        ),
+        kreisview.COLUMNS["modellkommunen"]: st.column_config.NumberColumn(
+            help="Modellkommunen seit dem Start am 06.02.2019 (beteiligt, auch ohne Vereinbarung)"
         ),
         kreisview.COLUMNS["vereinbarungen"]: st.column_config.NumberColumn(
             help="Abgeschlossene Vereinbarungen: ein Verbund zählt einmal"
