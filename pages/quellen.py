@@ -11,6 +11,11 @@ layout.ensure_navigation()
 layout.apply_style(False)
 
 today = sidebar.today()
+CLI_NOTE = (
+    "Im Projektordner, nachdem `bash scripts/start.sh` einmal gelaufen ist. Aus einem anderen Ordner: den "
+    "vollen Pfad nehmen (`/pfad/zum/projekt/.venv/bin/asskomm …`) oder vorher `source .venv/bin/activate`, "
+    "dann nur `asskomm …`."
+)
 facts = kreise.data_facts()
 comp = kreise.comparison()
 
@@ -139,11 +144,12 @@ st.markdown(
     "werden mit deutscher Meldung (Datei, Zeile, Spalte) abgelehnt und ändern nichts."
 )
 st.code(
-    "python -m asskomm import datei.csv --dry-run   # nur prüfen: was würde sich ändern?\n"
-    "python -m asskomm import datei.xlsx            # übernehmen (--ueberschreiben: Änderungen)\n"
-    "python -m asskomm export export.csv            # alle Datensätze für Excel",
+    ".venv/bin/asskomm import datei.csv --dry-run   # nur prüfen: was würde sich ändern?\n"
+    ".venv/bin/asskomm import datei.xlsx            # übernehmen (--ueberschreiben: Änderungen)\n"
+    ".venv/bin/asskomm export export.csv            # alle Datensätze für Excel",
     language="bash",
 )
+st.caption(CLI_NOTE)
 st.markdown(
     "**In der App:** nach der Anmeldung als Bearbeiterin oder Bearbeiter die Seite »Import« – Datei hochladen, "
     "Vorschau je Zeile (neu, geändert, unverändert, ungültig) prüfen, bestätigen. Einzelne Meilensteine lassen "
@@ -168,8 +174,8 @@ st.markdown(
     "Gebietsänderungen aus `geo/ags_nachfolge.csv` werden angewandt."
 )
 st.code(
-    "python -m asskomm geo build --source ~/Downloads/vg250_01-01.utm32s.shape.ebenen.zip\n"
-    "python -m asskomm geo build --source vg250.gpkg --out /tmp/probe   # erst zur Probe",
+    ".venv/bin/asskomm geo build --source ~/Downloads/vg250_01-01.utm32s.shape.ebenen.zip\n"
+    ".venv/bin/asskomm geo build --source vg250.gpkg --out /tmp/probe   # erst zur Probe",
     language="bash",
 )
 

@@ -49,8 +49,8 @@ def test_default_view(apptest):
     text = _all_text(at)
     assert "GeoBasis-DE / BKG" in text and "dl-de/by-2-0" in text
     assert "Gebietsstand" in text
-    assert "python -m asskomm import" in text
-    assert "python -m asskomm geo build --source" in text
+    assert ".venv/bin/asskomm import" in text
+    assert ".venv/bin/asskomm geo build --source" in text
     assert "unvollständig" in text
     assert len(at.get("image")) == 1  # the comparison chart
 
