@@ -33,7 +33,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-COMMAND = re.compile(r"(?:ASSKOMM_PASSWORD=\S+ )?\.venv/bin/asskomm(?: [^`\n#|]*)?")
+COMMAND = re.compile(r"(?:ASSKOMM_PASSWORD=\S+ )?\.venv/bin/asskomm(?: [^`\n#|]+)")
 PLACEHOLDERS = [
     ("E-MAIL", "person@example.org"),
     ("ADMINNAME", "admin-eins"),
@@ -144,7 +144,7 @@ def test_every_readme_command_runs_as_written(clone, tmp_path):
 
 
 def test_the_pattern_finds_commands_with_their_arguments():
-    text = "x `.venv/bin/asskomm briefing a.pdf --kreis 1` y\n    .venv/bin/asskomm geo build   # z\n| `.venv/bin/asskomm snapshot k.html` |"
+    text = "Befehl `.venv/bin/asskomm` x `.venv/bin/asskomm briefing a.pdf --kreis 1` y\n    .venv/bin/asskomm geo build   # z\n| `.venv/bin/asskomm snapshot k.html` |"
     assert readme_commands(text) == [
         ".venv/bin/asskomm briefing a.pdf --kreis 1",
         ".venv/bin/asskomm geo build",
