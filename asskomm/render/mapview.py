@@ -217,6 +217,10 @@ def prepare_geometry(
     )
 
 
+# Where a Kreis name would sit on a Kreisfreie Stadt's name (degrees): Landkreis Leipzig moves south of Leipzig.
+KREIS_LABEL_NUDGE = {"14729": (-0.16, 0.02)}
+
+
 def kreis_label_points(kreise) -> list[list]:
     """[key, escaped name, lat, lon] per Kreis: the display name (long names broken in two lines) at a point
     inside the Kreis, for the names on the map (the same names as the PNG slide)."""
@@ -230,7 +234,8 @@ def kreis_label_points(kreise) -> list[list]:
     for key, point in zip(kreise["kreis_ags"].astype(str), points, strict=True):
         name = esc(names.get(key, key)).replace("Schweiz-Osterzgebirge", "Schweiz-<br>Osterzgebirge")
         name = name.replace("Landkreis ", "Landkreis<br>")
-        out.append([key, name, round(point.y, 4), round(point.x, 4)])
+        dlat, dlon = KREIS_LABEL_NUDGE.get(key, (0.0, 0.0))
+        out.append([key, name, round(point.y + dlat, 4), round(point.x + dlon, 4)])
     return out
 
 

@@ -103,18 +103,18 @@ header[data-testid="stHeader"] { display: none !important; }
   max-width: 100% !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1rem !important; }
-[data-testid="stMetricValue"] { font-size: 1.55rem !important; line-height: 1.0 !important; }
-[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .3rem !important; }
-.asskomm-legend { gap: .2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: .92rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricLabel"] { min-height: 0 !important; }
+[data-testid="stMetricValue"] { font-size: 1.45rem !important; line-height: 1.0 !important; }
+[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .18rem !important; }
+.asskomm-legend { gap: .05rem !important; font-size: .92rem !important; margin-top: .3rem !important; }
 [data-testid="stCaptionContainer"] { font-size: .9rem !important; }
 [data-testid="stVerticalBlockBorderWrapper"] [data-testid="stMetric"] { padding: 0 !important; }
-.asskomm-legend { font-size: 1rem; }
 [data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .7rem; }
 [data-testid="stMetricLabel"] { flex-basis: 100%; }
 [data-testid="stMetricDelta"] { font-size: .8rem !important; color: #555 !important; }
 .asskomm-sites { font-size: .72rem; line-height: 1.35; }
-.asskomm-kpi-note { font-size: .78rem !important; }
+.asskomm-kpi-note { font-size: .74rem !important; line-height: 1.2 !important; }
 /* the map fills the screen's height (title row and the two caption lines above and below it) */
 iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 170px)) !important; }
 </style>
