@@ -70,22 +70,26 @@ iframe:focus-visible, [data-baseweb="select"]:focus-within {
 /* a KPI's unit beside its number: »29 Vereinbarungen · 35 Gemeinden« */
 [data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .45rem; }
 [data-testid="stMetricLabel"] { flex-basis: 100%; }
-[data-testid="stMetricDelta"] { color: #333 !important; font-size: .9rem !important; }
+[data-testid="stMetricDelta"] { color: #333 !important; font-size: .85rem !important; background: none !important;
+  padding: 0 !important; }
 [data-testid="stMetricDelta"] svg { display: none; }
 /* the start page's title row is low, so the map begins in the upper half of a projector screen */
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 h1 { font-size: 2.1rem !important; padding: .2rem 0 .1rem 0 !important; }
 /* compact KPI row: low cards; on a phone three and two per line instead of five stacked cards */
 .st-key-kpi_row [data-testid="stMetricValue"] { font-size: 1.9rem; line-height: 1.1; }
-.st-key-kpi_row [data-testid="stVerticalBlockBorderWrapper"] > div { padding: .45rem .7rem; }
+.st-key-kpi_row [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: .45rem .7rem !important;
+  gap: .3rem !important; }
+.st-key-kpi_row [data-testid="stMetricDelta"], .st-key-kpi_row [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .st-key-kpi_row [data-testid="stMetric"] { padding: 0; }
 @media (max-width: 640px) {
   .block-container, [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; }
   h1 { font-size: 1.5rem !important; }
   .st-key-kpi_row .asskomm-kpi-note { display: none; }
   .st-key-kpi_row [data-testid="stMetricLabel"] p { overflow-wrap: anywhere !important; }
-  .st-key-kpi_row [data-testid="stMetricDelta"], .st-key-kpi_row [data-testid="stMetricDelta"] * {
-    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+  .st-key-kpi_row [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: .35rem .5rem !important; }
+  .st-key-kpi_row [data-testid="stMetricDelta"] { font-size: .75rem !important; }
   .st-key-kpi_row [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: .4rem !important; }
   .st-key-kpi_row [data-testid="stColumn"] { min-width: calc(50% - .4rem) !important;
     flex: 1 1 calc(50% - .4rem) !important; width: auto !important; }
