@@ -130,7 +130,7 @@ def test_published_figures_agree_on_card_quellen_page_and_pdf(page, app_url):
     today = dt.date.today()
     expected = {k: (labels.fmt_int(f.value), labels.fmt_date(f.date)) for k, f in figures.published_kpis(today).items()}
     _open(page, app_url + "/")
-    cards = page.locator('[data-testid="stVerticalBlockBorderWrapper"]').filter(has=page.locator('[data-testid="stMetric"]'))
+    cards = page.locator('.st-key-kpi_row [data-testid="stColumn"]')
     shown = {}
     for i in range(cards.count()):
         text = cards.nth(i).inner_text()
