@@ -80,7 +80,7 @@ st.dataframe(
     width="stretch",
     height=36 * (len(frame) + 1) + 4,  # every Kreis visible without scrolling
     column_config={
-        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(width="medium"),
+        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(width=235),
         kreisview.COLUMNS["beraten"]: st.column_config.NumberColumn(
             help="Gemeinden, die mindestens beraten wurden (mit oder ohne Vereinbarung)"
         ),
@@ -94,7 +94,7 @@ st.dataframe(
             help="Abgeschlossene Vereinbarungen: ein Verbund zählt einmal"
         ),
         kreisview.COLUMNS["problemfelder"]: st.column_config.TextColumn(
-            width="large", help="Zahl der Gemeinden je Problemfeld; »Kreis«: vom Kreis selbst benannt"
+            width=420, help="Zahl der Gemeinden je Problemfeld; »Kreis«: vom Kreis selbst benannt"
         ),
         **pct,
     },

@@ -208,37 +208,55 @@ def selection_panel(
     st.link_button("Zur Seite der Gemeinde", f"/kommune?ags={ags}", width="stretch")
 
 
-def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", height: int = 420) -> None:
-    """The linked table (sortable) and downloads of exactly this view as CSV and XLSX."""
+def table_height(rows: int, *, row_height: int = 35, max_height: int = 420) -> int:
+    """Pixel height of a table that shows exactly its rows (no empty grid below a short table), scrolling
+    only beyond ``max_height``."""
+    return min(max_height, row_height * (max(rows, 1) + 1) + 3)
+
+
+# Karte table at 1280 px: every header and a Kreis like »Sächsische Schweiz-Osterzgebirge« readable; the
+# AGS and further source links are in the downloads, not in the narrow page table.
+KARTE_TABLE_WIDTHS = {"name": 170, "kreis": 235, "status": 190, "seit": 90, "problemfelder": 260}
+
+
+def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", height: int | None = None) -> None:
+    """The linked table (sortable), sized to its rows, and downloads of exactly this view as CSV and XLSX."""
+    c = views.TABLE_COLUMNS
+    shown = [c[k] for k in ("name", "kreis", "status", "seit", "problemfelder", "modellkommune", "kpr",
+                            "sicherheitsanalyse", "quelle") if c[k] in frame.columns]
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
-        height=height,
+        height=height or table_height(len(frame)),
+        column_order=shown,
         column_config={
-            views.TABLE_COLUMNS["quelle"]: source_link_column(views.TABLE_COLUMNS["quelle"]),
-            views.TABLE_COLUMNS["modellkommune"]: st.column_config.CheckboxColumn(),
-            views.TABLE_COLUMNS["kpr"]: st.column_config.CheckboxColumn(),
-            views.TABLE_COLUMNS["sicherheitsanalyse"]: st.column_config.CheckboxColumn(),
-            views.TABLE_COLUMNS["weitere_quellen"]: st.column_config.TextColumn(width="small"),
+            **{c[k]: st.column_config.TextColumn(width=w) for k, w in KARTE_TABLE_WIDTHS.items()},
+            c["quelle"]: source_link_column(c["quelle"], width=150),
+            c["modellkommune"]: st.column_config.CheckboxColumn(width=120),
+            c["kpr"]: st.column_config.CheckboxColumn(width=115),
+            c["sicherheitsanalyse"]: st.column_config.CheckboxColumn(width=135),
         },
     )
-    c1, c2, _ = st.columns([1, 1, 3])
-    with c1:
+    # buttons as wide as their labels, side by side (never cut to »Tabelle als Excel (X…«)
+    with st.container(horizontal=True, gap="small"):
         st.download_button(
             "Tabelle als CSV",
             lambda: views.csv_bytes(frame),  # built on click, not on every rerun
             file_name=f"{filename}.csv",
             mime="text/csv",
-            width="stretch",
+            width="content",
             on_click="ignore",
+            icon=":material/download:",
         )
-    with c2:
         st.download_button(
             "Tabelle als Excel (XLSX)",
             lambda: views.xlsx_bytes(frame, note=note),
             file_name=f"{filename}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            width="stretch",
+            width="content",
             on_click="ignore",
+            icon=":material/download:",
         )
+    if len(shown) < len(frame.columns):
+        st.caption("AGS und weitere Quellen je Gemeinde stehen in den Downloads.")
