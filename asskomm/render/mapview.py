@@ -37,6 +37,7 @@ from jinja2 import Template
 
 from asskomm import labels
 from asskomm.geo import assets
+from asskomm.render import maplabels
 from asskomm.render.mapcontrols import add_controls
 
 SAXONY_CENTER = (50.93, 13.46)
@@ -208,35 +209,13 @@ def prepare_geometry(
     ]
     west, south, east, north = (float(v) for v in gemeinden.total_bounds)
     return MapGeometry(
-        kreis_labels=_js(kreis_label_points(kreise)),
+        kreis_labels=_js(maplabels.kreis_label_points(kreise)),
         gemeinden_geojson=_feature_collection(features),
         kreise_geojson=_feature_collection(kreis_features),
         bounds=((round(south, 4), round(west, 4)), (round(north, 4), round(east, 4))),
         attribution=attribution,
         decimals=decimals,
     )
-
-
-# Where a Kreis name would sit on a Kreisfreie Stadt's name (degrees): Landkreis Leipzig moves south of Leipzig.
-KREIS_LABEL_NUDGE = {"14729": (-0.16, 0.02)}
-
-
-def kreis_label_points(kreise) -> list[list]:
-    """[key, escaped name, lat, lon] per Kreis: the display name (long names broken in two lines) at a point
-    inside the Kreis, for the names on the map (the same names as the PNG slide)."""
-    if not len(kreise) or "name" not in kreise or "kreis_ags" not in kreise:
-        return []
-    from asskomm.geo.layers import kreis_display_names
-
-    names = kreis_display_names(kreise)
-    points = shapely.point_on_surface(np.asarray(kreise.geometry.values))
-    out = []
-    for key, point in zip(kreise["kreis_ags"].astype(str), points, strict=True):
-        name = esc(names.get(key, key)).replace("Schweiz-Osterzgebirge", "Schweiz-<br>Osterzgebirge")
-        name = name.replace("Landkreis ", "Landkreis<br>")
-        dlat, dlon = KREIS_LABEL_NUDGE.get(key, (0.0, 0.0))
-        out.append([key, name, round(point.y + dlat, 4), round(point.x + dlon, 4)])
-    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -288,22 +267,7 @@ _CONTROLLER_JS = """
     });
     if (bounds.isValid()) { map.fitBounds(bounds, {padding: [12, 12]}); }
   };
-  A.names = [];
-  A.declutter = function () {
-    var placed = [];
-    A.names.forEach(function (m) {
-      var el = m.getElement() && m.getElement().firstChild;
-      if (!el) { return; }
-      el.style.visibility = "visible";
-      var r = el.getBoundingClientRect();
-      var hit = placed.some(function (o) {
-        return r.left < o.right + 2 && r.right > o.left - 2 && r.top < o.bottom && r.bottom > o.top;
-      });
-      if (hit) { el.style.visibility = "hidden"; } else { placed.push(r); }
-    });
-  };
-  map.on("zoomend moveend resize", function () { A.declutter(); });
-  A.tooltip = function (props) {
+""" + maplabels.DECLUTTER_JS + """  A.tooltip = function (props) {
     var st = A.state;
     var body = st && st.t[props.ags];
     if (body === undefined) { body = st ? cfg.defaultTip[(st.s[props.ags] || [0])[0]] : ""; }
@@ -510,18 +474,9 @@ class _KreisNames(_DataLayer):
 
     _template = Template(
         """
-        {% macro script(this, kwargs) %}
-        (function () {
-          var names = {};
-          {{ this.labels }}.forEach(function (k) {
-            names[k[0]] = L.marker([k[2], k[3]], {
-              pane: {{ this.pane }}, interactive: false, keyboard: false,
-              icon: L.divIcon({className: "asskomm-kreisname", html: "<span>" + k[1] + "</span>", iconSize: null})
-            }).addTo({{ this._parent.get_name() }});
-          });
-          if (window.asskomm) { window.asskomm.kreisNames = names; }
-        })();
-        {% endmacro %}
+        {% macro script(this, kwargs) %}"""
+        + maplabels.KREIS_NAMES_JS
+        + """{% endmacro %}
         """
     )
 
@@ -530,19 +485,6 @@ class _KreisNames(_DataLayer):
         self._name = "KreisNames"
         self.labels = _script_safe(geometry.kreis_labels)
         self.pane = _js(PANE_LABELS)
-
-
-# Names on the map: dark text with a white halo (no box), so the status colours stay visible around the letters.
-_NAME_CSS = (
-    ".asskomm-kreisname,.asskomm-name{width:0;height:0;border:0;background:none}"
-    ".asskomm-kreisname span,.asskomm-name span{position:absolute;transform:translate(-50%,-50%);"
-    "white-space:nowrap;text-align:center;color:#111;pointer-events:none;"
-    "text-shadow:0 0 2px #fff,0 0 3px #fff,0 0 4px #fff,0 0 5px #fff}"
-    ".asskomm-kreisname span{font-weight:700;font-size:1.0em;line-height:1.05;letter-spacing:.01em}"
-    ".asskomm-name span{font-weight:600;font-size:.8em;transform:translate(-50%,-135%)}"
-    # a phone-sized map has no room for names
-    "@media (max-width:520px){.asskomm-kreisname,.asskomm-name{display:none}}"
-)
 
 
 def _css(css: str) -> Element:
@@ -640,7 +582,7 @@ def base_map(
             ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
             ".leaflet-control-attribution{white-space:normal;text-align:right}"
 
-            + _NAME_CSS
+            + maplabels.NAME_CSS
             + ("html,body{margin:0;overflow:hidden}#map_div{height:100vh !important}" if fill_height else "")
         )
     )

@@ -14,7 +14,8 @@ import harness
 import pytest
 from pypdf import PdfReader
 
-from asskomm import figures, labels
+from asskomm import labels
+from asskomm.analysis import figures
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from asskomm import figures
+from asskomm.analysis import figures
 
 HEADER = "date,metric,value,source,region,region_label,stated_by,note\n"
 

@@ -9,8 +9,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from asskomm import briefing, figures, labels, snapshot, static_map, store
-from asskomm.filters import Filters
+from asskomm import labels
+from asskomm.analysis import exportdata, figures
+from asskomm.analysis.filters import Filters
+from asskomm.render import briefing, snapshot
+from asskomm.store import database
 
 STAND = dt.date(2024, 12, 31)
 
@@ -18,7 +21,7 @@ STAND = dt.date(2024, 12, 31)
 @pytest.fixture
 def seeded(tmp_db, monkeypatch):
     monkeypatch.setenv("ASSKOMM_DB", str(tmp_db))
-    return store.Store.from_env()
+    return database.Store.from_env()
 
 
 def _expected(region=()):
@@ -29,7 +32,7 @@ def _expected(region=()):
 
 def test_pdf_and_snapshot_show_the_chosen_figure_per_kpi(seeded):
     for filters, region in ((Filters(STAND), ()), (Filters(STAND, kreise=("14626",)), ("14626",))):
-        data = static_map.collect(filters, store=seeded)
+        data = exportdata.collect(filters, store=seeded)
         expected = _expected(region)
         assert [p.label.split(" (")[0] for p in data.published] == list(expected)
         pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing.render_briefing_pdf(data))).pages)
@@ -43,7 +46,7 @@ def test_pdf_and_snapshot_show_the_chosen_figure_per_kpi(seeded):
 
 
 def test_no_published_figure_beside_a_problemfeld_filter(seeded):
-    data = static_map.collect(Filters(STAND, problemfelder=("vandalismus",)), store=seeded)
+    data = exportdata.collect(Filters(STAND, problemfelder=("vandalismus",)), store=seeded)
     assert list(data.published) == []
 
 
