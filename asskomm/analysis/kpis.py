@@ -87,14 +87,24 @@ def kpis_from_summary(summary: Any) -> dict[str, int]:
     }
 
 
-def published_totals(filters: Filters) -> list[Published]:
-    """The published figure per KPI (``figures.published_for_kpi``, the same rule as the KPI cards): Saxony's
-    without filters, a region's own when exactly its Kreise are filtered, none with other filters."""
+def published_region(filters: Filters) -> tuple[str, ...] | None:
+    """Which published figures fit a view: Saxony's (``()``) without filters, a region's own (its Kreis keys)
+    when only Kreise or Polizeidirektionen are filtered (PD Görlitz = Bautzen + Görlitz = »Ostsachsen«);
+    ``None`` with a Problemfeld or Baustein filter (nothing is published for those)."""
     if filters.problemfelder or filters.baustein:
+        return None
+    return tuple(sorted(filters.scope_kreise() or ()))
+
+
+def published_totals(filters: Filters) -> list[Published]:
+    """The published figure per KPI (``figures.published_for_kpi``, the same rule as the KPI cards), for the
+    region of :func:`published_region`."""
+    region = published_region(filters)
+    if region is None:
         return []
     out = []
-    for kpi, fig in figures.published_kpis(filters.stand, region=filters.kreise).items():
-        label = kpi + (f" ({fig.qualifier})" if fig.qualifier else "")
+    for kpi, fig in figures.published_kpis(filters.stand, region=region).items():
+        label = kpi + (f" – {fig.qualifier}" if fig.qualifier else "")
         out.append(Published(label, fig.value, str(fig.date), str(fig.source)))
     return out
 

@@ -244,11 +244,10 @@ def published_for(label: str, published: list[dict]) -> dict | None:
 
 
 def published_region(filters: Any) -> tuple[str, ...] | None:
-    """Which published figures fit this view: Saxony's (``()``) without filters, a region's own (its Kreis
-    keys) when only Kreise are filtered; ``None`` with a Problemfeld or Baustein filter (nothing published)."""
-    if filters.problemfelder or filters.baustein:
-        return None
-    return tuple(sorted(filters.kreise))
+    """Which published figures fit this view (``analysis.kpis.published_region``: the PDF uses the same)."""
+    from asskomm.analysis.kpis import published_region as region
+
+    return region(filters)
 
 
 def kpi_units(summary: Mapping | None, status: pd.DataFrame, matched: pd.Series) -> dict[str, str]:

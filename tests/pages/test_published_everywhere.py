@@ -34,7 +34,7 @@ def test_pdf_and_snapshot_show_the_chosen_figure_per_kpi(seeded):
     for filters, region in ((Filters(STAND), ()), (Filters(STAND, kreise=("14626",)), ("14626",))):
         data = exportdata.collect(filters, store=seeded)
         expected = _expected(region)
-        assert [p.label.split(" (")[0] for p in data.published] == list(expected)
+        assert [p.label.split(" – ")[0] for p in data.published] == list(expected)
         pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing.render_briefing_pdf(data))).pages)
         pdf_text = " ".join(pdf_text.split())
         html = snapshot.render_snapshot_html(data)
