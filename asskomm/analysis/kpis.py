@@ -90,8 +90,8 @@ def kpis_from_summary(summary: Any) -> dict[str, int]:
 def published_region(filters: Filters) -> tuple[str, ...] | None:
     """Which published figures fit a view: Saxony's (``()``) without filters, a region's own (its Kreis keys)
     when only Kreise or Polizeidirektionen are filtered (PD Görlitz = Bautzen + Görlitz = »Ostsachsen«);
-    ``None`` with a Problemfeld or Baustein filter (nothing is published for those)."""
-    if filters.problemfelder or filters.baustein:
+    ``None`` with a Problemfeld, Baustein or size-class filter (nothing is published for those)."""
+    if filters.problemfelder or filters.baustein or getattr(filters, "groesse", None):
         return None
     return tuple(sorted(filters.scope_kreise() or ()))
 
