@@ -163,8 +163,8 @@ st.markdown(
     "`data/einwohner.csv` – alles oder nichts, mit Prüfung von Schlüsseln, Vollständigkeit und Summen."
 )
 st.code(
-    "python -m asskomm einwohner import AuszugGV4QAktuell.xlsx --dry-run\n"
-    "python -m asskomm einwohner import einwohner.csv --stichtag 2024-12-31",
+    ".venv/bin/asskomm einwohner import AuszugGV4QAktuell.xlsx --dry-run\n"
+    ".venv/bin/asskomm einwohner import einwohner.csv --stichtag 2024-12-31",
     language="bash",
 )
 st.subheader("Grenzen")

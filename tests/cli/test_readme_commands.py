@@ -10,8 +10,9 @@ file lends it the installed requirements, so no registry is needed). Then, as a 
 * the command from another folder, by its full path.
 
 Not run, with the reason: ``scripts/test.sh`` and ``pytest`` lines (this test suite itself), ``bench/`` scripts
-(minutes of measurement), ``ASSKOMM_ADDRESS=0.0.0.0`` (would expose the test machine), ``geo build`` (needs the
-70 MB npm download or a BKG file; its ``--help`` runs instead, ``tests/test_geo_build.py`` covers the build).
+(minutes of measurement), ``ASSKOMM_ADDRESS=0.0.0.0`` (would expose the test machine). ``geo build`` (needs the
+70 MB npm download or a BKG file) and ``einwohner import AuszugGV4QAktuell.xlsx`` (a Destatis download) run as
+``--help``; ``tests/geo/`` and ``tests/records/`` cover those imports with their own fixtures.
 """
 
 from __future__ import annotations
@@ -121,6 +122,10 @@ def test_every_readme_command_runs_as_written(clone, tmp_path):
     # the user's own import files
     for name in ("datei.csv", "datei.xlsx"):
         subprocess.run([str(asskomm), "export", name], cwd=clone, env=env, check=True, capture_output=True)
+    rows = (clone / "data" / "einwohner.csv").read_text(encoding="utf-8").splitlines()[1:]
+    (clone / "einwohner.csv").write_text(
+        "AGS;Einwohner\n" + "".join(f"{r.split(',')[0]};{r.split(',')[2]}\n" for r in rows), encoding="utf-8"
+    )
     ran = []
     for cmd in commands:
         for old, new in PLACEHOLDERS:
@@ -128,6 +133,8 @@ def test_every_readme_command_runs_as_written(clone, tmp_path):
         cmd = re.sub(r"^ASSKOMM_PASSWORD=\S+ ", "", cmd)  # the password comes from env above
         if " geo build" in cmd:
             cmd = ".venv/bin/asskomm geo build --help"
+        if "AuszugGV4QAktuell.xlsx" in cmd:
+            cmd = ".venv/bin/asskomm einwohner import --help"
         result = subprocess.run(cmd, shell=True, cwd=clone, env=env, capture_output=True, text=True, timeout=300)  # noqa: S602
         assert result.returncode == 0, f"{cmd}\n{result.stdout}\n{result.stderr}"
         ran.append(cmd)
