@@ -2,14 +2,44 @@
 
 Every view (interactive map, PNG/PDF export, snapshot, tables) takes its words and colours from here.
 Numbers and dates are formatted in Python, never by the browser's locale.
+
+Colours: a colour that belongs to a Baustein comes from ``data/bausteine.csv`` (column ``colour``), the one
+place to change it — »beraten« (row ``beratung``), »Kooperationsvereinbarung« (``kooperationsvereinbarung``),
+the Modellkommune outline (``modellkommune``) and the markers of ``kpr`` and ``sicherheitsanalyse``. Colours
+that belong to no Baustein (»nicht beteiligt«, filtered-out grey, borders) are set here.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import re
 import unicodedata
+from pathlib import Path
+
+from asskomm.paths import DATA_DIR
+
+BAUSTEINE_FILE = DATA_DIR / "bausteine.csv"
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def baustein_colours(path: Path = BAUSTEINE_FILE) -> dict[str, str]:
+    """Baustein id → colour (``#RRGGBB``) from ``data/bausteine.csv``; a German error names file, row, column."""
+    out = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            colour = str(row.get("colour") or "").strip()
+            if not _HEX.match(colour):
+                raise ValueError(
+                    f"{path.name}, Zeile {line}, Spalte »colour«: ungültige Farbe »{colour}« bei »{row.get('id')}« "
+                    "(erwartet #RRGGBB)"
+                )
+            out[str(row["id"]).strip()] = colour.upper()
+    return out
+
+
+_BAUSTEIN_COLOURS = baustein_colours()
 
 # Status stages of a municipality at a date, lowest first.
 STATUS_ORDER = ("nicht_beteiligt", "beraten", "kooperation")
@@ -23,14 +53,14 @@ STATUS_LABELS = {
 # blue–yellow axis), in greyscale print and on a washed-out projector (tests/test_palette.py checks it).
 STATUS_COLOURS = {
     "nicht_beteiligt": "#EBEBEB",
-    "beraten": "#3580B6",
-    "kooperation": "#05244F",
+    "beraten": _BAUSTEIN_COLOURS["beratung"],
+    "kooperation": _BAUSTEIN_COLOURS["kooperationsvereinbarung"],
 }
 # Municipalities outside the current filter: kept on the map, but greyed.
 FILTERED_OUT_COLOUR = "#F7F7F7"
 FILTERED_OUT_OPACITY = 0.35
 FILTERED_OUT_BORDER_COLOUR = "#8F8F8F"
-MODEL_OUTLINE_COLOUR = "#D55E00"  # vermillion outline marks the eight Modellkommunen
+MODEL_OUTLINE_COLOUR = _BAUSTEIN_COLOURS["modellkommune"]  # vermillion outline marks the Modellkommunen
 KREIS_BORDER_COLOUR = "#333333"
 GEMEINDE_BORDER_COLOUR = "#767676"
 # Outlines and markers on the map are drawn over a white casing: on the dark fills the casing stands out,
@@ -39,8 +69,8 @@ CASING_COLOUR = "#FFFFFF"
 # Legend swatches get this border (at least 3:1 against the white page, also around the light grey swatch).
 SWATCH_BORDER_COLOUR = "#595959"
 MARKER_COLOURS = {
-    "kpr": "#E69F00",  # Präventionsrat (filled dot with a dark rim)
-    "sicherheitsanalyse": "#9E4F93",  # Sicherheitsanalyse (ring)
+    "kpr": _BAUSTEIN_COLOURS["kpr"],  # Präventionsrat (filled dot with a dark rim)
+    "sicherheitsanalyse": _BAUSTEIN_COLOURS["sicherheitsanalyse"],  # Sicherheitsanalyse (ring)
 }
 MARKER_RIM_COLOUR = "#1A1A1A"
 MARKER_LABELS = {

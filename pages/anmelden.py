@@ -63,6 +63,6 @@ if submitted:
 with st.expander("Noch kein Konto?"):
     st.markdown(
         "Konten legt die Administration an – in der App unter »Benutzer« oder auf dem Server mit\n\n"
-        "```\npython -m asskomm user add NAME --role bearbeiter\n```\n"
+        "```\n.venv/bin/asskomm user add NAME --role bearbeiter\n```\n"
         "Ein voreingestelltes Passwort gibt es nicht."
     )

@@ -29,44 +29,69 @@ subtitle = f"Allianz Sichere Sächsische Kommunen · {filter_text}"
 if presentation:  # the projector view has no footer: the source goes under the title (one line)
     subtitle = f"{filter_text} · Quelle: ASSKomm-Datenbank (SMI/LPR)"
 
-if presentation:
-    # Projector: the title with the date and the Zeitraffer (play + monthly slider) share one line.
-    title_col, player_col = st.columns([1.6, 1], vertical_alignment="center")
-    with title_col:
-        layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
-    with player_col:
-        meeting.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
-else:
-    layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
-    with st.sidebar:
-        # the Zeitraffer sits under the filters; the »Stand« slider above it is its scrubber
-        meeting.stand_player(sidebar.K_STAND)
-layout.notices(state.notices)
-
 with st.sidebar, st.expander("Karteneinstellungen"):
-    show_kpr = st.toggle(labels.MARKER_LABELS["kpr"], value=True, key="map_kpr")
-    show_sa = st.toggle(labels.MARKER_LABELS["sicherheitsanalyse"], value=True, key="map_sa")
+    # the marker layers start as the URL says (``?ebenen=``), so a shared or projected link shows them too
+    url_layers = views.layers_from_query(st.query_params.get(views.LAYER_PARAM))
+    st.session_state.setdefault("map_kpr", "kpr" in url_layers)
+    st.session_state.setdefault("map_sa", "sicherheitsanalyse" in url_layers)
+    show_kpr = st.toggle(labels.MARKER_LABELS["kpr"], key="map_kpr")
+    show_sa = st.toggle(labels.MARKER_LABELS["sicherheitsanalyse"], key="map_sa")
     basemap = st.toggle(
         "Hintergrundkarte basemap.de",
         value=False,
         key="map_basemap",
         help="Lädt Kartenkacheln vom BKG (Internet nötig; die Adresse des Rechners wird dem BKG übermittelt).",
     )
-    st.markdown("[Präsentationsansicht öffnen](?praesentation=1)")
 markers = [k for k, on in (("kpr", show_kpr), ("sicherheitsanalyse", show_sa)) if on]
+layout.sync_layer_param(views.LAYER_PARAM, views.layers_to_query(markers))
+
+if presentation:
+    # Projector: the title with the date, the Zeitraffer (play + monthly slider) and the way back share one line.
+    title_col, player_col, back_col = st.columns([1.6, 1, 0.32], vertical_alignment="center")
+    with title_col:
+        layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
+    with player_col:
+        meeting.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
+    with back_col:
+        layout.view_link(
+            "Beenden",
+            views.view_query(filters, markers, presentation=False, today=sidebar.today()),
+            icon=":material/close:",
+            help_text="Zurück zur normalen Karte mit derselben Ansicht",
+        )
+else:
+    # The link to the projector view sits beside the title, right above the map: it carries the whole view.
+    title_col, link_col = st.columns([3, 1], vertical_alignment="center")
+    with title_col:
+        layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
+    with link_col:
+        layout.view_link(
+            "Präsentationsansicht",
+            views.view_query(filters, markers, presentation=True, today=sidebar.today()),
+            icon=":material/present_to_all:",
+            help_text="Öffnet genau diese Ansicht (Kreis, Problemfeld, Baustein, Stand, Ebenen) groß für "
+            "Beamer und Bildschirm, ohne Seitenleiste und Downloads.",
+            key="praesentation_link",
+        )
+    with st.sidebar:
+        # the Zeitraffer sits under the filters; the »Stand« slider above it is its scrubber
+        meeting.stand_player(sidebar.K_STAND)
+layout.notices(state.notices)
 
 # Slots in reading order; the map is sent first (a filter change repaints it before the figures and the
 # table are computed), the slots keep their places, so the map is never remounted.
-kpi_slot = st.container()
+kpi_slot = st.container(key="kpi_row")
 map_slot = st.container()
 caption_slot = st.container()
-# Meeting tools below the map; only the open tab runs (a closed tab costs nothing while the Zeitraffer plays).
-tab_files, tab_growth, tab_since = st.tabs(
-    ["Mitnehmen: Bild, PDF, Offline-Karte", "Wachstum seit 2019", "Neu seit …"],
-    key="karte_tabs",
-    on_change="rerun",
-)
-since = meeting.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
+since = None
+if not presentation:  # the projected screen has no downloads and no tabs below the map
+    # Meeting tools below the map; only the open tab runs (a closed tab costs nothing while the Zeitraffer plays).
+    tab_files, tab_growth, tab_since = st.tabs(
+        ["Mitnehmen: Bild, PDF, Offline-Karte", "Wachstum seit 2019", "Neu seit …"],
+        key="karte_tabs",
+        on_change="rerun",
+    )
+    since = meeting.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
 highlight = since.highlighted_ags() if since is not None else set()
 
 with map_slot:
@@ -81,7 +106,7 @@ with map_slot:
             matched,
             problemfeld_labels=problemfeld_labels,
             markers=markers,
-            height=600 if presentation else 540,
+            height=600 if presentation else 540,  # presentation: CSS stretches it to the screen height
             basemap=basemap and not presentation,
             presentation=presentation,
             highlight=highlight,
@@ -91,8 +116,9 @@ with map_slot:
 summary = data.summary(filters)
 kpis = views.kpi_values(summary, table, matched)
 cover = data.coverage(filters)
-# Published totals are statewide: shown only beside the unfiltered figures.
-published = data.published_figures(filters.stand) if filters.is_default else []
+# Published totals: statewide ones beside the unfiltered view, a region's own ones when exactly it is filtered.
+published = data.published_figures(filters.stand, region=views.published_region(filters))
+units = views.kpi_units(summary, table, matched)
 hit = table[matched.values]
 legend_args = {
     "greyed": int((~matched).sum()),
@@ -106,7 +132,7 @@ sources = views.sources_by_ags(records, filters.stand, table["ags"])
 
 with side_col:
     if presentation:
-        widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, vertical=True)
+        widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, vertical=True, units=units)
         widgets.legend(legend_rows, **legend_args)
     else:
         st.subheader("Legende")
@@ -127,22 +153,23 @@ if presentation:
             f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {data.bkg_attribution()}"
         )
 else:
-    with kpi_slot:
-        widgets.kpi_cards(kpis, published, stand=filters.stand)
+    with kpi_slot:  # one compact row above the map; what the figures count is said under the map
+        widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, units=units)
+    with caption_slot:
         st.markdown(cover["line"])
         st.caption(data.population().attribution())
-
-if tab_files.open:
-    with tab_files:
-        meeting.downloads(filters, filter_text=filter_text)
-if tab_growth.open:
-    with tab_growth:
-        meeting.growth_chart(filters)
-if since is not None:
-    with tab_since:
-        meeting.since_view(filters, sidebar.K_STAND, diff=since)
+        widgets.kpi_explanation(filters.stand)
 
 if not presentation:
+    if tab_files.open:
+        with tab_files:
+            meeting.downloads(filters, filter_text=filter_text)
+    if tab_growth.open:
+        with tab_growth:
+            meeting.growth_chart(filters)
+    if since is not None:
+        with tab_since:
+            meeting.since_view(filters, sidebar.K_STAND, diff=since)
     st.subheader(
         f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
     )

@@ -40,7 +40,10 @@ explanation = (
     "Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt). »Beraten«: mindestens beraten, mit oder "
     "ohne Vereinbarung."
 )
-map_caption = f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}."
+map_caption = (
+    f"Anteil der Gemeinden mit Kooperationsvereinbarung je Kreis, Stand {labels.fmt_date(stand)}. "
+    "Schraffiert: beteiligt ohne Vereinbarung (beratene Gemeinden oder eine Modellkommune)."
+)
 map_alt = (
     f"Karte der 13 Kreise Sachsens: {map_caption} Je dunkler das Blau, desto höher der Anteil; "
     "die Werte stehen in der Tabelle »Kreise im Vergleich«."
@@ -77,18 +80,21 @@ st.dataframe(
     width="stretch",
     height=36 * (len(frame) + 1) + 4,  # every Kreis visible without scrolling
     column_config={
-        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(width="medium"),
+        kreisview.COLUMNS["kreis"]: st.column_config.TextColumn(width=235),
         kreisview.COLUMNS["beraten"]: st.column_config.NumberColumn(
             help="Gemeinden, die mindestens beraten wurden (mit oder ohne Vereinbarung)"
         ),
         kreisview.COLUMNS["mit_vereinbarung"]: st.column_config.NumberColumn(
             help="Gemeinden mit Kooperationsvereinbarung (jedes Mitglied eines Verbunds zählt)"
         ),
+        kreisview.COLUMNS["modellkommunen"]: st.column_config.NumberColumn(
+            help="Modellkommunen seit dem Start am 06.02.2019 (beteiligt, auch ohne Vereinbarung)"
+        ),
         kreisview.COLUMNS["vereinbarungen"]: st.column_config.NumberColumn(
             help="Abgeschlossene Vereinbarungen: ein Verbund zählt einmal"
         ),
         kreisview.COLUMNS["problemfelder"]: st.column_config.TextColumn(
-            width="large", help="Zahl der Gemeinden je Problemfeld; »Kreis«: vom Kreis selbst benannt"
+            width=420, help="Zahl der Gemeinden je Problemfeld; »Kreis«: vom Kreis selbst benannt"
         ),
         **pct,
     },

@@ -11,9 +11,13 @@ layout.ensure_navigation()
 layout.apply_style(False)
 
 today = sidebar.today()
+CLI_NOTE = (
+    "Im Projektordner, nachdem `bash scripts/start.sh` einmal gelaufen ist. Aus einem anderen Ordner: den "
+    "vollen Pfad nehmen (`/pfad/zum/projekt/.venv/bin/asskomm …`) oder vorher `source .venv/bin/activate`, "
+    "dann nur `asskomm …`."
+)
 facts = kreise.data_facts()
 comp = kreise.comparison()
-latest = comp.iloc[-1] if len(comp) else None
 
 layout.page_title("Quellen und Datenstand", today, subtitle="Woher die Zahlen der ASSKomm-Karte kommen")
 
@@ -68,11 +72,11 @@ st.image(
         "(Linien) und die veröffentlichten Gesamtzahlen (Kreise); die Zahlen stehen in der Tabelle darunter."
     ),
 )
-if latest is not None:
-    st.markdown(
-        f"Zuletzt veröffentlicht ({labels.fmt_date(latest['datum'])}): **{labels.fmt_int(latest['veroeffentlicht'])} "
-        f"{latest['kennzahl']}**; die Datenbank kennt zu diesem Tag {labels.fmt_int(latest['datenbank'])}."
-    )
+st.markdown(
+    "**Zuletzt veröffentlicht, je Kennzahl** – dieselbe Zahl wie auf den Kennzahl-Karten, in der Kurzinformation "
+    "und in der Offline-Karte, mit der Regel, welche Angaben dasselbe zählen:"
+)
+st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today)))
 st.dataframe(
     sources.comparison_display(comp),
     hide_index=True,
@@ -97,11 +101,22 @@ with st.expander("Alle veröffentlichten Angaben"):
         sources.published_table(),
         hide_index=True,
         width="stretch",
+        row_height=56,
         column_config={
-            "Quelle": widgets.source_link_column()
+            "Datum": st.column_config.TextColumn(width="small"),
+            "Angabe": st.column_config.TextColumn(width="medium"),
+            "Wert": st.column_config.TextColumn(width="small"),
+            "Gebiet": st.column_config.TextColumn(width="small"),
+            "genannt von": st.column_config.TextColumn(width="small"),
+            "Hinweis": st.column_config.TextColumn(width="large"),
+            "Quelle": widgets.source_link_column(width="small"),
         },
     )
-    st.caption("Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle.")
+    st.caption(
+        "Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle. »Gebiet«: eine Zahl für einen "
+        "Landkreis oder eine Region erscheint auf der Karte, wenn genau dieses Gebiet gefiltert ist. "
+        "»genannt von«: Angaben, die nicht vom SMI oder LPR stammen, sind als solche gekennzeichnet."
+    )
 
 st.header("Gemeinde- und Kreisgrenzen")
 geo_facts = sources.boundary_facts(data.geo_meta())
@@ -129,11 +144,12 @@ st.markdown(
     "werden mit deutscher Meldung (Datei, Zeile, Spalte) abgelehnt und ändern nichts."
 )
 st.code(
-    "python -m asskomm import datei.csv --dry-run   # nur prüfen: was würde sich ändern?\n"
-    "python -m asskomm import datei.xlsx            # übernehmen (--ueberschreiben: Änderungen)\n"
-    "python -m asskomm export export.csv            # alle Datensätze für Excel",
+    ".venv/bin/asskomm import datei.csv --dry-run   # nur prüfen: was würde sich ändern?\n"
+    ".venv/bin/asskomm import datei.xlsx            # übernehmen (--ueberschreiben: Änderungen)\n"
+    ".venv/bin/asskomm export export.csv            # alle Datensätze für Excel",
     language="bash",
 )
+st.caption(CLI_NOTE)
 st.markdown(
     "**In der App:** nach der Anmeldung als Bearbeiterin oder Bearbeiter die Seite »Import« – Datei hochladen, "
     "Vorschau je Zeile (neu, geändert, unverändert, ungültig) prüfen, bestätigen. Einzelne Meilensteine lassen "
@@ -147,8 +163,8 @@ st.markdown(
     "`data/einwohner.csv` – alles oder nichts, mit Prüfung von Schlüsseln, Vollständigkeit und Summen."
 )
 st.code(
-    "python -m asskomm einwohner import AuszugGV4QAktuell.xlsx --dry-run\n"
-    "python -m asskomm einwohner import einwohner.csv --stichtag 2024-12-31",
+    ".venv/bin/asskomm einwohner import AuszugGV4QAktuell.xlsx --dry-run\n"
+    ".venv/bin/asskomm einwohner import einwohner.csv --stichtag 2024-12-31",
     language="bash",
 )
 st.subheader("Grenzen")
@@ -158,8 +174,8 @@ st.markdown(
     "Gebietsänderungen aus `geo/ags_nachfolge.csv` werden angewandt."
 )
 st.code(
-    "python -m asskomm geo build --source ~/Downloads/vg250_01-01.utm32s.shape.ebenen.zip\n"
-    "python -m asskomm geo build --source vg250.gpkg --out /tmp/probe   # erst zur Probe",
+    ".venv/bin/asskomm geo build --source ~/Downloads/vg250_01-01.utm32s.shape.ebenen.zip\n"
+    ".venv/bin/asskomm geo build --source vg250.gpkg --out /tmp/probe   # erst zur Probe",
     language="bash",
 )
 

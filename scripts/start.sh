@@ -2,10 +2,12 @@
 # Set up (first time) and start the ASSKomm-Karte dashboard.
 #
 #   bash scripts/start.sh [streamlit options...]
+#   ASSKOMM_ADDRESS=0.0.0.0 bash scripts/start.sh      # listen on every network interface (see README)
 #
-# Creates .venv with python3 if missing, installs requirements.txt when it changed since the
-# last install (so a second start is quick), then replaces itself with `streamlit run app.py` (the app
-# and its sign-in cookie routes).
+# Creates .venv with python3 if missing, installs requirements.txt and the project itself (the console
+# command .venv/bin/asskomm) when they changed since the last install (so a second start is quick), then
+# replaces itself with `streamlit run app.py` (the app and its sign-in cookie routes), listening on 127.0.0.1 only unless ASSKOMM_ADDRESS
+# or --server.address says otherwise.
 # Works on a fresh Debian machine with Python 3.11; the only network access is the package registries.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,13 +30,26 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 
-# Reinstall only when requirements.txt changed (stamp = its checksum).
+# Reinstall only when requirements.txt or pyproject.toml changed (stamp = their checksum).
 stamp="$VENV/.asskomm-requirements-run"
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+want="$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "start.sh: installing requirements.txt into $VENV" >&2
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+    # the project itself, editable: the command .venv/bin/asskomm (works from any folder). The build uses the
+    # setuptools of the venv and wheel from requirements.txt, so nothing more is downloaded.
+    echo "start.sh: installing the command $VENV/bin/asskomm" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e .
     echo "$want" >"$stamp"
 fi
 
-exec "$VENV/bin/python" -m streamlit run app.py "$@"
+# Only this machine can reach the dashboard unless another address is asked for explicitly: plain HTTP with
+# password sign-in must not be offered to a whole network (beyond one machine: a reverse proxy with TLS).
+ADDRESS="${ASSKOMM_ADDRESS:-127.0.0.1}"
+case " $* " in
+    *" --server.address"*) exec "$VENV/bin/python" -m streamlit run app.py "$@" ;;
+esac
+if [ "$ADDRESS" != 127.0.0.1 ] && [ "$ADDRESS" != localhost ]; then
+    echo "start.sh: WARNING: listening on $ADDRESS (plain HTTP): put a reverse proxy with TLS in front" >&2
+fi
+exec "$VENV/bin/python" -m streamlit run app.py --server.address "$ADDRESS" "$@"

@@ -228,7 +228,7 @@ def _figure_rule(ctx: _Context) -> str:
     return (
         f"Stand {labels.fmt_date(ctx.stichtag)}. {REGEL_GEMEINDEN} {labels.TEILNEHMER_REGEL}; ein "
         f"Präventionsrat auf Kreisebene zählt in seinem Kreis. {REGEL_ZEITPUNKT} Die Zeile »Sachsen« zeigt "
-        "dieselben Zahlen wie die Kennzahlen der Karte und »python -m asskomm summary«."
+        "dieselben Zahlen wie die Kennzahlen der Karte und »asskomm summary«."
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +10,7 @@ import pandas as pd
 
 from asskomm import labels
 from asskomm.analysis import figures
+from asskomm.analysis.filters import Filters
 from asskomm.records import vocabulary as vocab
 
 # The KPI labels of the dashboard, in display order (keys of ExportData.kpis).
@@ -87,28 +87,25 @@ def kpis_from_summary(summary: Any) -> dict[str, int]:
     }
 
 
-# KPI → published metrics of data/reported_figures.csv (first that has a value wins; as on the Karte page)
-PUBLISHED_FOR_KPI = {
-    "Beratene Kommunen": ("kommunen_advised", "kommunen_participating", "kommunen_advised_min"),
-    "Kooperationsvereinbarungen": ("cooperation_agreements",),
-    "Modellkommunen": ("model_municipalities",),
-    "Präventionsräte": ("kpr_constituted_or_reactivated",),
-    "Sicherheitsanalysen": ("security_analyses_conducted", "security_analyses_started_kommunen"),
-}
+def published_region(filters: Filters) -> tuple[str, ...] | None:
+    """Which published figures fit a view: Saxony's (``()``) without filters, a region's own (its Kreis keys)
+    when only Kreise or Polizeidirektionen are filtered (PD Görlitz = Bautzen + Görlitz = »Ostsachsen«);
+    ``None`` with a Problemfeld, Baustein or size-class filter (nothing is published for those)."""
+    if filters.problemfelder or filters.baustein or getattr(filters, "groesse", None):
+        return None
+    return tuple(sorted(filters.scope_kreise() or ()))
 
 
-def published_totals(until: dt.date) -> list[Published]:
-    """The latest published total per KPI known by ``until`` (label, value, date, source)."""
+def published_totals(filters: Filters) -> list[Published]:
+    """The published figure per KPI (``figures.published_for_kpi``, the same rule as the KPI cards), for the
+    region of :func:`published_region`."""
+    region = published_region(filters)
+    if region is None:
+        return []
     out = []
-    for metrics in PUBLISHED_FOR_KPI.values():
-        for metric in metrics:
-            row = figures.latest(metric, until)
-            if row is not None:
-                label = figures.metric_label(metric)
-                out.append(
-                    Published(label[:1].upper() + label[1:], row.value, str(row.date), str(row.source))
-                )
-                break
+    for kpi, fig in figures.published_kpis(filters.stand, region=region).items():
+        label = kpi + (f" – {fig.qualifier}" if fig.qualifier else "")
+        out.append(Published(label, fig.value, str(fig.date), str(fig.source)))
     return out
 
 

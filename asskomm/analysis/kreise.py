@@ -37,6 +37,7 @@ COLUMNS = {
     "gemeinden": "Gemeinden",
     "beraten": "beraten",
     "mit_vereinbarung": "mit Vereinbarung",
+    "modellkommunen": "Modellkommunen",
     "anteil_gemeinden": "Anteil Gemeinden",
     "anteil_flaeche": "Anteil Fläche",
     "vereinbarungen": "Vereinbarungen",
@@ -202,6 +203,7 @@ def display_table(table: pd.DataFrame, pf_labels: Mapping[str, str]) -> pd.DataF
             COLUMNS["gemeinden"]: table["gemeinden"].astype(int),
             COLUMNS["beraten"]: table["beraten"].astype(int),
             COLUMNS["mit_vereinbarung"]: table["mit_vereinbarung"].astype(int),
+            COLUMNS["modellkommunen"]: table["modellkommunen"].astype(int),
             COLUMNS["anteil_gemeinden"]: table["anteil_gemeinden"].astype(float),
             COLUMNS["anteil_flaeche"]: table["anteil_flaeche"].astype(float),
             COLUMNS["vereinbarungen"]: table["vereinbarungen"].astype(int),
@@ -237,13 +239,16 @@ def share_class(share: float) -> int:
     return len(SHARE_BREAKS) + 1
 
 
+def participation_note(row: Mapping[str, Any]) -> str:
+    """»Modellkommune« / »3 beteiligt« for a Kreis without an agreement that takes part; else empty.
 
-
-
-
-
-
-
+    The Landkreise map hatches such a Kreis, so a Modellkommune (Leipzig, Chemnitz) never looks absent."""
+    if float(row.get("anteil_gemeinden", 0) or 0) > 0:
+        return ""
+    if int(row.get("modellkommunen", 0) or 0):
+        return "Modellkommune" if int(row.get("gemeinden", 0) or 0) == 1 else "mit Modellkommune"
+    n = int(row.get("beraten", 0) or 0)
+    return f"{labels.fmt_int(n)} beteiligt" if n else ""
 
 
 def status_lookup(status_table: pd.DataFrame) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -257,9 +262,10 @@ def status_lookup(status_table: pd.DataFrame) -> tuple[dict[str, str], tuple[str
 
 def panel_caption(row: Mapping[str, Any], pf_labels: Mapping[str, str]) -> list[str]:
     """German lines under a small multiple (plain text; the page may bold the first)."""
+    note = participation_note(row)
     lines = [
         f"{labels.fmt_int(row['mit_vereinbarung'])} von {labels.fmt_int(row['gemeinden'])} mit Vereinbarung "
-        f"({labels.fmt_pct(row['anteil_gemeinden'])})",
+        f"({labels.fmt_pct(row['anteil_gemeinden'])})" + (f" · {note}" if note else ""),
         f"Fläche: {labels.fmt_pct(row['anteil_flaeche'])} · nur beraten: {labels.fmt_int(row['nur_beraten'])}",
     ]
     extra = []

@@ -72,6 +72,8 @@ def comparison(
     today = today or dt.date.today()
     frame = figures.reported_figures() if reported is None else reported
     frame = frame[frame["metric"].isin(figures.COMPARABLE)].copy()
+    if "region" in frame:  # regional totals compare with a region, not with all of Saxony
+        frame = frame[frame["region"].fillna("").astype(str) == ""]
     frame["stand"] = [period_end(str(d)) for d in frame["date"]]
     frame = frame[[s is not None and s <= today for s in frame["stand"]]]
     # Before the programme started the database holds nothing to compare with; count from the start.
@@ -213,15 +215,33 @@ def boundary_facts(meta: Mapping[str, Any]) -> dict[str, str]:
 
 
 def published_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every published figure (newest first) with German label, date and value as text, and source."""
+    """Every published figure (newest first) with German label, date and value as text, the region it is
+    about (»Sachsen« when statewide), who stated it (»SMI/LPR« unless someone else) and the source."""
     frame = figures.reported_figures() if reported is None else reported
     frame = frame.assign(_end=[period_end(str(d)) or dt.date.min for d in frame["date"]])
     frame = frame.sort_values("_end", ascending=False, kind="stable")
+    column = lambda name: frame[name].fillna("").astype(str) if name in frame else pd.Series("", index=frame.index)  # noqa: E731
     return pd.DataFrame(
         {
             "Datum": [labels.fmt_date(str(d)) for d in frame["date"]],
             "Angabe": [figures.metric_label(m) for m in frame["metric"]],
             "Wert": [labels.fmt_num(float(v), 0 if float(v).is_integer() else 1) for v in frame["value"]],
+            "Gebiet": [r or "Sachsen" for r in column("region_label")],
+            "genannt von": [f"{b} (nicht SMI/LPR)" if b else "SMI/LPR" for b in column("stated_by")],
+            "Hinweis": column("note").tolist(),
             "Quelle": frame["source"].astype(str).tolist(),
         }
     ).reset_index(drop=True)
+
+
+def latest_published_lines(until: dt.date) -> list[str]:
+    """One German line per KPI: the published figure beside it today (``figures.published_for_kpi``) and the
+    rule that makes it comparable – the same figure as on the KPI cards, in the PDF and the snapshot."""
+    out = []
+    for kpi, fig in figures.published_kpis(until).items():
+        extra = f", {fig.qualifier}" if fig.qualifier else ""
+        out.append(
+            f"**{kpi}: {labels.fmt_int(fig.value)}** ({labels.fmt_date(fig.date)}{extra}) – "
+            f"{figures.KPI_RULES[kpi].rule}"
+        )
+    return out

@@ -34,14 +34,10 @@ SERIES = {
     "Präventionsräte": labels.MARKER_COLOURS["kpr"],
     "Sicherheitsanalysen": labels.MARKER_COLOURS["sicherheitsanalyse"],
 }
-# Published metrics (data/reported_figures.csv) that belong to a series of the chart.
+# Published metrics (data/reported_figures.csv) that belong to a series of the chart: the KPI rules of
+# ``figures.KPI_RULES`` (the same comparability as the KPI cards).
 PUBLISHED_SERIES = {
-    "kommunen_advised": "Beratene Kommunen",
-    "cooperation_agreements": "Kooperationsvereinbarungen",
-    "kpr_constituted": "Präventionsräte",
-    "kpr_constituted_or_reactivated": "Präventionsräte",
-    "security_analyses_conducted": "Sicherheitsanalysen",
-    "security_analyses_completed": "Sicherheitsanalysen",
+    metric: rule.kpi for rule in figures.KPI_RULES.values() if rule.kpi in SERIES for metric in rule.metrics
 }
 
 AGREEMENT = "kooperationsvereinbarung"
@@ -110,6 +106,8 @@ def published_points(reported: pd.DataFrame | None = None, until: dt.date | None
     frame = pd.DataFrame(reported).copy()
     source_col = "source_url" if "source_url" in frame else "quelle" if "quelle" in frame else "source"
     frame = frame[frame["metric"].isin(PUBLISHED_SERIES)]
+    if "region" in frame:  # the chart's lines are statewide: regional totals are not points on them
+        frame = frame[frame["region"].fillna("").astype(str) == ""]
     out = pd.DataFrame(
         {
             "serie": frame["metric"].map(PUBLISHED_SERIES),

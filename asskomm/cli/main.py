@@ -31,7 +31,7 @@ COMMAND_MODULES = [
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_de.use_german()
-    parser = argparse.ArgumentParser(prog="python -m asskomm", description="ASSKomm-Karte: Werkzeuge")
+    parser = argparse.ArgumentParser(prog="asskomm", description="ASSKomm-Karte: Werkzeuge")
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

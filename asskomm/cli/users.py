@@ -60,7 +60,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     users = _accounts().list()
     if not users:
-        print("Noch keine Benutzer. Anlegen mit: python -m asskomm user add NAME --role admin")
+        print("Noch keine Benutzer. Anlegen mit: .venv/bin/asskomm user add NAME --role admin")
         return 0
     for u in users:
         last = u.last_login_at.strftime("%d.%m.%Y %H:%M") if u.last_login_at else "nie"

@@ -40,7 +40,7 @@ METRIC_CRS = "EPSG:25833"  # ETRS89 / UTM 33N: metres, true scale and proportion
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
     if not path.exists():
-        raise FileNotFoundError(f"{path}: Grenzdatei fehlt – bitte »python -m asskomm geo build« ausführen.")
+        raise FileNotFoundError(f"{path}: Grenzdatei fehlt – bitte ».venv/bin/asskomm geo build« ausführen.")
     gdf = gpd.read_file(path, engine="pyogrio")
     if gdf.crs is None:
         gdf = gdf.set_crs("EPSG:4326")

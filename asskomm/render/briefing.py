@@ -255,7 +255,7 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
 
     published = list(data.published)[:5]
     pub_rows = [
-        [_clip(p.label, 48), labels.fmt_int(p.value), labels.fmt_date(p.date), _short_source(p.source)]
+        [_clip(p.label, 90), labels.fmt_int(p.value), labels.fmt_date(p.date), _short_source(p.source)]
         for p in published
     ]
     milestones = list(data.milestones)[:5]
@@ -275,7 +275,7 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
         pub_h.pop()
 
     if pub_h:
-        _heading(pdf, "Veröffentlichte Gesamtzahlen, landesweit (Ministerium / LPR)")
+        _heading(pdf, "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR)")
         _table(
             pdf,
             ["Kennzahl", "Wert", "Stand", "Quelle"],

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from asskomm import labels
-from asskomm.analysis.kreise import SHARE_CLASS_LABELS, SHARE_COLOURS, share_class
+from asskomm.analysis.kreise import SHARE_CLASS_LABELS, SHARE_COLOURS, participation_note, share_class
 from asskomm.geo.layers import METRIC_CRS
 
 # Label nudges (metres) where a Kreisfreie Stadt sits on its Landkreis' label point.
@@ -27,6 +27,11 @@ def _png(fig: Figure, dpi: int) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+# A Kreis that takes part without any agreement is hatched in a blue of the share scale.
+PARTICIPATION_HATCH = "////"
+PARTICIPATION_HATCH_COLOUR = SHARE_COLOURS[3]
+
 
 def render_choropleth_png(
     kreise: gpd.GeoDataFrame,
@@ -42,11 +47,19 @@ def render_choropleth_png(
     geo = kreise.to_crs(METRIC_CRS)
     share = dict(zip(table["kreis_ags"].astype(str), table["anteil_gemeinden"].astype(float), strict=True))
     names = dict(zip(table["kreis_ags"].astype(str), table["kreis"].astype(str), strict=True))
+    notes = {str(r["kreis_ags"]): participation_note(r) for r in table.to_dict("records")}
     colours = [SHARE_COLOURS[share_class(share.get(str(k), 0.0))] for k in geo["kreis_ags"]]
     scale = width_px / 1100
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.0, 0.06, 0.72, 0.94))
     geo.plot(ax=ax, color=colours, edgecolor="#333333", linewidth=1.0)
+    # taking part without an agreement (advised towns, a Modellkommune): hatched, never the »absent« grey alone
+    taking_part = geo[[bool(notes.get(str(k))) for k in geo["kreis_ags"]]]
+    if len(taking_part):
+        taking_part.plot(
+            ax=ax, facecolor="none", edgecolor=PARTICIPATION_HATCH_COLOUR, hatch=PARTICIPATION_HATCH, linewidth=0
+        )
+        taking_part.plot(ax=ax, facecolor="none", edgecolor="#333333", linewidth=1.0)
     ax.set_axis_off()
     ax.set_aspect("equal")
     small = {"Kreisfreie Stadt"}
@@ -61,8 +74,12 @@ def render_choropleth_png(
             "Sächsische Schweiz-Osterzgebirge", "Sächs. Schweiz-\nOsterzgebirge"
         )
         size = 12 if kind in small else 14.5
+        note = notes.get(key, "")
+        text = f"{name}\n{labels.fmt_pct(value)}" + (f"\n{note}" if note else "")
+        if note and kind in small:  # a city is one Gemeinde: »Modellkommune« says more than »0,0 %«
+            text = f"{name}\n{note}"
         ax.annotate(
-            f"{name}\n{labels.fmt_pct(value)}",
+            text,
             (point.x + dx, point.y + dy),
             ha="center",
             va="center",
@@ -76,6 +93,13 @@ def render_choropleth_png(
         Patch(facecolor=c, edgecolor="#666666", label=label)
         for c, label in zip(SHARE_COLOURS, SHARE_CLASS_LABELS, strict=True)
     ]
+    handles.insert(
+        1,
+        Patch(
+            facecolor=SHARE_COLOURS[0], edgecolor=PARTICIPATION_HATCH_COLOUR, hatch=PARTICIPATION_HATCH,
+            label="0 %, aber beteiligt",
+        ),
+    )
     legend = fig.legend(
         handles=handles,
         loc="upper left",

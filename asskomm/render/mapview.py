@@ -37,6 +37,7 @@ from jinja2 import Template
 
 from asskomm import labels
 from asskomm.geo import assets
+from asskomm.render import maplabels
 from asskomm.render.mapcontrols import add_controls
 
 SAXONY_CENTER = (50.93, 13.46)
@@ -50,6 +51,7 @@ BASEMAP_DE_ATTRIBUTION = "© basemap.de / BKG"
 PANE_KREISE = "asskommKreise"
 PANE_OUTLINE = "asskommOutline"
 PANE_MARKER = "asskommMarker"
+PANE_LABELS = "asskommLabels"
 
 MARKER_KINDS = ("kpr", "sicherheitsanalyse")
 # Outline of the Gemeinden highlighted by the »Neu seit …« view (Okabe-Ito-like yellow, dark core line).
@@ -85,6 +87,8 @@ class MapGeometry:
     decimals: int
     bounds: tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east))
     attribution: str
+    # Kreis names for the map: JSON list of [kreis key, escaped HTML name, lat, lon] (a point inside the Kreis)
+    kreis_labels: str = "[]"
 
     @property
     def size_bytes(self) -> int:
@@ -191,6 +195,7 @@ def prepare_geometry(
                 "type": "Feature",
                 "properties": {
                     "ags": str(ags),
+                    "n": esc(name),
                     "h": tooltip_header(name, kreis_name),
                     "p": [round(point.y, 4), round(point.x, 4)],
                 },
@@ -204,6 +209,7 @@ def prepare_geometry(
     ]
     west, south, east, north = (float(v) for v in gemeinden.total_bounds)
     return MapGeometry(
+        kreis_labels=_js(maplabels.kreis_label_points(kreise)),
         gemeinden_geojson=_feature_collection(features),
         kreise_geojson=_feature_collection(kreis_features),
         bounds=((round(south, 4), round(west, 4)), (round(north, 4), round(east, 4))),
@@ -261,7 +267,7 @@ _CONTROLLER_JS = """
     });
     if (bounds.isValid()) { map.fitBounds(bounds, {padding: [12, 12]}); }
   };
-  A.tooltip = function (props) {
+""" + maplabels.DECLUTTER_JS + """  A.tooltip = function (props) {
     var st = A.state;
     var body = st && st.t[props.ags];
     if (body === undefined) { body = st ? cfg.defaultTip[(st.s[props.ags] || [0])[0]] : ""; }
@@ -329,6 +335,23 @@ _CONTROLLER_JS = """
       c.bindTooltip('<div class="asskomm-tip">' + l.feature.properties.h + "<br>" + m[2] + "</div>",
                     {direction: "top"});
       c.addTo(group);
+    });
+    // with a Kreis filter: the names of the Gemeinden that take part (the Kreis's own name steps aside);
+    // agreements first, and a name that would cover one already written is left out (see A.declutter)
+    A.names = [];
+    (st.names || []).forEach(function (a) {
+      var l = byAgs[a];
+      if (!l) { return; }
+      A.names.push(L.marker(l.feature.properties.p, {
+        pane: cfg.panes.labels, interactive: false, keyboard: false,
+        icon: L.divIcon({className: "asskomm-name", html: "<span>" + l.feature.properties.n + "</span>",
+                         iconSize: null})
+      }).addTo(group));
+    });
+    A.declutter();
+    Object.keys(A.kreisNames || {}).forEach(function (k) {
+      var el = A.kreisNames[k].getElement();
+      if (el) { el.style.display = (st.names || []).length && (st.fit || []).indexOf(k) >= 0 ? "none" : ""; }
     });
     A.fit(st.fit || []);
     A.applied += 1;
@@ -446,6 +469,24 @@ class _KreisBorders(_DataLayer):
         self.casing = _js(labels.CASING_COLOUR)
 
 
+class _KreisNames(_DataLayer):
+    """The Kreis names in a label pane above the polygons (not interactive: clicks reach the Gemeinden)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}"""
+        + maplabels.KREIS_NAMES_JS
+        + """{% endmacro %}
+        """
+    )
+
+    def __init__(self, geometry: MapGeometry):
+        super().__init__()
+        self._name = "KreisNames"
+        self.labels = _script_safe(geometry.kreis_labels)
+        self.pane = _js(PANE_LABELS)
+
+
 def _css(css: str) -> Element:
     """Inline CSS for tooltips (into the map's header; no external stylesheet)."""
     return Element(f"<style>{css}</style>")
@@ -462,7 +503,7 @@ def _controller_config() -> dict:
         "outBorder": labels.FILTERED_OUT_BORDER_COLOUR,
         "casingColour": labels.CASING_COLOUR,
         "defaultTip": [esc(labels.STATUS_LABELS[s]) for s in labels.STATUS_ORDER],
-        "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER},
+        "panes": {"outline": PANE_OUTLINE, "marker": PANE_MARKER, "labels": PANE_LABELS},
         "modelStyle": {"color": labels.MODEL_OUTLINE_COLOUR, "weight": 3, "fill": False, "opacity": 1},
         "selectedStyle": {"color": "#000000", "weight": 3.5, "dashArray": "6 4", "fill": False, "opacity": 1},
         # »Neu seit …«: a broad yellow band with a dark core line, above the status fill and below the
@@ -506,8 +547,13 @@ def base_map(
     basemap: bool = False,
     font_size: str = "15px",
     geometry_url: str | None = None,
+    kreis_names: bool = True,
+    fill_height: bool = False,
 ) -> folium.Map:
     """The constant part of the map (does not depend on filters or date).
+
+    ``kreis_names``: the Kreis names on the map. ``fill_height``: the map fills the height of its frame
+    (the presentation view makes that frame as high as the screen allows).
 
     ``geometry_url``: a ``geometry_script`` file served by the app. The browser then fetches the ~300 KB of
     polygons once (and caches them) instead of receiving them inside the map's HTML on every rerun;
@@ -536,6 +582,8 @@ def base_map(
             ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
             ".leaflet-control-attribution{white-space:normal;text-align:right}"
 
+            + maplabels.NAME_CSS
+            + ("html,body{margin:0;overflow:hidden}#map_div{height:100vh !important}" if fill_height else "")
         )
     )
     add_controls(m)
@@ -546,8 +594,11 @@ def base_map(
     folium.map.CustomPane(PANE_KREISE, z_index=410).add_to(m)
     folium.map.CustomPane(PANE_OUTLINE, z_index=420).add_to(m)
     folium.map.CustomPane(PANE_MARKER, z_index=430, pointer_events=True).add_to(m)
+    folium.map.CustomPane(PANE_LABELS, z_index=440, pointer_events=False).add_to(m)
     _GemeindenLayer(geometry, _controller_config(), external=bool(geometry_url)).add_to(m)
     _KreisBorders(geometry, external=bool(geometry_url)).add_to(m)
+    if kreis_names:
+        _KreisNames(geometry).add_to(m)
     (south, west), (north, east) = geometry.bounds
     m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
     return m
@@ -589,6 +640,8 @@ def map_state(
     """The compact per-AGS state the controller applies (plain JSON types).
 
     ``summary``: the sentence screen readers hear as the map's description (see :func:`map_summary`).
+    With ``fit_kreise`` the state also names (``names``) the matching Gemeinden in those Kreise that take
+    part (beraten or Kooperation): the map writes their names.
 
     ``highlight``: AGS drawn with a broad outline (the »Neu seit …« view); unknown keys are dropped.
     ``fit_kreise``: Kreis keys the map zooms to when this choice changes (empty: all of Saxony).
@@ -616,10 +669,14 @@ def map_state(
             state["t"][ags] = tooltip_body(row, problemfeld_labels)
         if model and ok:
             state["model"].append(ags)
+        if ok and state["fit"] and ags[:5] in state["fit"] and row["status"] != "nicht_beteiligt":
+            state.setdefault("names", []).append((-order.get(row["status"], 0), ags))
         if ok:
             for kind in markers:
                 if row.get(kind):
                     state["markers"].append([ags, kind, esc(labels.MARKER_LABELS[kind])])
+    if "names" in state:  # agreements first: they keep their names where names would overlap
+        state["names"] = [ags for _, ags in sorted(state["names"])]
     return state
 
 

@@ -120,7 +120,7 @@ def _panel(data: ExportData) -> str:
         )
     if published:
         parts.append(
-            f"<h2>Veröffentlichte Gesamtzahlen (landesweit)</h2><table class='pub'>{published}</table>"
+            f"<h2>Veröffentlichte Zahlen (Ministerium / LPR)</h2><table class='pub'>{published}</table>"
         )
     if milestones:
         parts.append(f"<h2>Neueste Meilensteine</h2><ul class='ms'>{milestones}</ul>")

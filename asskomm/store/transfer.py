@@ -174,14 +174,14 @@ def _source_revision(conn: sa.Connection, name: str) -> str:
     if revision is None:
         raise TransferError(
             f"{name} hat keinen Schemastand (leer oder von einer Version vor den Migrationen); "
-            "bitte zuerst »python -m asskomm db upgrade« für sie ausführen."
+            "bitte zuerst »asskomm db upgrade« für sie ausführen."
         )
     if migrate.is_newer(revision):
         raise TransferError(migrate.newer_message(revision))
     if revision != migrate.head():
         raise TransferError(
             f"{name} hat den älteren Schemastand »{revision}« (aktuell: »{migrate.head()}«); "
-            "bitte zuerst »python -m asskomm db upgrade« für sie ausführen."
+            "bitte zuerst »asskomm db upgrade« für sie ausführen."
         )
     return revision
 

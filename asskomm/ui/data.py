@@ -317,40 +317,24 @@ def _vocab_labels(version: str) -> tuple[dict[str, str], dict[str, str]]:
     return vocab.problemfeld_labels(), vocab.baustein_labels()
 
 
-def published_figures(until: dt.date) -> list[dict]:
-    """Latest published totals (``asskomm.analysis.figures``) by ``until``; empty when the module is not there."""
-    try:
-        from asskomm.analysis import figures
-    except ImportError:
+def published_figures(until: dt.date, region: tuple[str, ...] | None = ()) -> list[dict]:
+    """The published figure per KPI card by ``until`` (``figures.published_for_kpi``, the one rule for every
+    page and export); ``region``: Kreis keys of a region filter, ``None`` for a view no figure fits."""
+    from asskomm.analysis import figures
+
+    if region is None:
         return []
-    out = []
-    for metric in PUBLISHED_METRICS:
-        try:
-            row = figures.latest(metric, until)
-        except (KeyError, ValueError):
-            row = None
-        if row is None:
-            continue
-        get = row.get if isinstance(row, dict) else (lambda k, r=row: getattr(r, k, None))
-        out.append(
-            {
-                "metric": metric,
-                "value": get("value"),
-                "date": str(get("date") or ""),
-                "source": str(get("source_url") or get("source") or ""),
-            }
-        )
-    return out
-
-
-# KPI card → metric ids of data/reported_figures.csv (first that has a value wins)
-PUBLISHED_METRICS = {
-    "kommunen_advised": "Beratene Kommunen",
-    "cooperation_agreements": "Kooperationsvereinbarungen",
-    "model_municipalities": "Modellkommunen",
-    "kpr_constituted_or_reactivated": "Präventionsräte",
-    "security_analyses_conducted": "Sicherheitsanalysen",
-}
+    return [
+        {
+            "kpi": kpi,
+            "metric": fig.metric,
+            "value": fig.value,
+            "date": fig.date,
+            "source": fig.source,
+            "qualifier": fig.qualifier,
+        }
+        for kpi, fig in figures.published_kpis(until, region=region).items()
+    ]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -68,6 +68,36 @@ iframe:focus-visible, [data-baseweb="select"]:focus-within {
   box-shadow: 0 0 0 5px #FFFFFF !important; }
 /* st.html elements that only carry a script (German texts, the sign-in cookie) take no room */
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) { display: none; }
+.asskomm-kpi-note { font-size: .82rem; line-height: 1.3; }
+/* a KPI's unit beside its number: »29 Vereinbarungen · 35 Gemeinden« */
+[data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .45rem; }
+[data-testid="stMetricLabel"] { flex-basis: 100%; }
+[data-testid="stMetricDelta"] { color: #333 !important; font-size: .85rem !important; background: none !important;
+  padding: 0 !important; }
+[data-testid="stMetricDelta"] svg { display: none; }
+/* the start page's title row is low, so the map begins in the upper half of a projector screen */
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+h1 { font-size: 2.1rem !important; padding: .2rem 0 .1rem 0 !important; }
+/* compact KPI row: low cards; on a phone three and two per line instead of five stacked cards */
+.st-key-kpi_row [data-testid="stMetricValue"] { font-size: 1.9rem; line-height: 1.1; }
+.st-key-kpi_row [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: .45rem .7rem !important;
+  gap: .3rem !important; }
+.st-key-kpi_row [data-testid="stMetricDelta"], .st-key-kpi_row [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+.st-key-kpi_row [data-testid="stMetric"] { padding: 0; }
+@media (max-width: 640px) {
+  .block-container, [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; }
+  h1 { font-size: 1.5rem !important; }
+  .st-key-kpi_row .asskomm-kpi-note { display: none; }
+  .st-key-kpi_row [data-testid="stMetricLabel"] p { overflow-wrap: anywhere !important; }
+  .st-key-kpi_row [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: .35rem .5rem !important; }
+  .st-key-kpi_row [data-testid="stMetricDelta"] { font-size: .75rem !important; }
+  .st-key-kpi_row [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: .4rem !important; }
+  .st-key-kpi_row [data-testid="stColumn"] { min-width: calc(50% - .4rem) !important;
+    flex: 1 1 calc(50% - .4rem) !important; width: auto !important; }
+  .st-key-kpi_row [data-testid="stMetricValue"] { font-size: 1.4rem; }
+  .st-key-kpi_row [data-testid="stMetricLabel"] p { font-size: .78rem; }
+}
 </style>
 """
 
@@ -79,19 +109,38 @@ header[data-testid="stHeader"] { display: none !important; }
   max-width: 100% !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 h1 { font-size: 1.75rem !important; padding: 0 0 .1rem 0 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1rem !important; }
-[data-testid="stMetricValue"] { font-size: 1.55rem !important; line-height: 1.0 !important; }
-[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .3rem !important; }
-.asskomm-legend { gap: .2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: .92rem !important; line-height: 1.15 !important; }
+[data-testid="stMetricLabel"] { min-height: 0 !important; }
+[data-testid="stMetricValue"] { font-size: 1.45rem !important; line-height: 1.0 !important; }
+[data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: .18rem !important; }
+.asskomm-legend { gap: .05rem !important; font-size: .92rem !important; margin-top: .3rem !important; }
 [data-testid="stCaptionContainer"] { font-size: .9rem !important; }
 [data-testid="stVerticalBlockBorderWrapper"] [data-testid="stMetric"] { padding: 0 !important; }
-.asskomm-legend { font-size: 1rem; }
 [data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: .7rem; }
 [data-testid="stMetricLabel"] { flex-basis: 100%; }
 [data-testid="stMetricDelta"] { font-size: .8rem !important; color: #555 !important; }
 .asskomm-sites { font-size: .72rem; line-height: 1.35; }
+.asskomm-kpi-note { font-size: .74rem !important; line-height: 1.2 !important; }
+/* the map fills the screen's height (title row and the two caption lines above and below it) */
+iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 170px)) !important; }
 </style>
 """
+
+
+def view_link(label: str, href: str, *, icon: str | None = None, help_text: str = "", key: str | None = None) -> None:
+    """A visible button-like link to another form of this view (the presentation view and back)."""
+    container = st.container(key=key) if key else st.container()
+    with container:
+        st.link_button(label, href, icon=icon, help=help_text or None, width="stretch")
+
+
+def sync_layer_param(name: str, value: str | None) -> None:
+    """Keep one non-filter parameter (e.g. the map layers) in the URL: set it, or drop it when ``None``."""
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def presentation_mode() -> bool:

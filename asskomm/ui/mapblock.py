@@ -69,6 +69,7 @@ def status_map(
         basemap=basemap,
         font_size="18px" if presentation else "15px",
         geometry_url=data.map_geometry_url(base_url_path()),
+        fill_height=presentation,
     )
     selected = st.session_state.get(K_SELECTED)
     summary = mapview.map_summary(status, matched)

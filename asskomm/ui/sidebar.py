@@ -24,7 +24,7 @@ from asskomm.records.einwohner import SIZE_CLASSES
 from asskomm.ui.data import K_UNCONFIRMED
 
 # URL parameters that are not filters but must survive the rewrite of the query string.
-KEEP_PARAMS = ("praesentation", "ags")
+KEEP_PARAMS = ("praesentation", "ags", "ebenen")
 
 K_KREISE = "flt_kreise"
 K_PF = "flt_problemfelder"

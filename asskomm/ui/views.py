@@ -185,13 +185,6 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "ASSKomm", note: str = "") -> b
 
 
 # ----------------------------------------------------------------------------------------------- KPIs
-PUBLISHED_FOR_KPI = {
-    "Beratene Kommunen": ("kommunen_advised", "kommunen_participating", "kommunen_advised_min"),
-    "Kooperationsvereinbarungen": ("cooperation_agreements",),
-    "Modellkommunen": ("model_municipalities",),
-    "Präventionsräte": ("kpr_constituted_or_reactivated",),
-    "Sicherheitsanalysen": ("security_analyses_conducted", "security_analyses_started_kommunen"),
-}
 
 
 def kpi_values(summary: Mapping | None, status: pd.DataFrame, matched: pd.Series) -> dict[str, int]:
@@ -242,12 +235,43 @@ def coverage(status: pd.DataFrame, gemeinden: pd.DataFrame, matched: pd.Series) 
 
 
 def published_for(label: str, published: list[dict]) -> dict | None:
-    """The latest published figure for a KPI card (from ``ui.data.published_figures``)."""
-    for metric in PUBLISHED_FOR_KPI.get(label, ()):
-        for row in published:
-            if row["metric"] == metric and row.get("value") not in (None, ""):
-                return row
+    """The published figure for a KPI card (from ``ui.data.published_figures``, chosen by
+    ``figures.published_for_kpi``)."""
+    for row in published:
+        if row.get("kpi") == label and row.get("value") not in (None, ""):
+            return row
     return None
+
+
+def published_region(filters: Any) -> tuple[str, ...] | None:
+    """Which published figures fit this view (``analysis.kpis.published_region``: the PDF uses the same)."""
+    from asskomm.analysis.kpis import published_region as region
+
+    return region(filters)
+
+
+def kpi_units(summary: Mapping | None, status: pd.DataFrame, matched: pd.Series) -> dict[str, str]:
+    """What each KPI card's number counts, written beside the number, with the Gemeinden the map and the
+    legend show for it: »29« + »Vereinbarungen · 35 Gemeinden«. Cards count participants (a Verbund once),
+    the legend counts Gemeinden."""
+    values = kpi_values(summary, status, matched)
+    hit = status[matched.values]
+    gemeinden = {
+        "Kooperationsvereinbarungen": int((hit["status"] == "kooperation").sum()),
+        "Präventionsräte": int(hit["kpr"].astype(bool).sum()),
+        "Sicherheitsanalysen": int(hit["sicherheitsanalyse"].astype(bool).sum()),
+    }
+    nouns = {
+        "Kooperationsvereinbarungen": ("Vereinbarung", "Vereinbarungen"),
+        "Präventionsräte": ("Rat", "Räte"),
+        "Sicherheitsanalysen": ("Analyse", "Analysen"),
+    }
+    n = values["Beratene Kommunen"]
+    out = {"Beratene Kommunen": "Gemeinde" if n == 1 else "Gemeinden"}
+    for kpi, (one, many) in nouns.items():
+        g = gemeinden[kpi]
+        out[kpi] = f"{one if values[kpi] == 1 else many} · {labels.fmt_int(g)} {'Gemeinde' if g == 1 else 'Gemeinden'}"
+    return out
 
 
 def source_site(url: str) -> str:
@@ -286,3 +310,46 @@ def describe_filters(
     return describe(filters, kreis_labels, problemfeld_labels, baustein_labels, unfiltered="ganz Sachsen, alle Gemeinden")
 
 
+
+
+# ------------------------------------------------------------------------------------ the view as a link
+#: URL parameter of the map layers (markers): ``ebenen=kpr,sicherheitsanalyse``; ``ebenen=keine`` for none.
+LAYER_PARAM = "ebenen"
+LAYER_KINDS = ("kpr", "sicherheitsanalyse")
+PRESENTATION_PARAM = "praesentation"
+
+
+def layers_from_query(value: str | None) -> tuple[str, ...]:
+    """The marker layers named in ``?ebenen=…`` (unknown names ignored); all layers without the parameter."""
+    if value is None:
+        return LAYER_KINDS
+    wanted = {v.strip() for v in str(value).split(",")}
+    return tuple(k for k in LAYER_KINDS if k in wanted)
+
+
+def layers_to_query(layers: Iterable[str]) -> str | None:
+    """``?ebenen=`` value for these layers; None when they are the default (all), so the URL stays short."""
+    chosen = tuple(k for k in LAYER_KINDS if k in set(layers))
+    if chosen == LAYER_KINDS:
+        return None
+    return ",".join(chosen) if chosen else "keine"
+
+
+def view_query(filters: Any, layers: Iterable[str], *, presentation: bool, today: dt.date | None = None) -> str:
+    """The query string (``?…``) of exactly this view: Kreis, Problemfeld, Baustein, Stand and layers.
+
+    With ``presentation`` the projector view of the same view, without it the normal page: the link
+    »Präsentationsansicht« and its way back both carry everything the adviser prepared.
+    """
+    from urllib.parse import urlencode
+
+    query: dict[str, Any] = {}
+    if presentation:
+        query[PRESENTATION_PARAM] = "1"
+    query.update(filters.to_query(today=today))
+    # the Stand always goes along: a link opened tomorrow shows the day that was prepared
+    query["stand"] = filters.stand.isoformat()
+    layer_value = layers_to_query(layers)
+    if layer_value is not None:
+        query[LAYER_PARAM] = layer_value
+    return "?" + urlencode(query, doseq=True)

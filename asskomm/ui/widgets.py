@@ -24,44 +24,59 @@ def kpi_cards(
     stand: dt.date,
     compact: bool = False,
     vertical: bool = False,
+    units: Mapping[str, str] | None = None,
 ) -> None:
-    """One bordered card per KPI (``st.metric``); in it the latest published total where it differs.
+    """One card per KPI (``st.metric``): the database figure, what it counts (``units``: »29 Vereinbarungen ·
+    35 Gemeinden«) and the published figure beside it (``figures.published_for_kpi``) where it differs.
 
-    ``vertical``: stacked in the current container (presentation mode's side column) instead of a row.
+    ``compact``: one low row (start page) or, with ``vertical``, stacked in the projector's side column.
+    Without ``compact`` the explanation follows the cards; the start page shows it under the map instead
+    (:func:`kpi_explanation`).
     """
+    units = units or {}
     if vertical:
         cols = [st.container() for _ in values]
     else:
-        cols = st.columns([KPI_WIDTHS.get(label, 1.0) for label in values])
+        cols = st.columns([KPI_WIDTHS.get(label, 1.0) for label in values], gap="small")
     sites: list[str] = []
     for col, (label, value) in zip(cols, values.items(), strict=True):
         pub = _differing_published(label, value, published)
+        lines = []
+        if pub is not None:
+            extra = f", {pub[1]['qualifier']}" if pub[1].get("qualifier") else ""
+            text = (
+                f"veröffentlicht: <b>{labels.fmt_int(pub[0])}</b> "
+                f"({html.escape(labels.fmt_date(pub[1]['date']) + extra)})"
+            )
+            src = str(pub[1].get("source") or "")
+            if vertical:  # projector: links cannot be clicked there; the sites are named once below
+                site = views.source_site(src)
+                if site and site not in sites:
+                    sites.append(site)
+            elif src:
+                text += f' · <a href="{html.escape(src, quote=True)}" target="_blank" rel="noopener">Quelle</a>'
+            lines.append(text)
         with col, st.container(border=not vertical, gap=None if vertical else "small"):
-            if compact:  # projector: the published total beside the value, its source named once below
-                delta = None
-                if pub is not None:
-                    delta = f"veröffentlicht: {labels.fmt_int(pub[0])} ({labels.fmt_date(pub[1]['date'])})"
-                    site = views.source_site(pub[1]["source"])
-                    if site and site not in sites:
-                        sites.append(site)
-                st.metric(label, labels.fmt_int(value), delta=delta, delta_color="off", delta_arrow="off")
-                continue
-            st.metric(label, labels.fmt_int(value))
-            if pub is not None:
-                src = html.escape(pub[1]["source"], quote=True)
-                link = f' · <a href="{src}" target="_blank" rel="noopener">Quelle</a>' if src else ""
-                st.html(
-                    f'<div class="asskomm-source">veröffentlicht: <b>{labels.fmt_int(pub[0])}</b> '
-                    f"({html.escape(labels.fmt_date(pub[1]['date']))}){link}</div>"
-                )
-    if compact and sites:
+            # the unit stands beside the number (»29 Vereinbarungen · 35 Gemeinden«, CSS puts it on one line)
+            st.metric(
+                label, labels.fmt_int(value), delta=units.get(label) or None, delta_color="off", delta_arrow="off"
+            )
+            if lines:
+                st.html('<div class="asskomm-source asskomm-kpi-note">' + "<br>".join(lines) + "</div>")
+    if vertical and sites:
         st.html(f'<div class="asskomm-source asskomm-sites">Veröffentlicht laut {html.escape(", ".join(sites))}</div>')
     if not compact:
-        st.caption(
-            f"Erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
-            f"{labels.TEILNEHMER_REGEL}, "
-            "die Legende zählt Gemeinden. »veröffentlicht«: zuletzt vom SMI/LPR genannte Gesamtzahl."
-        )
+        kpi_explanation(stand)
+
+
+def kpi_explanation(stand: dt.date) -> None:
+    """What the KPI cards count (one caption, placed under the cards or under the map)."""
+    st.caption(
+        f"Kennzahlen: erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
+        f"{labels.TEILNEHMER_REGEL}, "
+        "die Legende zählt Gemeinden. »veröffentlicht«: die neueste vom SMI/LPR genannte Zahl, die dasselbe "
+        "zählt (Regeln auf der Seite »Quellen«)."
+    )
 
 
 def source_link_column(label: str = "Quelle", **kwargs) -> st.column_config.LinkColumn:
@@ -193,37 +208,55 @@ def selection_panel(
     st.link_button("Zur Seite der Gemeinde", f"/kommune?ags={ags}", width="stretch")
 
 
-def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", height: int = 420) -> None:
-    """The linked table (sortable) and downloads of exactly this view as CSV and XLSX."""
+def table_height(rows: int, *, row_height: int = 35, max_height: int = 420) -> int:
+    """Pixel height of a table that shows exactly its rows (no empty grid below a short table), scrolling
+    only beyond ``max_height``."""
+    return min(max_height, row_height * (max(rows, 1) + 1) + 3)
+
+
+# Karte table at 1280 px: every header and a Kreis like »Sächsische Schweiz-Osterzgebirge« readable; the
+# AGS and further source links are in the downloads, not in the narrow page table.
+KARTE_TABLE_WIDTHS = {"name": 170, "kreis": 235, "status": 190, "seit": 90, "problemfelder": 260}
+
+
+def table_with_downloads(frame: pd.DataFrame, *, filename: str, note: str = "", height: int | None = None) -> None:
+    """The linked table (sortable), sized to its rows, and downloads of exactly this view as CSV and XLSX."""
+    c = views.TABLE_COLUMNS
+    shown = [c[k] for k in ("name", "kreis", "status", "seit", "problemfelder", "modellkommune", "kpr",
+                            "sicherheitsanalyse", "quelle") if c[k] in frame.columns]
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
-        height=height,
+        height=height or table_height(len(frame)),
+        column_order=shown,
         column_config={
-            views.TABLE_COLUMNS["quelle"]: source_link_column(views.TABLE_COLUMNS["quelle"]),
-            views.TABLE_COLUMNS["modellkommune"]: st.column_config.CheckboxColumn(),
-            views.TABLE_COLUMNS["kpr"]: st.column_config.CheckboxColumn(),
-            views.TABLE_COLUMNS["sicherheitsanalyse"]: st.column_config.CheckboxColumn(),
-            views.TABLE_COLUMNS["weitere_quellen"]: st.column_config.TextColumn(width="small"),
+            **{c[k]: st.column_config.TextColumn(width=w) for k, w in KARTE_TABLE_WIDTHS.items()},
+            c["quelle"]: source_link_column(c["quelle"], width=150),
+            c["modellkommune"]: st.column_config.CheckboxColumn(width=120),
+            c["kpr"]: st.column_config.CheckboxColumn(width=115),
+            c["sicherheitsanalyse"]: st.column_config.CheckboxColumn(width=135),
         },
     )
-    c1, c2, _ = st.columns([1, 1, 3])
-    with c1:
+    # buttons as wide as their labels, side by side (never cut to »Tabelle als Excel (X…«)
+    with st.container(horizontal=True, gap="small"):
         st.download_button(
             "Tabelle als CSV",
             lambda: views.csv_bytes(frame),  # built on click, not on every rerun
             file_name=f"{filename}.csv",
             mime="text/csv",
-            width="stretch",
+            width="content",
             on_click="ignore",
+            icon=":material/download:",
         )
-    with c2:
         st.download_button(
             "Tabelle als Excel (XLSX)",
             lambda: views.xlsx_bytes(frame, note=note),
             file_name=f"{filename}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            width="stretch",
+            width="content",
             on_click="ignore",
+            icon=":material/download:",
         )
+    if len(shown) < len(frame.columns):
+        st.caption("AGS und weitere Quellen je Gemeinde stehen in den Downloads.")

@@ -209,3 +209,14 @@ def test_gemeinden_table_lists_those_without_agreement_first():
     assert list(out["seit"]) == ["", "03/2022"]
     assert out.loc[1, "Problemfelder"] == "Vandalismus"
     assert out.loc[1, "Seite"] == "/kommune?ags=14626110"
+
+
+def test_a_modellkommune_without_agreement_never_looks_absent():
+    city = {"anteil_gemeinden": 0.0, "modellkommunen": 1, "gemeinden": 1, "beraten": 1}
+    assert kreisview.participation_note(city) == "Modellkommune"
+    assert kreisview.participation_note({**city, "gemeinden": 40}) == "mit Modellkommune"
+    assert kreisview.participation_note({**city, "modellkommunen": 0, "beraten": 3}) == "3 beteiligt"
+    assert kreisview.participation_note({**city, "modellkommunen": 0, "beraten": 0}) == ""
+    assert kreisview.participation_note({**city, "anteil_gemeinden": 0.2}) == ""  # the share says it already
+    row = {**city, "mit_vereinbarung": 0, "anteil_flaeche": 0.0, "nur_beraten": 1, "problemfelder": ()}
+    assert kreisview.panel_caption(row, {})[0].endswith("· Modellkommune")

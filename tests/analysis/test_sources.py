@@ -88,7 +88,7 @@ def test_comparison_pairs_published_with_database_at_the_same_day():
 def test_comparison_of_the_real_figures_has_every_comparable_metric_with_a_source():
     comp = sources.comparison(RecordSet(), GEMEINDEN, today=TODAY)
     reported = figures.reported_figures()
-    expected = reported[reported["metric"].isin(figures.COMPARABLE)]
+    expected = reported[reported["metric"].isin(figures.COMPARABLE) & (reported["region"] == "")]
     expected = expected[[k <= TODAY for k in expected["known_from"]]]
     assert len(comp) == len(expected) > 10
     assert comp["quelle"].str.startswith("http").all()
@@ -145,8 +145,12 @@ def test_boundary_facts_from_geo_meta():
 def test_published_table_lists_every_figure_newest_first():
     table = sources.published_table()
     assert len(table) == len(figures.reported_figures())
-    assert list(table.columns) == ["Datum", "Angabe", "Wert", "Quelle"]
+    assert list(table.columns) == ["Datum", "Angabe", "Wert", "Gebiet", "genannt von", "Hinweis", "Quelle"]
     assert table["Quelle"].str.startswith("http").all()
+    # a regional total names its region; a figure not from SMI/LPR says who stated it
+    taucha = table[table["Quelle"].str.contains("Taucha")].iloc[0]
+    assert taucha["genannt von"].endswith("(nicht SMI/LPR)") and "Bürgermeister" in taucha["genannt von"]
+    assert "Landkreis Görlitz" in set(table["Gebiet"]) and "Sachsen" in set(table["Gebiet"])
     assert "1.300.000" in set(table["Wert"])  # German thousands
     small = sources.published_table(
         _reported([("2021", "cooperation_agreements", 1), ("2023-01-30", "kpr_active", 2)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -139,9 +140,11 @@ def test_presentation_shows_published_totals_with_date_and_source(apptest):
     # 28.11.2022: the ministry published 42 agreements; the seed database holds fewer
     at = apptest(query_params={"praesentation": "1", "stand": "2022-11-28"}, timeout=90)
     _no_exception(at)
-    deltas = {m.label: m.proto.delta for m in at.metric}
-    assert deltas["Kooperationsvereinbarungen"] == "veröffentlicht: 42 (28.11.2022)"
-    notes = [h.proto.body for h in at.get("html") if "Veröffentlicht laut" in h.proto.body]
+    units = {m.label: m.proto.delta for m in at.metric}
+    assert re.fullmatch(r"Vereinbarungen? · [\d.]+ Gemeinden?", units["Kooperationsvereinbarungen"])
+    bodies = [h.proto.body for h in at.get("html")]
+    assert any("veröffentlicht: <b>42</b> (28.11.2022)" in b for b in bodies)
+    notes = [b for b in bodies if "Veröffentlicht laut" in b]
     assert len(notes) == 1 and "asskomm.sachsen.de" in notes[0]
 
 

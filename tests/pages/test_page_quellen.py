@@ -44,13 +44,13 @@ def test_default_view(apptest):
     assert set(comp["Kennzahl"]) <= set(sources.FIELD_LABELS.values())
     assert (comp["Differenz"] == comp["in der Datenbank"] - comp["veröffentlicht"]).all()
     published = at.dataframe[1].value
-    assert list(published.columns) == ["Datum", "Angabe", "Wert", "Quelle"]
+    assert list(published.columns) == ["Datum", "Angabe", "Wert", "Gebiet", "genannt von", "Hinweis", "Quelle"]
 
     text = _all_text(at)
     assert "GeoBasis-DE / BKG" in text and "dl-de/by-2-0" in text
     assert "Gebietsstand" in text
-    assert "python -m asskomm import" in text
-    assert "python -m asskomm geo build --source" in text
+    assert ".venv/bin/asskomm import" in text
+    assert ".venv/bin/asskomm geo build --source" in text
     assert "unvollständig" in text
     assert len(at.get("image")) == 1  # the comparison chart
 

@@ -45,7 +45,7 @@ def test_one_a4_page_with_title_date_kpis_totals_milestones_and_attribution():
         "Präventionsräte",
         "Sicherheitsanalysen",
         "Quelle: ASSKomm-Datenbank",
-        "Veröffentlichte Gesamtzahlen",
+        "Veröffentlichte Zahlen zu den Kennzahlen",
         "1.234",  # German thousands separator
         "12.11.2022",
         "lpr.sachsen.de",

@@ -89,8 +89,10 @@ def test_geometry_is_compact_and_escaped(layers):
     data = json.loads(geo.gemeinden_geojson)
     assert len(data["features"]) == len(gem)
     props = data["features"][0]["properties"]
-    assert set(props) == {"ags", "h", "p"}
+    assert set(props) == {"ags", "h", "n", "p"}
     assert "<img" not in props["h"] and "&lt;img" in props["h"]
+    names = [f["properties"]["n"] for f in data["features"]]
+    assert not any("<img" in n for n in names) and any("&lt;img" in n for n in names)
     assert len(json.loads(geo.kreise_geojson)["features"]) == 2
     (south, west), (north, east) = geo.bounds
     assert south < north and west < east
@@ -283,3 +285,31 @@ def test_map_document_is_german_zoomable_and_named(layers, table):
                      mapcontrols.MAP_TITLE, "Karte vergrößern", '"aria-label", scratch.textContent'):
         assert expected in script, expected
     assert "path.leaflet-interactive:focus-visible" in args["header"]
+def test_kreis_names_are_in_the_constant_base_map_and_escaped(layers):
+    gem, kreise = layers
+    kreise = kreise.assign(name=["Erzgebirgskreis", EVIL], typ=["Landkreis", "Landkreis"])
+    geometry = mapview.prepare_geometry(gem, kreise)
+    points = json.loads(geometry.kreis_labels)
+    assert [p[0] for p in points] == ["14521", "14626"]
+    assert points[0][1] == "Erzgebirgskreis" and "&lt;img" in points[1][1] and "<img" not in points[1][1]
+    # the label point lies inside its Kreis (lat, lon)
+    west, south, east, north = kreise.geometry.iloc[0].bounds
+    assert south <= points[0][2] <= north and west <= points[0][3] <= east
+    html = mapview.base_map(geometry).get_root().render()
+    assert "asskomm-kreisname" in html and "Erzgebirgskreis" in html
+    assert "Erzgebirgskreis" not in mapview.base_map(geometry, kreis_names=False).get_root().render()
+
+
+def test_participant_names_only_with_a_kreis_filter_agreements_first(table):
+    matched = pd.Series(True, index=table.index)
+    assert "names" not in mapview.map_state(table, matched)
+    state = mapview.map_state(table, matched, fit_kreise=["14626"])
+    taking_part = table[(table["status"] != "nicht_beteiligt") & table["ags"].str.startswith("14626")]
+    assert set(state["names"]) == set(taking_part["ags"]) and state["names"]
+    status = dict(zip(table["ags"], table["status"], strict=True))
+    ranks = [labels.STATUS_ORDER.index(status[a]) for a in state["names"]]
+    assert ranks == sorted(ranks, reverse=True)
+    # a filtered-out Gemeinde is not named
+    first = state["names"][0]
+    fewer = mapview.map_state(table, table["ags"] != first, fit_kreise=["14626"])
+    assert first not in fewer["names"]

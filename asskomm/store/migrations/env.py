@@ -9,7 +9,7 @@ from asskomm.store import migrate
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only reachable through the alembic command-line tool
-    raise RuntimeError("Use »python -m asskomm db …« (asskomm.store.migrate), not the alembic command.")
+    raise RuntimeError("Use »asskomm db …« (asskomm.store.migrate), not the alembic command.")
 
 context.configure(
     connection=connection,
