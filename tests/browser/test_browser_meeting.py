@@ -113,7 +113,7 @@ def test_since_view_highlights_in_the_same_map(page, app_url, recorder):
     assert frame.locator(SEL_HIGHLIGHT).count() == 0
     page.get_by_role("tab", name="Neu seit …").click()
     harness.wait_for_app_idle(page)
-    page.get_by_role("spinbutton", name="day, Neu seit").click()  # a date field of day/month/year segments
+    page.get_by_role("spinbutton", name="Tag, Neu seit").click()  # day/month/year segments (labels in German)
     page.keyboard.type("01122021")
     page.keyboard.press("Escape")  # closes the calendar and commits the typed date
     harness.wait_for_app_idle(page)

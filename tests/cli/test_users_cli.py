@@ -58,7 +58,7 @@ def test_cli_help_and_errors_are_german(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     out = capsys.readouterr().out
-    assert out.startswith("Aufruf: python -m asskomm") and "Optionen:" in out
+    assert out.startswith("Aufruf: asskomm") and "Optionen:" in out
     assert "diese Hilfe zeigen und beenden" in out
     assert not any(w in out for w in ("usage:", "options:", "show this help message", "positional arguments"))
     with pytest.raises(SystemExit):
