@@ -243,6 +243,28 @@ def measure_filter_change(page: Any, run: int) -> tuple[float | None, float | No
     return repaint, float(last - start), False
 
 
+def open_and_filter(
+    browser: Any,
+    url: str,
+    want_polygons: int | None,
+    run: int,
+    ready: list[float],
+    filtered: list[float],
+    *,
+    network: dict | None = None,
+) -> None:
+    """In a fresh context: open ``url`` (time to ready into ``ready``), then one filter change (its latency into
+    ``filtered`` when the map repainted)."""
+    ctx = harness.new_context(browser)
+    page, ms = open_and_wait(ctx, url, want_polygons=want_polygons, network=network)
+    ready.append(ms)
+    harness.wait_for_app_idle(page)
+    latency, _, _ = measure_filter_change(page, run)
+    if latency is not None and latency >= 0:
+        filtered.append(latency)
+    ctx.close()
+
+
 def run_browser_part(
     args: argparse.Namespace, figs: Figures, minimal: Any, dashboard: Any, minimal_map: Any = None
 ) -> None:
@@ -297,23 +319,11 @@ def run_browser_part(
                 ctx.close()
             if figs.has_map:
                 # The dashboard on a slow link, in a fresh context: map shown, then one filter change.
-                ctx = harness.new_context(browser)
-                page, ms = open_and_wait(ctx, dashboard.url, want_polygons=want, network=SLOW_LINK)
-                figs.slow_ready_ms.append(ms)
-                harness.wait_for_app_idle(page)
-                latency, _, _ = measure_filter_change(page, run)
-                if latency is not None and latency >= 0:
-                    figs.slow_filter_ms.append(latency)
-                ctx.close()
+                open_and_filter(browser, dashboard.url, want, run, figs.slow_ready_ms, figs.slow_filter_ms,
+                                network=SLOW_LINK)
             if minimal_map is not None and figs.has_map:
-                ctx = harness.new_context(browser)
-                page, ms = open_and_wait(ctx, minimal_map.url, want_polygons=1)
-                figs.minimal_map_ready_ms.append(ms)
-                harness.wait_for_app_idle(page)
-                latency, _, _ = measure_filter_change(page, run)
-                if latency is not None and latency >= 0:
-                    figs.minimal_map_filter_ms.append(latency)
-                ctx.close()
+                open_and_filter(browser, minimal_map.url, 1, run, figs.minimal_map_ready_ms,
+                                figs.minimal_map_filter_ms)
             print(
                 f"run {run + 1}/{args.runs}: minimal {figs.minimal_ready_ms[-1]:.0f} ms, "
                 f"dashboard {figs.dashboard_ready_ms[-1]:.0f} ms",
