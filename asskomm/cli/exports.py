@@ -165,29 +165,43 @@ _BRIEFING = _Take("briefing", "Kurzinformation", (".pdf",), _render_briefing)
 _SNAPSHOT = _Take("snapshot", "Momentaufnahme", (".html", ".htm"), _render_snapshot)
 
 
-def _add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stand", metavar="JJJJ-MM-TT", help="Datenstand (Standard: heute)")
-    parser.add_argument(
+_FILTER_OPTIONS = (  # (option, argparse settings), in the order of --help
+    ("--stand", {"metavar": "JJJJ-MM-TT", "help": "Datenstand (Standard: heute)"}),
+    (
         "--kreis",
-        action="append",
-        metavar="KREISSCHLÜSSEL",
-        help="5-stelliger Kreisschlüssel, z. B. 14626 (mehrfach möglich)",
-    )
-    parser.add_argument(
+        {
+            "action": "append",
+            "metavar": "KREISSCHLÜSSEL",
+            "help": "5-stelliger Kreisschlüssel, z. B. 14626 (mehrfach möglich)",
+        },
+    ),
+    (
         "--problemfeld",
-        action="append",
-        metavar="ID",
-        help="Problemfeld-ID aus data/problemfelder.csv (mehrfach möglich)",
-    )
-    parser.add_argument("--baustein", metavar="ID", help="Baustein-ID aus data/bausteine.csv")
-    parser.add_argument(
+        {
+            "action": "append",
+            "metavar": "ID",
+            "help": "Problemfeld-ID aus data/problemfelder.csv (mehrfach möglich)",
+        },
+    ),
+    ("--baustein", {"metavar": "ID", "help": "Baustein-ID aus data/bausteine.csv"}),
+    (
         "--polizeidirektion",
-        action="append",
-        metavar="ID",
-        help="Polizeidirektion: chemnitz, dresden, goerlitz, leipzig, zwickau (mehrfach möglich)",
-    )
-    parser.add_argument("--mit-unbestaetigten", action="store_true",
-                        help="unbestätigte Angaben mitzählen (Standard: nur bestätigte)")
+        {
+            "action": "append",
+            "metavar": "ID",
+            "help": "Polizeidirektion: chemnitz, dresden, goerlitz, leipzig, zwickau (mehrfach möglich)",
+        },
+    ),
+    (
+        "--mit-unbestaetigten",
+        {"action": "store_true", "help": "unbestätigte Angaben mitzählen (Standard: nur bestätigte)"},
+    ),
+)
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    for option, settings in _FILTER_OPTIONS:
+        parser.add_argument(option, **settings)
 
 
 def _take_parser(

@@ -26,6 +26,7 @@ from typing import Any
 from asskomm import labels
 from asskomm import records as rec
 from asskomm.records import vocabulary as vocab
+from asskomm.records.importformat import FORMULA_START
 from asskomm.store.audit_view import ACTION_LABELS, ENTITY_LABELS, TZ, AuditRow, audit_view, revert
 from asskomm.store.database import Store
 from asskomm.store.display import FIELD_LABELS, FORM_SOURCE, EditError, issue_text, show_value
@@ -47,7 +48,6 @@ FORM_ORIGIN = "Eingabe auf der Kommune-Seite"  # how the audit log names such an
 MAX_CONTACT = {"gremium": 300, "adresse": 1000, "telefon": 60, "email": 254}
 _EMAIL = re.compile(r"^[^@\s<>\"';,]+@[^@\s<>\"';,]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^[0-9 +()/.\-]{3,60}$")
-_FORMULA = re.compile(r"^(?:[=+@\t\r]|-[^\d\s.,])")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,7 +220,7 @@ def validate_contact(values: Mapping[str, str]) -> dict[str, str]:
         if any(ord(ch) < 32 and ch not in "\n\t" for ch in out[key]):
             errors.append(f"{FIELD_LABELS[key]}: enthält unzulässige Steuerzeichen.")
     for key in ("gremium", "adresse", "email"):
-        if _FORMULA.match(out[key]):
+        if FORMULA_START.match(out[key]):  # the import's own rule
             errors.append(
                 f"{FIELD_LABELS[key]}: beginnt mit »{out[key][:1]}« und würde in Excel als Formel ausgeführt."
             )
