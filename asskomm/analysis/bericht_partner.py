@@ -31,58 +31,9 @@ def _first_agreements(ctx: Context) -> list[tuple[Participant, Milestone]]:
 
 
 def partner_table(ctx: Context, nummer: int) -> Tabelle:
-    official: dict[tuple[str, str], AmtlicheNummer] = {}
-    for n in amtliche_nummern():
-        end = period_end(n.datum)
-        if end is not None and end <= ctx.stichtag:
-            official[(n.ags, n.ebene)] = n
-    rows, shown_ags, used = [], set(), []
-    per_kreis: Counter = Counter()
-    for nr, (p, m) in enumerate(_first_agreements(ctx), start=1):
-        kreis = ctx.home_kreis(p)
-        per_kreis[kreis] += 1
-        if not ctx.in_region(p):
-            continue
-        used.append(m)
-        keys = [p.ags] if p.kind != "gruppe" else list(p.members)
-        shown_ags.update(k for k in keys if k)
-        amtlich = {e: next((official[(a, e)] for a in keys if (a, e) in official), None) for e in ("sachsen", "kreis")}
-        for item in amtlich.values():
-            if item is not None:
-                ctx.cite(item.quelle)
-        rows.append({
-            "nr": nr,
-            "amtlich": amtlich["sachsen"].nummer if amtlich["sachsen"] else None,
-            "partner": p.name,
-            "art": {"gruppe": "Verbund", "landkreis": "Landkreis"}.get(p.kind, "Gemeinde"),
-            "mitglieder": ctx.members_text(p),
-            "kreis": ctx.kreis_name(kreis),
-            "pd": ctx.pd_name(kreis),
-            "datum": m.datum or "ohne Datum",
-            "nr_kreis": per_kreis[kreis],
-            "amtlich_kreis": amtlich["kreis"].nummer if amtlich["kreis"] else None,
-            "quelle": ctx.cite(m.quelle),
-            "_art": "",
-        })
-    hints = []
-    for (ags, ebene), n in sorted(official.items(), key=lambda kv: (kv[1].ebene, kv[1].nummer)):
-        if ags in shown_ags or ctx.kreis_of.get(ags) not in ctx.region.kreise:
-            continue
-        ctx.cite(n.quelle)
-        where = "in Sachsen" if ebene == "sachsen" else f"im Kreis {ctx.kreis_name(ctx.kreis_of.get(ags, ''))}"
-        hints.append(
-            f"Lücke: {n.gemeinde} ist laut Quelle die {n.nummer}. {where} ({labels.fmt_date(n.datum)}; "
-            f"»{n.aussage}«; {n.quelle}), hat in der Datenbank aber keine Vereinbarung bis zum Stichtag."
-            + (f" Hinweis: {n.hinweis}." if n.hinweis else "")
-        )
-    for r in rows:
-        for key, nr_key, where in (("amtlich", "nr", "in Sachsen"), ("amtlich_kreis", "nr_kreis", "im Kreis")):
-            stated, counted = r[key], r[nr_key]
-            if stated is None or stated == counted:
-                continue
-            text = f"{r['partner']}: laut Quelle die {stated}. {where}, in der Datenbank Nr. {counted}"
-            gap = stated - counted
-            hints.append(text + (f"; in der Datenbank fehlen {gap} frühere Vereinbarungen." if gap > 0 else "."))
+    official = _official_numbers(ctx)
+    rows, shown_ags, used = _partner_rows(ctx, official)
+    hints = _gap_hints(ctx, official, shown_ags) + _number_hints(rows)
     if ctx.region.ist_land:
         fig = figures.latest("cooperation_agreements", ctx.stichtag)
         if fig is not None and fig.value > len(rows):
@@ -125,7 +76,85 @@ def partner_table(ctx: Context, nummer: int) -> Tabelle:
     )
 
 
-def grant_table(ctx: Context, nummer: int) -> Tabelle:
+def _official_numbers(ctx: Context) -> dict[tuple[str, str], AmtlicheNummer]:
+    """(AGS, »sachsen«|»kreis«) → the running number a source states, for those dated by the Stichtag."""
+    official: dict[tuple[str, str], AmtlicheNummer] = {}
+    for n in amtliche_nummern():
+        end = period_end(n.datum)
+        if end is not None and end <= ctx.stichtag:
+            official[(n.ags, n.ebene)] = n
+    return official
+
+
+def _partner_rows(
+    ctx: Context, official: dict[tuple[str, str], AmtlicheNummer]
+) -> tuple[list[dict[str, Any]], set[str], list[Milestone]]:
+    """One row per partner in the region (numbered in Sachsen and in its Kreis), the AGS shown, the agreements."""
+    rows, shown_ags, used = [], set(), []
+    per_kreis: Counter = Counter()
+    for nr, (p, m) in enumerate(_first_agreements(ctx), start=1):
+        kreis = ctx.home_kreis(p)
+        per_kreis[kreis] += 1
+        if not ctx.in_region(p):
+            continue
+        used.append(m)
+        keys = [p.ags] if p.kind != "gruppe" else list(p.members)
+        shown_ags.update(k for k in keys if k)
+        amtlich = {e: next((official[(a, e)] for a in keys if (a, e) in official), None) for e in ("sachsen", "kreis")}
+        for item in amtlich.values():
+            if item is not None:
+                ctx.cite(item.quelle)
+        rows.append({
+            "nr": nr,
+            "amtlich": amtlich["sachsen"].nummer if amtlich["sachsen"] else None,
+            "partner": p.name,
+            "art": {"gruppe": "Verbund", "landkreis": "Landkreis"}.get(p.kind, "Gemeinde"),
+            "mitglieder": ctx.members_text(p),
+            "kreis": ctx.kreis_name(kreis),
+            "pd": ctx.pd_name(kreis),
+            "datum": m.datum or "ohne Datum",
+            "nr_kreis": per_kreis[kreis],
+            "amtlich_kreis": amtlich["kreis"].nummer if amtlich["kreis"] else None,
+            "quelle": ctx.cite(m.quelle),
+            "_art": "",
+        })
+    return rows, shown_ags, used
+
+
+def _gap_hints(ctx: Context, official: dict[tuple[str, str], AmtlicheNummer], shown_ags: set[str]) -> list[str]:
+    """An official number in the region whose Gemeinde has no agreement in the database."""
+    hints = []
+    for (ags, ebene), n in sorted(official.items(), key=lambda kv: (kv[1].ebene, kv[1].nummer)):
+        if ags in shown_ags or ctx.kreis_of.get(ags) not in ctx.region.kreise:
+            continue
+        ctx.cite(n.quelle)
+        where = "in Sachsen" if ebene == "sachsen" else f"im Kreis {ctx.kreis_name(ctx.kreis_of.get(ags, ''))}"
+        hints.append(
+            f"Lücke: {n.gemeinde} ist laut Quelle die {n.nummer}. {where} ({labels.fmt_date(n.datum)}; "
+            f"»{n.aussage}«; {n.quelle}), hat in der Datenbank aber keine Vereinbarung bis zum Stichtag."
+            + (f" Hinweis: {n.hinweis}." if n.hinweis else "")
+        )
+    return hints
+
+
+def _number_hints(rows: list[dict[str, Any]]) -> list[str]:
+    """A partner whose official number differs from the database's running number."""
+    hints = []
+    for r in rows:
+        for key, nr_key, where in (("amtlich", "nr", "in Sachsen"), ("amtlich_kreis", "nr_kreis", "im Kreis")):
+            stated, counted = r[key], r[nr_key]
+            if stated is None or stated == counted:
+                continue
+            text = f"{r['partner']}: laut Quelle die {stated}. {where}, in der Datenbank Nr. {counted}"
+            gap = stated - counted
+            hints.append(text + (f"; in der Datenbank fehlen {gap} frühere Vereinbarungen." if gap > 0 else "."))
+    return hints
+
+
+def _grants(
+    ctx: Context,
+) -> tuple[dict[tuple[str, str, int], dict[str, Any]], list[Milestone], list[tuple[Participant, Milestone]]]:
+    """Amounts per (Kreis, partner, year) in the period and region; the entries used; grants without an amount."""
     grants: dict[tuple[str, str, int], dict[str, Any]] = {}
     used, without = [], []
     for m in ctx.records.milestones:
@@ -145,6 +174,13 @@ def grant_table(ctx: Context, nummer: int) -> Tabelle:
         for url in urls(m.quelle):
             if url not in item["quellen"]:
                 item["quellen"].append(url)
+    return grants, used, without
+
+
+def _grant_rows(
+    ctx: Context, grants: dict[tuple[str, str, int], dict[str, Any]], n_used: int
+) -> tuple[list[dict[str, Any]], float]:
+    """Rows sorted by Kreis, partner and year, a sum after each Kreis, then the region's total."""
     rows: list[dict[str, Any]] = []
     total = 0.0
     current = None
@@ -166,8 +202,14 @@ def grant_table(ctx: Context, nummer: int) -> Tabelle:
                      "quelle": quelle, "_art": ""})
     close(current)
     label = "Sachsen" if ctx.region.ist_land else f"Summe {ctx.region.name}"
-    rows.append({"kreis": label, "partner": "", "jahr": None, "betrag": total, "n": len(used), "quelle": "",
+    rows.append({"kreis": label, "partner": "", "jahr": None, "betrag": total, "n": n_used, "quelle": "",
                  "_art": "sachsen"})
+    return rows, total
+
+
+def grant_table(ctx: Context, nummer: int) -> Tabelle:
+    grants, used, without = _grants(ctx)
+    rows, total = _grant_rows(ctx, grants, len(used))
     hints = []
     if without:
         names = ", ".join(sorted({p.name for p, _ in without}, key=str.casefold))
