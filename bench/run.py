@@ -409,23 +409,6 @@ def render_result(value: Any) -> list[str]:
 
 
 def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: dt.datetime) -> str:
-    kb = 1024
-    m_min, m_dash = median(figs.minimal_ready_ms), median(figs.dashboard_ready_ms)
-    ratio = m_dash / m_min if m_min and m_dash else None
-    b_min, b_dash = median(figs.minimal_bytes), median(figs.dashboard_bytes)
-    ws_min, ws_dash = median(figs.minimal_ws_bytes), median(figs.dashboard_ws_bytes)
-    extra_bytes = map_bytes = None
-    if None not in (b_min, b_dash, ws_min, ws_dash):
-        extra_bytes = (b_dash + ws_dash) - (b_min + ws_min)
-        if figs.has_map and figs.map_asset_bytes:
-            map_bytes = median(figs.map_asset_bytes) + ws_dash - ws_min
-    what = f"map shows all {figs.polygons} polygons" if figs.has_map else "app ready (NO MAP on the page yet)"
-    filt = median(figs.filter_ms)
-    filt_min = median(figs.minimal_map_filter_ms)
-    m_map = median(figs.minimal_map_ready_ms)
-    map_floor = m_map / m_min if m_map and m_min else None
-    map_vs_floor = m_dash / m_map if m_map and m_dash else None
-    filter_ratio = filt / filt_min if filt and filt_min else None
     lines = [
         "# Benchmark results",
         "",
@@ -444,6 +427,56 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         "",
         "## Figures",
         "",
+        *figures_table(figs),
+        "",
+        raw_runs(figs),
+        "",
+        "The WebSocket carries all of the script's output (map HTML and data, but also KPIs and the table); "
+        "extra HTTP beyond the minimal page is mostly Streamlit's own lazily loaded front-end code for "
+        "other elements. Largest HTTP downloads of the dashboard (last run):",
+        "",
+        *[f"- {size / 1024:,.0f} KB {url.split('?')[0]}" for url, size in figs.largest],
+        "",
+    ]
+    if not figs.filter_ms:
+        lines += [
+            "Filter latency is n/a until `change_filter()` in bench/run.py is pointed at the dashboard's "
+            "filter widget" + ("" if figs.has_map else " (and the page has a map)") + ".",
+            "",
+        ]
+    for title, key in (
+        ("Where the time goes (bench/phases.py, medians in ms)", "phases"),
+        ("Import throughput (bench/bench_import.py)", "import"),
+        ("Geo load (bench/bench_geo.py)", "geo"),
+    ):
+        lines += [f"## {title}", "", *render_result(figs.extra.get(key)), ""]
+    if figs.errors:
+        lines += ["## Errors", "", *[f"```\n{e}\n```" for e in figs.errors], ""]
+    text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def figures_table(figs: Figures) -> list[str]:
+    """The table of figures (medians, ratios, bytes, memory) with the targets of issue 5."""
+    kb = 1024
+    m_min, m_dash = median(figs.minimal_ready_ms), median(figs.dashboard_ready_ms)
+    ratio = m_dash / m_min if m_min and m_dash else None
+    b_min, b_dash = median(figs.minimal_bytes), median(figs.dashboard_bytes)
+    ws_min, ws_dash = median(figs.minimal_ws_bytes), median(figs.dashboard_ws_bytes)
+    extra_bytes = map_bytes = None
+    if None not in (b_min, b_dash, ws_min, ws_dash):
+        extra_bytes = (b_dash + ws_dash) - (b_min + ws_min)
+        if figs.has_map and figs.map_asset_bytes:
+            map_bytes = median(figs.map_asset_bytes) + ws_dash - ws_min
+    what = f"map shows all {figs.polygons} polygons" if figs.has_map else "app ready (NO MAP on the page yet)"
+    filt = median(figs.filter_ms)
+    filt_min = median(figs.minimal_map_filter_ms)
+    m_map = median(figs.minimal_map_ready_ms)
+    map_floor = m_map / m_min if m_map and m_min else None
+    map_vs_floor = m_dash / m_map if m_map and m_dash else None
+    filter_ratio = filt / filt_min if filt and filt_min else None
+    return [
         "| figure | median | target (issue 5) |",
         "|---|---|---|",
         f"| minimal page ready (ms after navigation start) | {fmt(m_min)} | — |",
@@ -480,7 +513,12 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         f"{fmt(figs.rss_per_session_mb, digits=1)} | — |",
         f"| dashboard first load after server start (ms, not a median) | "
         f"{fmt(figs.extra.get('dashboard_first_load_ms'))} | — |",
-        "",
+    ]
+
+
+def raw_runs(figs: Figures) -> str:
+    """The single measurements behind the medians."""
+    return (
         "Raw runs (ms): minimal "
         + ", ".join(f"{v:.0f}" for v in figs.minimal_ready_ms)
         + "; dashboard "
@@ -491,32 +529,8 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
             if figs.minimal_map_filter_ms
             else ""
         )
-        + ".",
-        "",
-        "The WebSocket carries all of the script's output (map HTML and data, but also KPIs and the table); "
-        "extra HTTP beyond the minimal page is mostly Streamlit's own lazily loaded front-end code for "
-        "other elements. Largest HTTP downloads of the dashboard (last run):",
-        "",
-        *[f"- {size / kb:,.0f} KB {url.split('?')[0]}" for url, size in figs.largest],
-        "",
-    ]
-    if not figs.filter_ms:
-        lines += [
-            "Filter latency is n/a until `change_filter()` in bench/run.py is pointed at the dashboard's "
-            "filter widget" + ("" if figs.has_map else " (and the page has a map)") + ".",
-            "",
-        ]
-    for title, key in (
-        ("Where the time goes (bench/phases.py, medians in ms)", "phases"),
-        ("Import throughput (bench/bench_import.py)", "import"),
-        ("Geo load (bench/bench_geo.py)", "geo"),
-    ):
-        lines += [f"## {title}", "", *render_result(figs.extra.get(key)), ""]
-    if figs.errors:
-        lines += ["## Errors", "", *[f"```\n{e}\n```" for e in figs.errors], ""]
-    text = "\n".join(lines)
-    path.write_text(text, encoding="utf-8")
-    return text
+        + "."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
