@@ -396,8 +396,12 @@ def run_all(r: Runner) -> None:
     r.run("help/plain-python-m", ["--help"], plain=True)  # the real entry point, without the clock shim
     r.run("usage/no-command", [])
     r.run("usage/unknown-command", ["zaubern"])
+    for part in (_run_records, _run_take_aways, _run_bericht, _run_accounts, _run_geo_build):
+        part(r)
 
-    # records: the first command seeds the fresh database
+
+def _run_records(r: Runner) -> None:
+    """summary, export and import; the first command seeds the fresh database."""
     r.run("summary/text", ["summary"])
     r.snapshot_db("seeded")
     r.run("summary/text-stand", ["summary", "--stand", "2022-12-31"])
@@ -423,7 +427,9 @@ def run_all(r: Runner) -> None:
     r.run("export/csv-after-import", ["export", "{out}/export2.csv"], files=["export2.csv"])
     r.run("summary/json-after-import", ["summary", "--json"])
 
-    # take-aways (on the database after the import)
+
+def _run_take_aways(r: Runner) -> None:
+    """export-map, briefing and snapshot, on the database after the import."""
     r.run("export-map/png-folie", ["export-map", "{out}/karte.png"], files=["karte.png"])
     r.run("export-map/png-a4-filtered", ["export-map", "{out}/karte-a4.png", "--format", "a4", "--stand",
                                          "2024-12-31", "--kreis", "14626", "--kreis", "14713"], files=["karte-a4.png"])
@@ -443,7 +449,9 @@ def run_all(r: Runner) -> None:
     r.run("snapshot/html-filtered", ["snapshot", "{out}/karte-kreis.htm", "--kreis", "14626", "--stand",
                                      "2023-06-30", "--baustein", "kooperationsvereinbarung"], files=["karte-kreis.htm"])
 
-    # the report for the Landtag (DOCX/XLSX), Sachsen, one Kreis, one Polizeidirektion, and bad input
+
+def _run_bericht(r: Runner) -> None:
+    """The report for the Landtag (DOCX/XLSX): Sachsen, one Kreis, one Polizeidirektion, and bad input."""
     r.run("bericht/docx", ["bericht", "--stichtag", "2024-12-31", "--format", "docx", "--out", "{out}/bericht.docx"],
           files=["bericht.docx"])
     r.run("bericht/xlsx", ["bericht", "--stichtag", "2024-12-31", "--format", "xlsx", "--out", "{out}/bericht.xlsx"],
@@ -458,7 +466,9 @@ def run_all(r: Runner) -> None:
     r.run("bericht/bad-format", ["bericht", "--stichtag", "2024-12-31", "--format", "pdf", "--out", "{out}/x.pdf"])
     r.run("bericht/future", ["bericht", "--stichtag", "2099-01-01", "--format", "xlsx", "--out", "{out}/x.xlsx"])
 
-    # accounts
+
+def _run_accounts(r: Runner) -> None:
+    """user add/list/passwd/role/lock/unlock/remove, with refusals."""
     r.run("user/list-empty", ["user", "list"])
     r.run("user/add-admin", ["user", "add", "chefin", "--role", "admin"], password=True)
     r.run("user/add-bearbeiter", ["user", "add", "bearbeiter1", "--role", "bearbeiter"], password=True)
@@ -477,7 +487,9 @@ def run_all(r: Runner) -> None:
     r.run("user/list-final", ["user", "list"])
     r.snapshot_db("final")
 
-    # boundary build from a tiny VG250-shaped GeoPackage (the default npm source needs the network: not run)
+
+def _run_geo_build(r: Runner) -> None:
+    """geo build from a tiny VG250-shaped GeoPackage (the default npm source needs the network: not run)."""
     write_vg250_gpkg(r.out / "DE_VG250.gpkg")
     geo_files = [f"geo/{f}" for f in ("gemeinden.geojson", "kreise.geojson", "land.geojson", "meta.json")]
     (r.out / "geo").mkdir()
