@@ -209,7 +209,7 @@ def svg_text(data: bytes) -> str:
     return renumber(text, SVG_ID, "id")
 
 
-HTML_ID = re.compile(r"\b[a-z_]+_[0-9a-f]{32}\b|\b[0-9a-f]{32}\b")
+HTML_ID = re.compile(r"\b[a-z_]+_[0-9a-f]{32}(?![0-9a-f])|\b[0-9a-f]{32}\b")  # also kreis_borders_<uuid>_data
 
 
 def file_parts(path: Path, tmp: Path) -> dict[str, str]:
