@@ -387,6 +387,8 @@ HELP = [  # every parser's --help (name, arguments)
     ("export-map", ["export-map"]), ("briefing", ["briefing"]), ("snapshot", ["snapshot"]),
     ("bericht", ["bericht"]), ("geo", ["geo"]), ("geo-build", ["geo", "build"]), ("user", ["user"]),
     *((f"user-{a}", ["user", a]) for a in ("add", "list", "passwd", "role", "lock", "unlock", "remove")),
+    ("einwohner", ["einwohner"]), ("einwohner-import", ["einwohner", "import"]), ("db", ["db"]),
+    *((f"db-{a}", ["db", a]) for a in ("current", "upgrade", "copy", "backup", "restore")),
 ]
 
 
