@@ -243,6 +243,28 @@ def measure_filter_change(page: Any, run: int) -> tuple[float | None, float | No
     return repaint, float(last - start), False
 
 
+def open_and_filter(
+    browser: Any,
+    url: str,
+    want_polygons: int | None,
+    run: int,
+    ready: list[float],
+    filtered: list[float],
+    *,
+    network: dict | None = None,
+) -> None:
+    """In a fresh context: open ``url`` (time to ready into ``ready``), then one filter change (its latency into
+    ``filtered`` when the map repainted)."""
+    ctx = harness.new_context(browser)
+    page, ms = open_and_wait(ctx, url, want_polygons=want_polygons, network=network)
+    ready.append(ms)
+    harness.wait_for_app_idle(page)
+    latency, _, _ = measure_filter_change(page, run)
+    if latency is not None and latency >= 0:
+        filtered.append(latency)
+    ctx.close()
+
+
 def run_browser_part(
     args: argparse.Namespace, figs: Figures, minimal: Any, dashboard: Any, minimal_map: Any = None
 ) -> None:
@@ -297,23 +319,11 @@ def run_browser_part(
                 ctx.close()
             if figs.has_map:
                 # The dashboard on a slow link, in a fresh context: map shown, then one filter change.
-                ctx = harness.new_context(browser)
-                page, ms = open_and_wait(ctx, dashboard.url, want_polygons=want, network=SLOW_LINK)
-                figs.slow_ready_ms.append(ms)
-                harness.wait_for_app_idle(page)
-                latency, _, _ = measure_filter_change(page, run)
-                if latency is not None and latency >= 0:
-                    figs.slow_filter_ms.append(latency)
-                ctx.close()
+                open_and_filter(browser, dashboard.url, want, run, figs.slow_ready_ms, figs.slow_filter_ms,
+                                network=SLOW_LINK)
             if minimal_map is not None and figs.has_map:
-                ctx = harness.new_context(browser)
-                page, ms = open_and_wait(ctx, minimal_map.url, want_polygons=1)
-                figs.minimal_map_ready_ms.append(ms)
-                harness.wait_for_app_idle(page)
-                latency, _, _ = measure_filter_change(page, run)
-                if latency is not None and latency >= 0:
-                    figs.minimal_map_filter_ms.append(latency)
-                ctx.close()
+                open_and_filter(browser, minimal_map.url, 1, run, figs.minimal_map_ready_ms,
+                                figs.minimal_map_filter_ms)
             print(
                 f"run {run + 1}/{args.runs}: minimal {figs.minimal_ready_ms[-1]:.0f} ms, "
                 f"dashboard {figs.dashboard_ready_ms[-1]:.0f} ms",
@@ -399,23 +409,6 @@ def render_result(value: Any) -> list[str]:
 
 
 def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: dt.datetime) -> str:
-    kb = 1024
-    m_min, m_dash = median(figs.minimal_ready_ms), median(figs.dashboard_ready_ms)
-    ratio = m_dash / m_min if m_min and m_dash else None
-    b_min, b_dash = median(figs.minimal_bytes), median(figs.dashboard_bytes)
-    ws_min, ws_dash = median(figs.minimal_ws_bytes), median(figs.dashboard_ws_bytes)
-    extra_bytes = map_bytes = None
-    if None not in (b_min, b_dash, ws_min, ws_dash):
-        extra_bytes = (b_dash + ws_dash) - (b_min + ws_min)
-        if figs.has_map and figs.map_asset_bytes:
-            map_bytes = median(figs.map_asset_bytes) + ws_dash - ws_min
-    what = f"map shows all {figs.polygons} polygons" if figs.has_map else "app ready (NO MAP on the page yet)"
-    filt = median(figs.filter_ms)
-    filt_min = median(figs.minimal_map_filter_ms)
-    m_map = median(figs.minimal_map_ready_ms)
-    map_floor = m_map / m_min if m_map and m_min else None
-    map_vs_floor = m_dash / m_map if m_map and m_dash else None
-    filter_ratio = filt / filt_min if filt and filt_min else None
     lines = [
         "# Benchmark results",
         "",
@@ -434,6 +427,56 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         "",
         "## Figures",
         "",
+        *figures_table(figs),
+        "",
+        raw_runs(figs),
+        "",
+        "The WebSocket carries all of the script's output (map HTML and data, but also KPIs and the table); "
+        "extra HTTP beyond the minimal page is mostly Streamlit's own lazily loaded front-end code for "
+        "other elements. Largest HTTP downloads of the dashboard (last run):",
+        "",
+        *[f"- {size / 1024:,.0f} KB {url.split('?')[0]}" for url, size in figs.largest],
+        "",
+    ]
+    if not figs.filter_ms:
+        lines += [
+            "Filter latency is n/a until `change_filter()` in bench/run.py is pointed at the dashboard's "
+            "filter widget" + ("" if figs.has_map else " (and the page has a map)") + ".",
+            "",
+        ]
+    for title, key in (
+        ("Where the time goes (bench/phases.py, medians in ms)", "phases"),
+        ("Import throughput (bench/bench_import.py)", "import"),
+        ("Geo load (bench/bench_geo.py)", "geo"),
+    ):
+        lines += [f"## {title}", "", *render_result(figs.extra.get(key)), ""]
+    if figs.errors:
+        lines += ["## Errors", "", *[f"```\n{e}\n```" for e in figs.errors], ""]
+    text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def figures_table(figs: Figures) -> list[str]:
+    """The table of figures (medians, ratios, bytes, memory) with the targets of issue 5."""
+    kb = 1024
+    m_min, m_dash = median(figs.minimal_ready_ms), median(figs.dashboard_ready_ms)
+    ratio = m_dash / m_min if m_min and m_dash else None
+    b_min, b_dash = median(figs.minimal_bytes), median(figs.dashboard_bytes)
+    ws_min, ws_dash = median(figs.minimal_ws_bytes), median(figs.dashboard_ws_bytes)
+    extra_bytes = map_bytes = None
+    if None not in (b_min, b_dash, ws_min, ws_dash):
+        extra_bytes = (b_dash + ws_dash) - (b_min + ws_min)
+        if figs.has_map and figs.map_asset_bytes:
+            map_bytes = median(figs.map_asset_bytes) + ws_dash - ws_min
+    what = f"map shows all {figs.polygons} polygons" if figs.has_map else "app ready (NO MAP on the page yet)"
+    filt = median(figs.filter_ms)
+    filt_min = median(figs.minimal_map_filter_ms)
+    m_map = median(figs.minimal_map_ready_ms)
+    map_floor = m_map / m_min if m_map and m_min else None
+    map_vs_floor = m_dash / m_map if m_map and m_dash else None
+    filter_ratio = filt / filt_min if filt and filt_min else None
+    return [
         "| figure | median | target (issue 5) |",
         "|---|---|---|",
         f"| minimal page ready (ms after navigation start) | {fmt(m_min)} | — |",
@@ -470,7 +513,12 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         f"{fmt(figs.rss_per_session_mb, digits=1)} | — |",
         f"| dashboard first load after server start (ms, not a median) | "
         f"{fmt(figs.extra.get('dashboard_first_load_ms'))} | — |",
-        "",
+    ]
+
+
+def raw_runs(figs: Figures) -> str:
+    """The single measurements behind the medians."""
+    return (
         "Raw runs (ms): minimal "
         + ", ".join(f"{v:.0f}" for v in figs.minimal_ready_ms)
         + "; dashboard "
@@ -481,32 +529,8 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
             if figs.minimal_map_filter_ms
             else ""
         )
-        + ".",
-        "",
-        "The WebSocket carries all of the script's output (map HTML and data, but also KPIs and the table); "
-        "extra HTTP beyond the minimal page is mostly Streamlit's own lazily loaded front-end code for "
-        "other elements. Largest HTTP downloads of the dashboard (last run):",
-        "",
-        *[f"- {size / kb:,.0f} KB {url.split('?')[0]}" for url, size in figs.largest],
-        "",
-    ]
-    if not figs.filter_ms:
-        lines += [
-            "Filter latency is n/a until `change_filter()` in bench/run.py is pointed at the dashboard's "
-            "filter widget" + ("" if figs.has_map else " (and the page has a map)") + ".",
-            "",
-        ]
-    for title, key in (
-        ("Where the time goes (bench/phases.py, medians in ms)", "phases"),
-        ("Import throughput (bench/bench_import.py)", "import"),
-        ("Geo load (bench/bench_geo.py)", "geo"),
-    ):
-        lines += [f"## {title}", "", *render_result(figs.extra.get(key)), ""]
-    if figs.errors:
-        lines += ["## Errors", "", *[f"```\n{e}\n```" for e in figs.errors], ""]
-    text = "\n".join(lines)
-    path.write_text(text, encoding="utf-8")
-    return text
+        + "."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

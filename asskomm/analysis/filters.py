@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 PROGRAMME_START = dt.date(2019, 2, 6)
 _KREIS_KEY = re.compile(r"^\d{5}$")
@@ -42,22 +42,11 @@ class Filters:
 
     def to_query(self, today: dt.date | None = None) -> dict[str, list[str] | str]:
         """Query parameters for this view (the date is left out when it is today)."""
-        query: dict[str, list[str] | str] = {}
-        if self.kreise:
-            query["kreis"] = list(self.kreise)
-        if self.problemfelder:
-            query["problemfeld"] = list(self.problemfelder)
-        if self.baustein:
-            query["baustein"] = self.baustein
-        if self.polizeidirektionen:
-            query["polizeidirektion"] = list(self.polizeidirektionen)
-        if self.groesse:
-            query["groesse"] = self.groesse
-        if self.unbestaetigt:
-            query["unbestaetigt"] = "1"
-        if self.stand != (today or dt.date.today()):
-            query["stand"] = self.stand.isoformat()
-        return query
+        stand = self.stand.isoformat() if self.stand != (today or dt.date.today()) else None
+        return as_query(
+            self.kreise, self.problemfelder, self.baustein, self.polizeidirektionen, stand,
+            groesse=self.groesse, unbestaetigt=self.unbestaetigt,
+        )
 
     @classmethod
     def from_query(
@@ -77,81 +66,118 @@ class Filters:
         today = today or dt.date.today()
         notices: list[str] = []
         known_kreise, known_pf, known_bs = set(kreise), set(problemfelder), set(bausteine)
-
-        def values(name: str) -> list[str]:
-            raw = params.get(name)
-            if raw is None:
-                return []
-            items = [raw] if isinstance(raw, str) else list(raw)
-            out: list[str] = []
-            for item in items:
-                out.extend(part.strip() for part in str(item).split(",") if part.strip())
-            return out
-
-        chosen_kreise = []
-        for key in values("kreis"):
-            if _KREIS_KEY.match(key) and key in known_kreise:
-                if key not in chosen_kreise:
-                    chosen_kreise.append(key)
-            else:
-                notices.append(f"Parameter »kreis={key}« ignoriert: kein sächsischer Kreisschlüssel (5 Ziffern).")
-
-        chosen_pf = []
-        for key in values("problemfeld"):
-            if key in known_pf:
-                if key not in chosen_pf:
-                    chosen_pf.append(key)
-            else:
-                notices.append(f"Parameter »problemfeld={key}« ignoriert: unbekanntes Problemfeld.")
-
+        chosen_kreise = _chosen(
+            _values(params, "kreis"),
+            lambda key: bool(_KREIS_KEY.match(key)) and key in known_kreise,
+            "kreis",
+            "kein sächsischer Kreisschlüssel (5 Ziffern).",
+            notices,
+        )
+        chosen_pf = _chosen(
+            _values(params, "problemfeld"), known_pf.__contains__, "problemfeld", "unbekanntes Problemfeld.", notices
+        )
         from asskomm.records.einwohner import SIZE_CLASSES
 
-        def one_of(name: str, known: Iterable[str], what: str) -> str | None:
-            for key in values(name)[:1]:
-                if key in known:
-                    return key
-                notices.append(f"Parameter »{name}={key}« ignoriert: {what}.")
-            return None
+        bs = _chosen(
+            _values(params, "baustein")[:1], known_bs.__contains__, "baustein", "unbekannter Baustein.", notices
+        )
+        size = _chosen(
+            _values(params, "groesse")[:1], SIZE_CLASSES.__contains__, "groesse", "unbekannte Größenklasse.", notices
+        )
+        unbestaetigt = any(v in ("1", "ja", "true") for v in _values(params, "unbestaetigt"))
+        stand = _stand(_values(params, "stand")[:1], today, notices)
+        chosen_pd = _chosen_pd(_values(params, "polizeidirektion"), polizeidirektionen, notices)
+        filters = cls(
+            stand, chosen_kreise, chosen_pf, bs[0] if bs else None, chosen_pd, size[0] if size else None, unbestaetigt
+        )
+        return filters, notices
 
-        baustein = one_of("baustein", known_bs, "unbekannter Baustein")
-        groesse = one_of("groesse", SIZE_CLASSES, "unbekannte Größenklasse")
-        unbestaetigt = any(v in ("1", "ja", "true") for v in values("unbestaetigt"))
 
-        stand = today
-        for raw in values("stand")[:1]:
-            try:
-                parsed = dt.date.fromisoformat(raw)
-            except ValueError:
-                notices.append(f"Parameter »stand={raw}« ignoriert: kein Datum im Format JJJJ-MM-TT.")
-                continue
-            if parsed < PROGRAMME_START or parsed > today:
-                notices.append(
-                    f"Parameter »stand={raw}« ignoriert: liegt außerhalb von "
-                    f"{PROGRAMME_START:%d.%m.%Y} bis {today:%d.%m.%Y}."
-                )
-                continue
-            stand = parsed
+def as_query(
+    kreise: Iterable[str] | None,
+    problemfelder: Iterable[str] | None,
+    baustein: str | None,
+    polizeidirektionen: Iterable[str] | None,
+    stand: str | None,
+    *,
+    groesse: str | None = None,
+    unbestaetigt: bool = False,
+) -> dict[str, list[str] | str]:
+    """The query parameters of these filter values (left out when empty), in the order of the URL."""
+    query: dict[str, list[str] | str] = {}
+    if kreise:
+        query["kreis"] = list(kreise)
+    if problemfelder:
+        query["problemfeld"] = list(problemfelder)
+    if baustein:
+        query["baustein"] = baustein
+    if polizeidirektionen:
+        query["polizeidirektion"] = list(polizeidirektionen)
+    if groesse:
+        query["groesse"] = groesse
+    if unbestaetigt:
+        query["unbestaetigt"] = "1"
+    if stand:
+        query["stand"] = stand
+    return query
 
-        chosen_pd = []
-        raw_pd = values("polizeidirektion")
-        if raw_pd:
-            if polizeidirektionen is None:
-                from asskomm.geo import polizei
 
-                polizeidirektionen = polizei.polizeidirektionen()
-            known_pd = set(polizeidirektionen)
-            for key in raw_pd:
-                if key in known_pd:
-                    if key not in chosen_pd:
-                        chosen_pd.append(key)
-                else:
-                    notices.append(
-                        f"Parameter »polizeidirektion={key}« ignoriert: unbekannte Polizeidirektion "
-                        f"(bekannt: {', '.join(sorted(known_pd))})."
-                    )
+def _values(params: Mapping[str, str | Iterable[str]], name: str) -> list[str]:
+    """The values of one parameter: repeated and/or comma-separated, stripped, empty parts dropped."""
+    raw = params.get(name)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return out
 
-        return cls(stand, tuple(chosen_kreise), tuple(chosen_pf), baustein, tuple(chosen_pd), groesse,
-                   unbestaetigt), notices
+
+def _chosen(
+    keys: Iterable[str], valid: Callable[[str], bool], name: str, reason: str, notices: list[str]
+) -> tuple[str, ...]:
+    """The valid keys once each, in order; a German notice for each invalid one."""
+    chosen: list[str] = []
+    for key in keys:
+        if valid(key):
+            if key not in chosen:
+                chosen.append(key)
+        else:
+            notices.append(f"Parameter »{name}={key}« ignoriert: {reason}")
+    return tuple(chosen)
+
+
+def _stand(raw_values: list[str], today: dt.date, notices: list[str]) -> dt.date:
+    """The first valid date between the programme start and today; today when there is none."""
+    stand = today
+    for raw in raw_values:
+        try:
+            parsed = dt.date.fromisoformat(raw)
+        except ValueError:
+            notices.append(f"Parameter »stand={raw}« ignoriert: kein Datum im Format JJJJ-MM-TT.")
+            continue
+        if parsed < PROGRAMME_START or parsed > today:
+            notices.append(
+                f"Parameter »stand={raw}« ignoriert: liegt außerhalb von "
+                f"{PROGRAMME_START:%d.%m.%Y} bis {today:%d.%m.%Y}."
+            )
+            continue
+        stand = parsed
+    return stand
+
+
+def _chosen_pd(raw_pd: list[str], polizeidirektionen: Iterable[str] | None, notices: list[str]) -> tuple[str, ...]:
+    """Polizeidirektion ids (the known ones load only when the parameter is given)."""
+    if not raw_pd:
+        return ()
+    if polizeidirektionen is None:
+        from asskomm.geo import polizei
+
+        polizeidirektionen = polizei.polizeidirektionen()
+    known_pd = set(polizeidirektionen)
+    reason = f"unbekannte Polizeidirektion (bekannt: {', '.join(sorted(known_pd))})."
+    return _chosen(raw_pd, known_pd.__contains__, "polizeidirektion", reason, notices)
 
 
 def describe(

@@ -104,9 +104,26 @@ def kreis_table(
     today = today or dt.date.today()
     summ = status.summary(records, gemeinden, Filters(stand), today=today)
     table = status.status_table(records, gemeinden, stand, today=today)
+    focus, advised_area = _focus_and_advised_area(records, gemeinden, table, stand, today)
+    pf_order = {p: i for i, p in enumerate(vocab.problemfeld_ids())}
+    names = kreis_names(kreise)
+    rows = []
+    for key, kind in zip(kreise["kreis_ags"].astype(str), kreise["typ"].astype(str), strict=True):
+        k = summ.kreise.get(key)
+        if k is None:
+            continue
+        counter = focus.get(key, Counter())
+        pfs = tuple(sorted(counter.items(), key=lambda kv: (-kv[1], pf_order.get(kv[0], 999))))
+        rows.append(_kreis_row(key, names[key], kind, k, pfs, advised_area.get(key, 0.0)))
+    return pd.DataFrame(rows)
+
+
+def _focus_and_advised_area(
+    records: RecordSet, gemeinden: pd.DataFrame, table: pd.DataFrame, stand: dt.date, today: dt.date
+) -> tuple[dict[str, Counter], dict[str, float]]:
+    """Per Kreis: Gemeinden per Problemfeld (a Landkreis-level focus area with 0), and the advised area."""
     kreis_of = dict(zip(gemeinden["ags"].astype(str), gemeinden["kreis_ags"].astype(str), strict=True))
     area = dict(zip(gemeinden["ags"].astype(str), pd.to_numeric(gemeinden["flaeche_km2"]), strict=True))
-    pf_order = {p: i for i, p in enumerate(vocab.problemfeld_ids())}
     focus: dict[str, Counter] = {}
     advised_area: dict[str, float] = {}
     for ags, st_, pfs in zip(table["ags"], table["status"], table["problemfelder"], strict=True):
@@ -118,38 +135,31 @@ def kreis_table(
         counter = focus.setdefault(key, Counter())
         for pf in pfs:
             counter.setdefault(pf, 0)
-    names = kreis_names(kreise)
-    rows = []
-    for key, kind in zip(kreise["kreis_ags"].astype(str), kreise["typ"].astype(str), strict=True):
-        k = summ.kreise.get(key)
-        if k is None:
-            continue
-        counter = focus.get(key, Counter())
-        pfs = tuple(sorted(counter.items(), key=lambda kv: (-kv[1], pf_order.get(kv[0], 999))))
-        beraten = k.status.get("beraten", 0) + k.status.get("kooperation", 0)
-        rows.append(
-            {
-                "kreis_ags": key,
-                "kreis": names[key],
-                "typ": kind,
-                "gemeinden": k.gemeinden,
-                "beraten": beraten,
-                "nur_beraten": k.status.get("beraten", 0),
-                "mit_vereinbarung": k.gemeinden_mit_vereinbarung,
-                "anteil_gemeinden": k.anteil_gemeinden,
-                "anteil_flaeche": k.anteil_flaeche,
-                "anteil_flaeche_beteiligt": advised_area.get(key, 0.0) / k.flaeche_km2
-                if k.flaeche_km2
-                else 0.0,
-                "vereinbarungen": k.vereinbarungen,
-                "praeventionsraete": k.praeventionsraete,
-                "sicherheitsanalysen": k.sicherheitsanalysen,
-                "modellkommunen": k.modellkommunen,
-                "problemfelder": pfs,
-                "flaeche_km2": k.flaeche_km2,
-            }
-        )
-    return pd.DataFrame(rows)
+    return focus, advised_area
+
+
+def _kreis_row(
+    key: str, name: str, kind: str, k: status.Kennzahlen, pfs: tuple, advised_area: float
+) -> dict[str, object]:
+    beraten = k.status.get("beraten", 0) + k.status.get("kooperation", 0)
+    return {
+        "kreis_ags": key,
+        "kreis": name,
+        "typ": kind,
+        "gemeinden": k.gemeinden,
+        "beraten": beraten,
+        "nur_beraten": k.status.get("beraten", 0),
+        "mit_vereinbarung": k.gemeinden_mit_vereinbarung,
+        "anteil_gemeinden": k.anteil_gemeinden,
+        "anteil_flaeche": k.anteil_flaeche,
+        "anteil_flaeche_beteiligt": advised_area / k.flaeche_km2 if k.flaeche_km2 else 0.0,
+        "vereinbarungen": k.vereinbarungen,
+        "praeventionsraete": k.praeventionsraete,
+        "sicherheitsanalysen": k.sicherheitsanalysen,
+        "modellkommunen": k.modellkommunen,
+        "problemfelder": pfs,
+        "flaeche_km2": k.flaeche_km2,
+    }
 
 
 @dataclasses.dataclass(frozen=True)

@@ -182,6 +182,59 @@ class Summary:
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class _Counting:
+    """What the KPIs of any set of Kreise are counted from: one status table, one filter."""
+
+    ags: list[str]
+    kreis_of: dict[str, str]
+    area: dict[str, float]
+    status_of: dict[str, str]
+    match: Any  # AGS matching all filters (``matching_ags``)
+    participants: list[tuple[Participant, set[str], set[str]]]  # (participant, Bausteine reached, Problemfelder)
+    filters: Filters
+    sized: set[str] | None  # Gemeinden of the chosen size class (None: no size filter)
+
+    def figures(self, kreise: set[str]) -> Kennzahlen:
+        scope = [a for a in self.ags if self.kreis_of[a] in kreise and (self.sized is None or a in self.sized)]
+        hits = [a for a in scope if a in self.match]
+        by_status = dict.fromkeys(STATUS_ORDER, 0)
+        for a in hits:
+            by_status[self.status_of[a]] += 1
+        with_agreement = [a for a in hits if self.status_of[a] == "kooperation"]
+        bs_counts = self._bausteine(kreise, set(hits))
+        total_area = sum(self.area[a] for a in scope)
+        agreement_area = sum(self.area[a] for a in with_agreement)
+        return Kennzahlen(
+            gemeinden=len(scope),
+            treffer=len(hits),
+            status=by_status,
+            bausteine=bs_counts,
+            vereinbarungen=bs_counts.get("kooperationsvereinbarung", 0),
+            modellkommunen=bs_counts.get("modellkommune", 0),
+            praeventionsraete=bs_counts.get("kpr", 0),
+            sicherheitsanalysen=bs_counts.get("sicherheitsanalyse", 0),
+            gemeinden_mit_vereinbarung=len(with_agreement),
+            anteil_gemeinden=len(with_agreement) / len(scope) if scope else 0.0,
+            flaeche_km2=round(total_area, 3),
+            flaeche_mit_vereinbarung_km2=round(agreement_area, 3),
+            anteil_flaeche=agreement_area / total_area if total_area else 0.0,
+        )
+
+    def _bausteine(self, kreise: set[str], hit_set: set[str]) -> dict[str, int]:
+        """Participants per Baustein reached: a Landkreis when it is in scope and matches, others by members."""
+        bs_counts = dict.fromkeys(vocab.baustein_ids(), 0)
+        for p, reached, pfs in self.participants:
+            if p.kind == "landkreis":
+                inside = p.ags in kreise and self.sized is None and _matches(reached, pfs, self.filters)
+            else:
+                inside = any(a in hit_set for a in p.members)
+            if inside:
+                for b in reached:
+                    bs_counts[b] = bs_counts.get(b, 0) + 1
+        return bs_counts
+
+
 def summary(
     records: RecordSet, gemeinden: pd.DataFrame, filters: Filters, *, today: dt.date | None = None
 ) -> Summary:
@@ -203,47 +256,12 @@ def summary(
         ms = counted.get(p.id)
         if ms:
             participants.append((p, _participant_reached(ms), {pf for m in ms for pf in m.problemfelder}))
-
     sized = None
     if filters.groesse:
         from asskomm.analysis.coverage import region_ags
 
         sized = set(region_ags(gemeinden, dataclasses.replace(filters, kreise=(), polizeidirektionen=())))
-
-    def figures(kreise: set[str]) -> Kennzahlen:
-        scope = [a for a in table["ags"] if kreis_of[a] in kreise and (sized is None or a in sized)]
-        hits = [a for a in scope if a in match]
-        hit_set = set(hits)
-        by_status = dict.fromkeys(STATUS_ORDER, 0)
-        for a in hits:
-            by_status[status_of[a]] += 1
-        with_agreement = [a for a in hits if status_of[a] == "kooperation"]
-        bs_counts = dict.fromkeys(vocab.baustein_ids(), 0)
-        for p, reached, pfs in participants:
-            if p.kind == "landkreis":
-                inside = p.ags in kreise and sized is None and _matches(reached, pfs, filters)
-            else:
-                inside = any(a in hit_set for a in p.members)
-            if inside:
-                for b in reached:
-                    bs_counts[b] = bs_counts.get(b, 0) + 1
-        total_area = sum(area[a] for a in scope)
-        agreement_area = sum(area[a] for a in with_agreement)
-        return Kennzahlen(
-            gemeinden=len(scope),
-            treffer=len(hits),
-            status=by_status,
-            bausteine=bs_counts,
-            vereinbarungen=bs_counts.get("kooperationsvereinbarung", 0),
-            modellkommunen=bs_counts.get("modellkommune", 0),
-            praeventionsraete=bs_counts.get("kpr", 0),
-            sicherheitsanalysen=bs_counts.get("sicherheitsanalyse", 0),
-            gemeinden_mit_vereinbarung=len(with_agreement),
-            anteil_gemeinden=len(with_agreement) / len(scope) if scope else 0.0,
-            flaeche_km2=round(total_area, 3),
-            flaeche_mit_vereinbarung_km2=round(agreement_area, 3),
-            anteil_flaeche=agreement_area / total_area if total_area else 0.0,
-        )
+    figures = _Counting(list(table["ags"]), kreis_of, area, status_of, match, participants, filters, sized).figures
 
     kreise_sorted = sorted(k for k in kreis_namen if k in selected)
     return Summary(

@@ -17,10 +17,12 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from asskomm.analysis.filters import Filters
+from asskomm.analysis.filters import Filters, as_query
 
 if TYPE_CHECKING:  # the renderers (geopandas, matplotlib) load only when a command runs
     from asskomm.analysis import exportdata
@@ -57,17 +59,7 @@ def parse_filters(args: argparse.Namespace, today: dt.date | None = None) -> Fil
         except ValueError:
             raise InputError(f"--stand »{args.stand}« ist kein Datum im Format JJJJ-MM-TT.") from None
     kreise, problemfelder, bausteine = _known_keys()
-    query: dict[str, list[str] | str] = {}
-    if args.kreis:
-        query["kreis"] = list(args.kreis)
-    if args.problemfeld:
-        query["problemfeld"] = list(args.problemfeld)
-    if args.baustein:
-        query["baustein"] = args.baustein
-    if getattr(args, "polizeidirektion", None):
-        query["polizeidirektion"] = list(args.polizeidirektion)
-    if args.stand:
-        query["stand"] = args.stand
+    query = as_query(args.kreis, args.problemfeld, args.baustein, getattr(args, "polizeidirektion", None), args.stand)
     filters, notices = Filters.from_query(
         query, kreise=kreise, problemfelder=problemfelder, bausteine=bausteine, today=today
     )
@@ -119,7 +111,7 @@ def _collect(filters: Filters) -> exportdata.ExportData:
     return exportdata.collect(filters)
 
 
-def _run(args: argparse.Namespace, make) -> int:
+def _run(args: argparse.Namespace, make: _Take) -> int:
     try:
         target = make.target(args)
         filters = dataclasses.replace(parse_filters(args), unbestaetigt=args.mit_unbestaetigten)
@@ -135,106 +127,124 @@ def _run(args: argparse.Namespace, make) -> int:
     return EXIT_OK
 
 
-class _MapCommand:
-    what = "Karte"
+def _render_map(args: argparse.Namespace, target: Path, data: exportdata.ExportData) -> bytes:
+    from asskomm.render import static_map
 
-    @staticmethod
-    def target(args: argparse.Namespace) -> Path:
-        return _check_target(args.datei, (".png", ".svg"), "export-map")
-
-    @staticmethod
-    def render(args: argparse.Namespace, target: Path, data: exportdata.ExportData) -> bytes:
-        from asskomm.render import static_map
-
-        if target.suffix.lower() == ".svg":
-            return static_map.render_map_svg(data)
-        return static_map.render_map_png(data, size=args.format)
+    if target.suffix.lower() == ".svg":
+        return static_map.render_map_svg(data)
+    return static_map.render_map_png(data, size=args.format)
 
 
-class _BriefingCommand:
-    what = "Kurzinformation"
+def _render_briefing(args: argparse.Namespace, target: Path, data: exportdata.ExportData) -> bytes:
+    from asskomm.render import briefing
 
-    @staticmethod
-    def target(args: argparse.Namespace) -> Path:
-        return _check_target(args.datei, (".pdf",), "briefing")
-
-    @staticmethod
-    def render(args: argparse.Namespace, target: Path, data: exportdata.ExportData) -> bytes:
-        from asskomm.render import briefing
-
-        return briefing.render_briefing_pdf(data, kreis_pages=args.kreisseiten)
+    return briefing.render_briefing_pdf(data, kreis_pages=args.kreisseiten)
 
 
-class _SnapshotCommand:
-    what = "Momentaufnahme"
+def _render_snapshot(args: argparse.Namespace, target: Path, data: exportdata.ExportData) -> str:
+    from asskomm.render import snapshot
 
-    @staticmethod
-    def target(args: argparse.Namespace) -> Path:
-        return _check_target(args.datei, (".html", ".htm"), "snapshot")
+    return snapshot.render_snapshot_html(data)
 
-    @staticmethod
-    def render(args: argparse.Namespace, target: Path, data: exportdata.ExportData) -> str:
-        from asskomm.render import snapshot
 
-        return snapshot.render_snapshot_html(data)
+@dataclass(frozen=True)
+class _Take:
+    """One take-away command: its name, what it writes, the allowed file endings and the renderer."""
+
+    command: str
+    what: str
+    suffixes: tuple[str, ...]
+    render: Callable[[argparse.Namespace, Path, exportdata.ExportData], bytes | str]
+
+    def target(self, args: argparse.Namespace) -> Path:
+        return _check_target(args.datei, self.suffixes, self.command)
+
+
+_MAP = _Take("export-map", "Karte", (".png", ".svg"), _render_map)
+_BRIEFING = _Take("briefing", "Kurzinformation", (".pdf",), _render_briefing)
+_SNAPSHOT = _Take("snapshot", "Momentaufnahme", (".html", ".htm"), _render_snapshot)
+
+
+_FILTER_OPTIONS = (  # (option, argparse settings), in the order of --help
+    ("--stand", {"metavar": "JJJJ-MM-TT", "help": "Datenstand (Standard: heute)"}),
+    (
+        "--kreis",
+        {
+            "action": "append",
+            "metavar": "KREISSCHLÜSSEL",
+            "help": "5-stelliger Kreisschlüssel, z. B. 14626 (mehrfach möglich)",
+        },
+    ),
+    (
+        "--problemfeld",
+        {
+            "action": "append",
+            "metavar": "ID",
+            "help": "Problemfeld-ID aus data/problemfelder.csv (mehrfach möglich)",
+        },
+    ),
+    ("--baustein", {"metavar": "ID", "help": "Baustein-ID aus data/bausteine.csv"}),
+    (
+        "--polizeidirektion",
+        {
+            "action": "append",
+            "metavar": "ID",
+            "help": "Polizeidirektion: chemnitz, dresden, goerlitz, leipzig, zwickau (mehrfach möglich)",
+        },
+    ),
+    (
+        "--mit-unbestaetigten",
+        {"action": "store_true", "help": "unbestätigte Angaben mitzählen (Standard: nur bestätigte)"},
+    ),
+)
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stand", metavar="JJJJ-MM-TT", help="Datenstand (Standard: heute)")
-    parser.add_argument(
-        "--kreis",
-        action="append",
-        metavar="KREISSCHLÜSSEL",
-        help="5-stelliger Kreisschlüssel, z. B. 14626 (mehrfach möglich)",
-    )
-    parser.add_argument(
-        "--problemfeld",
-        action="append",
-        metavar="ID",
-        help="Problemfeld-ID aus data/problemfelder.csv (mehrfach möglich)",
-    )
-    parser.add_argument("--baustein", metavar="ID", help="Baustein-ID aus data/bausteine.csv")
-    parser.add_argument(
-        "--polizeidirektion",
-        action="append",
-        metavar="ID",
-        help="Polizeidirektion: chemnitz, dresden, goerlitz, leipzig, zwickau (mehrfach möglich)",
-    )
-    parser.add_argument("--mit-unbestaetigten", action="store_true",
-                        help="unbestätigte Angaben mitzählen (Standard: nur bestätigte)")
+    for option, settings in _FILTER_OPTIONS:
+        parser.add_argument(option, **settings)
+
+
+def _take_parser(
+    subparsers: argparse._SubParsersAction, take: _Take, metavar: str, help: str, description: str
+) -> argparse.ArgumentParser:
+    """The parser of a take-away command: file name and the filter options (callers add their own)."""
+    p = subparsers.add_parser(take.command, help=help, description=description)
+    p.add_argument("datei", metavar=metavar)
+    _add_filter_options(p)
+    p.set_defaults(func=lambda args: _run(args, take))
+    return p
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "export-map",
+    p = _take_parser(
+        subparsers,
+        _MAP,
+        "DATEI.png|DATEI.svg",
         help="Karte als PNG (Folie oder A4 quer) oder SVG speichern",
         description="Karte mit Titel, Stand, Legende und Quellenangabe als Bild.",
     )
-    p.add_argument("datei", metavar="DATEI.png|DATEI.svg")
-    _add_filter_options(p)
     p.add_argument(
         "--format",
         default="folie",
         metavar="folie|a4",
         help="PNG-Größe: folie = 1920×1080 (Standard), a4 = A4 quer mit 300 dpi",
     )
-    p.set_defaults(func=lambda args: _run(args, _MapCommand))
 
-    p = subparsers.add_parser(
-        "briefing",
+    p = _take_parser(
+        subparsers,
+        _BRIEFING,
+        "DATEI.pdf",
         help="Kurzinformation als einseitiges PDF (A4) speichern",
         description="Einseitige Kurzinformation für Sitzungen (A4, deutsch).",
     )
-    p.add_argument("datei", metavar="DATEI.pdf")
-    _add_filter_options(p)
     p.add_argument("--kreisseiten", action="store_true", help="je gewähltem Kreis eine weitere Seite")
-    p.set_defaults(func=lambda args: _run(args, _BriefingCommand), format="folie")
+    p.set_defaults(format="folie")
 
-    p = subparsers.add_parser(
-        "snapshot",
+    p = _take_parser(
+        subparsers,
+        _SNAPSHOT,
+        "DATEI.html",
         help="Offline-Momentaufnahme als eine HTML-Datei speichern",
         description="Interaktive Karte als eine HTML-Datei, die ohne Netz funktioniert.",
     )
-    p.add_argument("datei", metavar="DATEI.html")
-    _add_filter_options(p)
-    p.set_defaults(func=lambda args: _run(args, _SnapshotCommand), format="folie")
+    p.set_defaults(format="folie")

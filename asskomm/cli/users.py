@@ -115,28 +115,24 @@ def _guarded(func):
     return run
 
 
+def _action(sub: argparse._SubParsersAction, name: str, help: str, func, *, named: bool = True):
+    """One ``user`` action; most take the account name as their first argument."""
+    p = sub.add_parser(name, help=help)
+    if named:
+        p.add_argument("name")
+    p.set_defaults(func=_guarded(func))
+    return p
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("user", help="Benutzerkonten verwalten (Anmeldung in der App)")
     sub = parser.add_subparsers(dest="user_command", required=True, metavar="AKTION")
-    p = sub.add_parser("add", help="Benutzer anlegen (Passwort ohne Echo oder aus $" + PASSWORD_ENV + ")")
-    p.add_argument("name")
+    p = _action(sub, "add", "Benutzer anlegen (Passwort ohne Echo oder aus $" + PASSWORD_ENV + ")", cmd_add)
     p.add_argument("--role", choices=auth.ROLES, required=True)
-    p.set_defaults(func=_guarded(cmd_add))
-    p = sub.add_parser("list", help="Benutzer auflisten")
-    p.set_defaults(func=_guarded(cmd_list))
-    p = sub.add_parser("passwd", help="Passwort neu setzen")
-    p.add_argument("name")
-    p.set_defaults(func=_guarded(cmd_passwd))
-    p = sub.add_parser("role", help="Rolle ändern")
-    p.add_argument("name")
+    _action(sub, "list", "Benutzer auflisten", cmd_list, named=False)
+    _action(sub, "passwd", "Passwort neu setzen", cmd_passwd)
+    p = _action(sub, "role", "Rolle ändern", cmd_role)
     p.add_argument("role", choices=auth.ROLES)
-    p.set_defaults(func=_guarded(cmd_role))
-    p = sub.add_parser("lock", help="Konto sperren")
-    p.add_argument("name")
-    p.set_defaults(func=_guarded(cmd_lock))
-    p = sub.add_parser("unlock", help="Konto entsperren und Fehlversuche zurücksetzen")
-    p.add_argument("name")
-    p.set_defaults(func=_guarded(cmd_unlock))
-    p = sub.add_parser("remove", help="Konto löschen")
-    p.add_argument("name")
-    p.set_defaults(func=_guarded(cmd_remove))
+    _action(sub, "lock", "Konto sperren", cmd_lock)
+    _action(sub, "unlock", "Konto entsperren und Fehlversuche zurücksetzen", cmd_unlock)
+    _action(sub, "remove", "Konto löschen", cmd_remove)

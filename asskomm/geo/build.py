@@ -240,19 +240,7 @@ def build(
     src = read_source(Path(source) if source is not None else None, land, cache_dir, log)
     log(f"Quelle: {src.label}: {len(src.gem)} Gemeindeflächen mit Landesschlüssel {land}")
 
-    metric = _check_crs(src)
-    gem = pd.DataFrame(src.gem.drop(columns="geometry")).astype(str)
-    for col, width in (("AGS", 8), ("ARS", 12)):
-        bad = ~gem[col].str.fullmatch(rf"\d{{{width}}}")
-        if bad.any():
-            raise BuildError(f"{src.files[0]}: Feld {col} enthält ungültige Schlüssel, z. B. {gem.loc[bad, col].iloc[0]!r}.")
-    gem["geometry"] = metric.to_numpy()
-    # one row per AGS (VG250 may split a Gemeinde into several land features)
-    gem = (gem.groupby("AGS", sort=True)
-              .agg({"ARS": "first", "GEN": "first", "BEZ": "first", "geometry": lambda s: shapely.union_all(list(s))})
-              .reset_index())
-    gem["geometry"] = repair_coverage(gem["geometry"].to_numpy())
-
+    gem = _one_row_per_gemeinde(src, _check_crs(src))
     succ_path = GEO_DIR / SUCCESSION_FILE
     applied: list[str] = []
     if succ_path.exists():
@@ -265,6 +253,47 @@ def build(
     wgs = round_to_wgs84(simplified)
     deviation = border_deviation_m(wgs, reference)
 
+    gemeinden = _gemeinden_layer(src, gem, area_km2, wgs)
+    kreise = _kreise_layer(src, gemeinden, area_km2)
+    land_gdf = gpd.GeoDataFrame(
+        [{"ags": land, "name": src.land_name, "flaeche_km2": round(float(area_km2.sum()), 2),
+          "geometry": shapely.coverage_union_all(kreise.geometry.to_numpy())}],
+        geometry="geometry", crs=OUTPUT_CRS,
+    )
+    texts = {
+        "gemeinden.geojson": _feature_collection(gemeinden),
+        "kreise.geojson": _feature_collection(kreise),
+        "land.geojson": _feature_collection(land_gdf),
+    }
+    meta = _meta(src, land, applied, tolerance, area_km2, deviation, texts, len(gemeinden), len(kreise))
+    meta["build_seconds"] = round(time.perf_counter() - started, 1)
+    texts["meta.json"] = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    _write_outputs(out_dir, texts)
+    log(
+        f"Geschrieben nach {out_dir}: {len(gemeinden)} Gemeinden, {len(kreise)} Kreise, "
+        f"{meta['gemeinden_geojson_bytes'] / 1024:.0f} KB, Grenzabweichung max {meta['border_deviation_max_m']} m "
+        f"(95 %: {meta['border_deviation_p95_m']} m), {meta['build_seconds']} s"
+    )
+    return meta
+
+
+def _one_row_per_gemeinde(src: SourceData, metric) -> pd.DataFrame:
+    """Checked keys, one row per AGS (VG250 may split a Gemeinde into several land features), repaired borders."""
+    gem = pd.DataFrame(src.gem.drop(columns="geometry")).astype(str)
+    for col, width in (("AGS", 8), ("ARS", 12)):
+        bad = ~gem[col].str.fullmatch(rf"\d{{{width}}}")
+        if bad.any():
+            raise BuildError(f"{src.files[0]}: Feld {col} enthält ungültige Schlüssel, z. B. {gem.loc[bad, col].iloc[0]!r}.")
+    gem["geometry"] = metric.to_numpy()
+    gem = (gem.groupby("AGS", sort=True)
+              .agg({"ARS": "first", "GEN": "first", "BEZ": "first", "geometry": lambda s: shapely.union_all(list(s))})
+              .reset_index())
+    gem["geometry"] = repair_coverage(gem["geometry"].to_numpy())
+    return gem
+
+
+def _gemeinden_layer(src: SourceData, gem: pd.DataFrame, area_km2: np.ndarray, wgs) -> gpd.GeoDataFrame:
+    """The Gemeinden with their type (Stadt, Große Kreisstadt, …), Kreis and area."""
     gks: set[str] = set()
     gks_path = GEO_DIR / GKS_FILE
     if gks_path.exists():
@@ -273,7 +302,7 @@ def build(
     missing = sorted(set(kreis_ags) - set(src.kreis_names))
     if missing:
         raise BuildError(f"{src.files[0]}: Kreis(e) {', '.join(missing)} fehlen in der Kreis-Ebene.")
-    gemeinden = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
             "ags": gem["AGS"].to_numpy(),
             "ars": gem["ARS"].to_numpy(),
@@ -286,6 +315,10 @@ def build(
         geometry=wgs,
         crs=OUTPUT_CRS,
     )
+
+
+def _kreise_layer(src: SourceData, gemeinden: gpd.GeoDataFrame, area_km2: np.ndarray) -> gpd.GeoDataFrame:
+    """Each Kreis as the union of its Gemeinden (borders shared exactly), with its type and area."""
     kreis_rows = []
     for k, part in gemeinden.groupby("kreis_ags", sort=True):
         name, bez = src.kreis_names[k]
@@ -296,22 +329,25 @@ def build(
             "flaeche_km2": round(float(area_km2[part.index].sum()), 2),
             "geometry": shapely.coverage_union_all(part.geometry.to_numpy()),
         })
-    kreise = gpd.GeoDataFrame(kreis_rows, geometry="geometry", crs=OUTPUT_CRS)
-    land_gdf = gpd.GeoDataFrame(
-        [{"ags": land, "name": src.land_name, "flaeche_km2": round(float(area_km2.sum()), 2),
-          "geometry": shapely.coverage_union_all(kreise.geometry.to_numpy())}],
-        geometry="geometry", crs=OUTPUT_CRS,
-    )
+    return gpd.GeoDataFrame(kreis_rows, geometry="geometry", crs=OUTPUT_CRS)
 
+
+def _meta(
+    src: SourceData,
+    land: str,
+    applied: list[str],
+    tolerance: float,
+    area_km2: np.ndarray,
+    deviation: np.ndarray,
+    texts: dict[str, str],
+    count_gemeinden: int,
+    count_kreise: int,
+) -> dict:
+    """What ``meta.json`` says about the build (``build_seconds`` is set by the caller)."""
     latest_change = max((a[:10] for a in applied), default=None)
     gebietsstand = max(filter(None, [src.gebietsstand, latest_change]), default=None)
     year = (src.gebietsstand or dt.date.today().isoformat())[:4]
-    texts = {
-        "gemeinden.geojson": _feature_collection(gemeinden),
-        "kreise.geojson": _feature_collection(kreise),
-        "land.geojson": _feature_collection(land_gdf),
-    }
-    meta = {
+    return {
         "source": src.label,
         "source_files": [Path(f).name for f in src.files],
         "source_gebietsstand": src.gebietsstand,
@@ -324,8 +360,8 @@ def build(
         "land": land,
         "land_name": src.land_name,
         "crs": OUTPUT_CRS,
-        "count_gemeinden": len(gemeinden),
-        "count_kreise": len(kreise),
+        "count_gemeinden": count_gemeinden,
+        "count_kreise": count_kreise,
         "area_km2": round(float(area_km2.sum()), 1),
         "area_crs": AREA_CRS,
         "simplify_tolerance_m": tolerance,
@@ -335,15 +371,6 @@ def build(
         "gemeinden_geojson_bytes": len(texts["gemeinden.geojson"].encode("utf-8")),
         "build_seconds": None,
     }
-    meta["build_seconds"] = round(time.perf_counter() - started, 1)
-    texts["meta.json"] = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-    _write_outputs(out_dir, texts)
-    log(
-        f"Geschrieben nach {out_dir}: {len(gemeinden)} Gemeinden, {len(kreise)} Kreise, "
-        f"{meta['gemeinden_geojson_bytes'] / 1024:.0f} KB, Grenzabweichung max {meta['border_deviation_max_m']} m "
-        f"(95 %: {meta['border_deviation_p95_m']} m), {meta['build_seconds']} s"
-    )
-    return meta
 
 
 # --------------------------------------------------------------------------- CLI

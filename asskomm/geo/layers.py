@@ -47,22 +47,23 @@ def _read_layer(path: Path) -> gpd.GeoDataFrame:
     return gdf
 
 
-@functools.lru_cache(maxsize=8)
-def _gemeinden(geo_dir: Path) -> gpd.GeoDataFrame:
-    gdf = _read_layer(geo_dir / GEMEINDEN_FILE)
-    for col in ("ags", "ars", "name", "typ", "kreis_ags", "kreis_name"):
+def _read_areas(path: Path, text_columns: tuple[str, ...], key: str) -> gpd.GeoDataFrame:
+    """A layer of areas: keys and names as text, the area as a number, sorted by ``key``."""
+    gdf = _read_layer(path)
+    for col in text_columns:
         gdf[col] = gdf[col].astype(str)
     gdf["flaeche_km2"] = gdf["flaeche_km2"].astype(float)
-    return gdf.sort_values("ags", ignore_index=True)
+    return gdf.sort_values(key, ignore_index=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _gemeinden(geo_dir: Path) -> gpd.GeoDataFrame:
+    return _read_areas(geo_dir / GEMEINDEN_FILE, ("ags", "ars", "name", "typ", "kreis_ags", "kreis_name"), "ags")
 
 
 @functools.lru_cache(maxsize=8)
 def _kreise(geo_dir: Path) -> gpd.GeoDataFrame:
-    gdf = _read_layer(geo_dir / KREISE_FILE)
-    for col in ("kreis_ags", "name", "typ"):
-        gdf[col] = gdf[col].astype(str)
-    gdf["flaeche_km2"] = gdf["flaeche_km2"].astype(float)
-    return gdf.sort_values("kreis_ags", ignore_index=True)
+    return _read_areas(geo_dir / KREISE_FILE, ("kreis_ags", "name", "typ"), "kreis_ags")
 
 
 @functools.lru_cache(maxsize=8)

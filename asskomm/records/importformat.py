@@ -81,7 +81,7 @@ _HEADER_ALIASES = {
     "unsicher": "unbestaetigt",
     "zweifel": "unbestaetigt",
 }
-_FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-[^\d\s.,])")
+FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-[^\d\s.,])")
 _NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
 _MOJIBAKE = re.compile(r"Ã[¤¶¼Ÿ„–œ©Ÿ]|â€[žœ“™¦]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -17,13 +17,13 @@ from asskomm.records import vocabulary as vocab
 from asskomm.records.dates import DateError, normalise_datum, period_end, period_start
 from asskomm.records.gazetteer import Gazetteer, _is_kreis_name, landkreis_name, name_keys
 from asskomm.records.importformat import (
-    _FORMULA_START,
     _HEADER_ALIASES,
     _NEUTRALISED,
     COLUMNS,
     DERIVED_COLUMNS,
     EARLIEST_DATE,
     EARLIEST_DATE_BY_BAUSTEIN,
+    FORMULA_START,
     LAND_PREFIX,
     MAX_CELL_CHARS,
     MAX_IMPORT_ROWS,
@@ -126,7 +126,7 @@ def read_cells(check: RowCheck, raw: list[Any], columns: dict[str, int], text_fo
 def _formula_checked(check: RowCheck, col: str, text: str) -> str:
     if _NEUTRALISED.match(text):
         return text[1:]
-    if _FORMULA_START.match(text) and not (col == "betrag_eur" and re.fullmatch(r"-?[\d.,]+", text)):
+    if FORMULA_START.match(text) and not (col == "betrag_eur" and re.fullmatch(r"-?[\d.,]+", text)):
         check.err(
             f"Zelle beginnt mit »{text[:1]}« und würde in Excel als Formel ausgeführt: »{text[:40]}«. "
             "Bitte ein Apostroph voranstellen oder den Text umformulieren.",

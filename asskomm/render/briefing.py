@@ -266,7 +266,23 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
     # Both tables must fit above the footer: drop published rows first (down to two), then milestones.
     pub_h = _row_heights(pdf, pub_rows, PUBLISHED_WIDTHS)
     ms_h = _row_heights(pdf, ms_rows, MILESTONE_WIDTHS)
-    space = FOOTER_TOP - pdf.get_y() - 2 * (6 + 6.5 + 2) - (0 if pub_rows else -14.5)
+    _fit(pub_h, ms_h, FOOTER_TOP - pdf.get_y() - 2 * (6 + 6.5 + 2) - (0 if pub_rows else -14.5))
+
+    if pub_h:
+        _heading(pdf, "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR)")
+        header = ["Kennzahl", "Wert", "Stand", "Quelle"]
+        _sourced_table(pdf, header, pub_rows[: len(pub_h)], PUBLISHED_WIDTHS, [p.source for p in published])
+
+    _heading(pdf, "Die fünf neuesten Meilensteine")
+    if ms_h:
+        header = ["Datum", "Kommune / Teilnehmer", "Baustein", "Quelle"]
+        _sourced_table(pdf, header, ms_rows[: len(ms_h)], MILESTONE_WIDTHS, [m.source for m in milestones])
+    else:
+        _line(pdf, f"Keine datierten Meilensteine bis {stand}.")
+
+
+def _fit(pub_h: list[float], ms_h: list[float], space: float) -> None:
+    """Drop row heights until both tables fit: published rows first (down to two), then milestones, then the rest."""
     while pub_h and sum(pub_h) + sum(ms_h) > space and len(pub_h) > 2:
         pub_h.pop()
     while ms_h and sum(pub_h) + sum(ms_h) > space:
@@ -274,30 +290,10 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
     while pub_h and sum(pub_h) + sum(ms_h) > space:
         pub_h.pop()
 
-    if pub_h:
-        _heading(pdf, "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR)")
-        _table(
-            pdf,
-            ["Kennzahl", "Wert", "Stand", "Quelle"],
-            pub_rows[: len(pub_h)],
-            PUBLISHED_WIDTHS,
-            links=[p.source for p in published],
-            link_col=3,
-        )
 
-    _heading(pdf, "Die fünf neuesten Meilensteine")
-    if ms_h:
-        _table(
-            pdf,
-            ["Datum", "Kommune / Teilnehmer", "Baustein", "Quelle"],
-            ms_rows[: len(ms_h)],
-            MILESTONE_WIDTHS,
-            links=[m.source for m in milestones],
-            link_col=3,
-        )
-    else:
-        pdf.set_font(FONT, "", 9)
-        pdf.cell(CONTENT_W, 5, f"Keine datierten Meilensteine bis {stand}.", new_x="LMARGIN", new_y="NEXT")
+def _sourced_table(pdf: FPDF, header: list[str], rows: list[list[str]], widths, sources: list[str]) -> None:
+    """A table whose last column is the source, linked where it is a web address."""
+    _table(pdf, header, rows, widths, links=sources, link_col=len(header) - 1)
 
 
 def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
@@ -325,10 +321,18 @@ def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
     active = active.sort_values(["_order", "name"])
     _heading(pdf, "Beteiligte Gemeinden")
     if not len(active):
-        pdf.set_font(FONT, "", 9)
-        pdf.cell(CONTENT_W, 5, "Keine beteiligte Gemeinde im Filter.", new_x="LMARGIN", new_y="NEXT")
+        _line(pdf, "Keine beteiligte Gemeinde im Filter.")
         return
     widths = (36, 45, 21, 40, 44)
+    rows = _gemeinde_rows(active, data.problemfeld_labels)
+    limit = _rows_that_fit(pdf, rows, widths, FOOTER_TOP - pdf.get_y() - 7 - 5)
+    _table(pdf, ["Gemeinde", "Status", "seit", "Bausteine", "Problemfelder"], rows[:limit], widths)
+    if len(active) > limit:
+        _line(pdf, f"… und {len(active) - limit} weitere (vollständige Liste in der Karte).", size=8.5, height=4.5)
+
+
+def _gemeinde_rows(active, problemfeld_labels) -> list[list[str]]:
+    """Name, status, since when, flag Bausteine and Problemfelder of each participating Gemeinde."""
     rows = []
     for _, row in active.iterrows():
         flags = [
@@ -341,7 +345,7 @@ def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
             if row.get(flag)
         ]
         since = labels.fmt_date(row.get("status_seit")) if "status_seit" in active else "–"
-        pf = ", ".join(data.problemfeld_labels.get(p, p) for p in row["problemfelder"])
+        pf = ", ".join(problemfeld_labels.get(p, p) for p in row["problemfelder"])
         rows.append(
             [
                 _clip(row["name"], 34),
@@ -351,17 +355,13 @@ def _kreis_page(pdf: _Briefing, data: ExportData, kreis: str) -> None:
                 _clip(pf or "–", 70),
             ]
         )
-    limit = _rows_that_fit(pdf, rows, widths, FOOTER_TOP - pdf.get_y() - 7 - 5)
-    _table(pdf, ["Gemeinde", "Status", "seit", "Bausteine", "Problemfelder"], rows[:limit], widths)
-    if len(active) > limit:
-        pdf.set_font(FONT, "", 8.5)
-        pdf.cell(
-            CONTENT_W,
-            4.5,
-            f"… und {len(active) - limit} weitere (vollständige Liste in der Karte).",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+    return rows
+
+
+def _line(pdf: FPDF, text: str, *, size: float = 9, height: float = 5) -> None:
+    """One line of plain text across the page."""
+    pdf.set_font(FONT, "", size)
+    pdf.cell(CONTENT_W, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def render_briefing_pdf(

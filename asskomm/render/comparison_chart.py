@@ -43,38 +43,12 @@ def render_comparison_png(
         # The newest published figure and today's database figure, written out (the gap is the message).
         if len(pub):
             last_pub = pub.iloc[-1]
-            ax.annotate(
-                labels.fmt_int(last_pub["veroeffentlicht"]),
-                (pd.Timestamp(last_pub["stand"]), float(last_pub["veroeffentlicht"])),
-                xytext=(0, 9 * scale),
-                textcoords="offset points",
-                ha="center",
-                fontsize=12.5 * scale,
-                fontweight="bold",
-                color=PUBLISHED_COLOUR,
-            )
+            value = last_pub["veroeffentlicht"]
+            _value_label(ax, value, pd.Timestamp(last_pub["stand"]), 9, "center", PUBLISHED_COLOUR, scale)
         if len(series):
-            ax.annotate(
-                labels.fmt_int(series[field].iloc[-1]),
-                (dates.iloc[-1], float(series[field].iloc[-1])),
-                xytext=(0, 7 * scale),
-                textcoords="offset points",
-                ha="right",
-                fontsize=12.5 * scale,
-                fontweight="bold",
-                color=colour,
-            )
+            _value_label(ax, series[field].iloc[-1], dates.iloc[-1], 7, "right", colour, scale)
         top = max([1.0, *series.get(field, pd.Series(dtype=float)).astype(float), *pub["veroeffentlicht"]])
-        ax.set_ylim(0, top * 1.22)
-        ax.set_title(title, loc="left", fontsize=15 * scale, fontweight="bold", color="#0B2A4A")
-        ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: labels.fmt_int(v)))
-        ax.xaxis.set_major_locator(YearLocator())
-        ax.xaxis.set_major_formatter(FuncFormatter(_year))
-        ax.tick_params(labelsize=12.5 * scale)
+        _style_panel(ax, title, top, scale)
     fig.text(
         0.07,
         0.95,
@@ -98,6 +72,34 @@ def render_comparison_png(
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+def _value_label(ax, value, x, dy: float, ha: str, colour: str, scale: float) -> None:
+    """A figure written in bold above its point (``dy`` points higher)."""
+    ax.annotate(
+        labels.fmt_int(value),
+        (x, float(value)),
+        xytext=(0, dy * scale),
+        textcoords="offset points",
+        ha=ha,
+        fontsize=12.5 * scale,
+        fontweight="bold",
+        color=colour,
+    )
+
+
+def _style_panel(ax, title: str, top: float, scale: float) -> None:
+    """Title, room above the highest value, a light grid, whole numbers up the side and years along."""
+    ax.set_ylim(0, top * 1.22)
+    ax.set_title(title, loc="left", fontsize=15 * scale, fontweight="bold", color="#0B2A4A")
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: labels.fmt_int(v)))
+    ax.xaxis.set_major_locator(YearLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(_year))
+    ax.tick_params(labelsize=12.5 * scale)
+
 
 def _year(value: float, _pos: Any) -> str:
     from matplotlib.dates import num2date

@@ -27,36 +27,11 @@ def render_growth_png(
     series (line = database, circle = published) below the plot. ``marker``: a date drawn as a dashed
     vertical line (»Stand 30.11.2021«), e.g. the map's date while the Zeitraffer plays.
     """
-    from matplotlib.lines import Line2D
-
     scale = height_px / dpi / 8.0 * 1.3
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
     ax = fig.add_axes((0.065, 0.27, 0.9, 0.6))
-    dates = pd.to_datetime(series["stand"])
-    handles = []
     published = points if points is not None and len(points) else None
-    for label, colour in SERIES.items():
-        has_line = label in series and series[label].notna().any()
-        sel = published[published["serie"] == label] if published is not None else None
-        has_points = sel is not None and len(sel) > 0
-        if has_line:
-            ax.step(dates, series[label].astype(float), where="post", color=colour, linewidth=3.2 * scale)
-        if has_points:
-            ax.plot(
-                pd.to_datetime(sel["stand"]), sel["wert"], linestyle="none", zorder=4,
-                **labels.published_marker(colour, 9 * scale, 2.6 * scale),
-            )
-        if has_line or has_points:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=colour,
-                    linewidth=3.2 * scale if has_line else 0,
-                    label=label,
-                    **(labels.published_marker(colour, 9 * scale, 2.6 * scale) if has_points else {}),
-                )
-            )
+    handles = _draw_series(ax, series, published, scale)
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
     for side in ("top", "right"):
@@ -64,21 +39,7 @@ def render_growth_png(
     ax.tick_params(labelsize=13 * scale)
     ax.yaxis.set_major_formatter(_german_int_formatter())
     if marker is not None and len(series):
-        ax.axvline(
-            pd.Timestamp(marker), color="#333333", linewidth=1.4 * scale, linestyle=(0, (4, 3)), zorder=1
-        )
-        ax.annotate(  # under the year labels, so it never hides a line or a point
-            f"Stand {labels.fmt_date(marker)}",
-            xy=(pd.Timestamp(marker), 0.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, -24 * scale),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=12 * scale,
-            fontweight="bold",
-            color="#333333",
-        )
+        _draw_marker(ax, marker, scale)
     ax.set_title(
         "Wachstum der Allianz seit dem Start am 06.02.2019",
         fontsize=19 * scale,
@@ -106,6 +67,54 @@ def render_growth_png(
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+def _draw_series(ax, series: pd.DataFrame, published: pd.DataFrame | None, scale: float) -> list:
+    """Per series: the database's line and the published points; returns one legend handle per series shown."""
+    from matplotlib.lines import Line2D
+
+    dates = pd.to_datetime(series["stand"])
+    handles = []
+    for label, colour in SERIES.items():
+        has_line = label in series and series[label].notna().any()
+        sel = published[published["serie"] == label] if published is not None else None
+        has_points = sel is not None and len(sel) > 0
+        if has_line:
+            ax.step(dates, series[label].astype(float), where="post", color=colour, linewidth=3.2 * scale)
+        if has_points:
+            ax.plot(
+                pd.to_datetime(sel["stand"]), sel["wert"], linestyle="none", zorder=4,
+                **labels.published_marker(colour, 9 * scale, 2.6 * scale),
+            )
+        if has_line or has_points:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=colour,
+                    linewidth=3.2 * scale if has_line else 0,
+                    label=label,
+                    **(labels.published_marker(colour, 9 * scale, 2.6 * scale) if has_points else {}),
+                )
+            )
+    return handles
+
+
+def _draw_marker(ax, marker: dt.date, scale: float) -> None:
+    """A dashed vertical line at ``marker`` with »Stand …« under the year labels (never hiding a line or point)."""
+    ax.axvline(pd.Timestamp(marker), color="#333333", linewidth=1.4 * scale, linestyle=(0, (4, 3)), zorder=1)
+    ax.annotate(
+        f"Stand {labels.fmt_date(marker)}",
+        xy=(pd.Timestamp(marker), 0.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, -24 * scale),
+        textcoords="offset points",
+        ha="center",
+        va="top",
+        fontsize=12 * scale,
+        fontweight="bold",
+        color="#333333",
+    )
+
 
 def _german_int_formatter():
     from matplotlib.ticker import FuncFormatter

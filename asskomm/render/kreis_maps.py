@@ -62,6 +62,17 @@ def render_choropleth_png(
         taking_part.plot(ax=ax, facecolor="none", edgecolor="#333333", linewidth=1.0)
     ax.set_axis_off()
     ax.set_aspect("equal")
+    _label_kreise(ax, geo, share, names, notes, scale)
+    _share_legend(fig, stand, scale)
+    if attribution:
+        fig.text(0.01, 0.02, f"Grenzen: {attribution}", fontsize=11.5 * scale, color="#555555")
+    return _png(fig, dpi)
+
+def _label_kreise(
+    ax, geo: gpd.GeoDataFrame, share: dict[str, float], names: dict[str, str], notes: dict[str, str], scale: float
+) -> None:
+    """Name and share (and how it takes part, if without an agreement) on each Kreis (white on the dark classes;
+    cities smaller)."""
     small = {"Kreisfreie Stadt"}
     for key, kind, geom in zip(
         geo["kreis_ags"].astype(str), geo["typ"].astype(str), geo.geometry, strict=True
@@ -89,6 +100,10 @@ def render_choropleth_png(
             path_effects=_HALO_DARK if dark else _HALO,
             linespacing=1.1,
         )
+
+
+def _share_legend(fig: Figure, stand: dt.date, scale: float) -> None:
+    """The share classes with their colours, the date and the source, right of the map."""
     handles = [
         Patch(facecolor=c, edgecolor="#666666", label=label)
         for c, label in zip(SHARE_COLOURS, SHARE_CLASS_LABELS, strict=True)
@@ -121,9 +136,7 @@ def render_choropleth_png(
         color="#333333",
         va="bottom",
     )
-    if attribution:
-        fig.text(0.01, 0.02, f"Grenzen: {attribution}", fontsize=11.5 * scale, color="#555555")
-    return _png(fig, dpi)
+
 
 def render_kreis_png(
     gemeinden: gpd.GeoDataFrame,

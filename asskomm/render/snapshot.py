@@ -66,33 +66,31 @@ def _source(url: str) -> str:
     return f"Quelle: {_esc(url)}"
 
 
+def _legend_rows(counts) -> str:
+    """The legend's table rows: symbol, label and count per status (highest first), flag and filtered-out."""
+    marker = labels.MARKER_COLOURS
+    lines = [
+        (f'<span class="sw" style="background:{labels.STATUS_COLOURS[key]}"></span>', _esc(labels.STATUS_LABELS[key]),
+         counts[key])
+        for key in reversed(labels.STATUS_ORDER)
+    ]
+    lines.append((f'<span class="sw" style="background:#fff;border:3px solid {labels.MODEL_OUTLINE_COLOUR}"></span>',
+                  "Modellkommune", counts["modellkommune"]))
+    lines.append((f'<span class="dot" style="background:{marker["kpr"]}"></span>', _esc(labels.MARKER_LABELS["kpr"]),
+                  counts["kpr"]))
+    lines.append((f'<span class="ring" style="border-color:{marker["sicherheitsanalyse"]}"></span>',
+                  _esc(labels.MARKER_LABELS["sicherheitsanalyse"]), counts["sicherheitsanalyse"]))
+    if counts["ausgegraut"]:
+        lines.append((f'<span class="sw" style="background:{labels.FILTERED_OUT_COLOUR}"></span>',
+                      "außerhalb des Filters", counts["ausgegraut"]))
+    return "".join(
+        f"<tr><td>{symbol}</td><td>{text}</td><td class='n'>{labels.fmt_int(n)}</td></tr>" for symbol, text, n in lines
+    )
+
+
 def _panel(data: ExportData) -> str:
     counts = legend_counts(data.frame)
     stand = labels.fmt_date(data.filters.stand)
-    rows = []
-    for key in reversed(labels.STATUS_ORDER):
-        rows.append(
-            f'<tr><td><span class="sw" style="background:{labels.STATUS_COLOURS[key]}"></span></td>'
-            f"<td>{_esc(labels.STATUS_LABELS[key])}</td><td class='n'>{labels.fmt_int(counts[key])}</td></tr>"
-        )
-    rows.append(
-        f'<tr><td><span class="sw" style="background:#fff;border:3px solid {labels.MODEL_OUTLINE_COLOUR}">'
-        f"</span></td><td>Modellkommune</td><td class='n'>{labels.fmt_int(counts['modellkommune'])}</td></tr>"
-    )
-    rows.append(
-        f'<tr><td><span class="dot" style="background:{labels.MARKER_COLOURS["kpr"]}"></span></td>'
-        f"<td>{_esc(labels.MARKER_LABELS['kpr'])}</td><td class='n'>{labels.fmt_int(counts['kpr'])}</td></tr>"
-    )
-    rows.append(
-        f'<tr><td><span class="ring" style="border-color:{labels.MARKER_COLOURS["sicherheitsanalyse"]}">'
-        f"</span></td><td>{_esc(labels.MARKER_LABELS['sicherheitsanalyse'])}</td>"
-        f"<td class='n'>{labels.fmt_int(counts['sicherheitsanalyse'])}</td></tr>"
-    )
-    if counts["ausgegraut"]:
-        rows.append(
-            f'<tr><td><span class="sw" style="background:{labels.FILTERED_OUT_COLOUR}"></span></td>'
-            f"<td>außerhalb des Filters</td><td class='n'>{labels.fmt_int(counts['ausgegraut'])}</td></tr>"
-        )
     kpis = "".join(
         f"<tr><td>{_esc(label)}</td><td class='n'>{labels.fmt_int(data.kpis[label])}</td></tr>"
         for label in KPI_LABELS
@@ -110,7 +108,7 @@ def _panel(data: ExportData) -> str:
         for m in data.milestones
     )
     parts = [
-        f"<h2>Status am {stand}</h2><table class='legend'>{''.join(rows)}</table>",
+        f"<h2>Status am {stand}</h2><table class='legend'>{_legend_rows(counts)}</table>",
         "<p class='note'>Anzahl Gemeinden; eine Vereinbarung eines Verbunds färbt alle Mitglieder.</p>",
     ]
     if kpis:

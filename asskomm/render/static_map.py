@@ -134,8 +134,34 @@ def _draw_map(
     frame = data.frame.to_crs(METRIC_CRS)
     kreise = data.kreise.to_crs(METRIC_CRS) if len(data.kreise) else data.kreise
     hit = frame["treffer"].to_numpy()
-    fill = frame["status"].map(labels.STATUS_COLOURS)
+    _draw_areas(ax, frame, kreise, hit, scale, set(highlight))
+    bounds = _view_bounds(frame, focus_kreis)
 
+    # markers as on the interactive map, at the same inner point: Präventionsrat a filled dot,
+    # Sicherheitsanalyse a ring around it (so a Gemeinde with both shows a dot in a ring)
+    points = frame.geometry.representative_point()
+    grow = 1.0 if focus_kreis is None else 1.3
+    for flag in ("sicherheitsanalyse", "kpr"):
+        sel = frame[flag].to_numpy() & hit
+        if sel.any():
+            ax.plot(
+                points[sel].x, points[sel].y, linestyle="none", zorder=6, **_marker_style(flag, scale * grow)
+            )
+
+    if focus_kreis is None:
+        _label_kreise(ax, data, kreise, scale)
+    else:
+        offset = (bounds[2] - bounds[0]) * 0.006
+        _label_gemeinden(ax, frame, points, focus_kreis, bounds, offset, scale)
+
+    _frame(ax, bounds)
+    ax.set_axis_off()
+    _draw_scale_bar(ax, bounds, fs=10.5 * scale, lw=0.8 * scale)
+
+
+def _draw_areas(ax, frame, kreise, hit, scale: float, highlight: set[str]) -> None:
+    """Gemeinden in their status colour (or greyed out), Modellkommunen, highlighted ones, Kreis borders."""
+    fill = frame["status"].map(labels.STATUS_COLOURS)
     base_lw = 0.35 * scale
     if hit.any():
         frame[hit].plot(ax=ax, color=fill[hit].tolist(), alpha=MATCHED_OPACITY, zorder=1)
@@ -146,7 +172,6 @@ def _draw_map(
     model = frame[frame["modellkommune"] & frame["treffer"]]
     if len(model):
         model.boundary.plot(ax=ax, color=labels.MODEL_OUTLINE_COLOUR, linewidth=2.2 * scale, zorder=4)
-    highlight = set(highlight)
     if highlight:
         marked = frame[frame["ags"].isin(highlight)]
         if len(marked):
@@ -154,6 +179,9 @@ def _draw_map(
     if len(kreise):
         kreise.boundary.plot(ax=ax, color=labels.KREIS_BORDER_COLOUR, linewidth=1.3 * scale, zorder=3)
 
+
+def _view_bounds(frame, focus_kreis: str | None) -> tuple[float, float, float, float]:
+    """The area shown (all of Sachsen, or the focused Kreis) with 3 % padding."""
     if focus_kreis is not None:
         inside = frame[frame["kreis_ags"] == focus_kreis]
         bounds = inside.total_bounds if len(inside) else frame.total_bounds
@@ -161,51 +189,38 @@ def _draw_map(
         bounds = frame.total_bounds
     minx, miny, maxx, maxy = bounds
     padx, pady = (maxx - minx) * 0.03, (maxy - miny) * 0.03
-    bounds = (minx - padx, miny - pady, maxx + padx, maxy + pady)
+    return (minx - padx, miny - pady, maxx + padx, maxy + pady)
 
-    # markers as on the interactive map, at the same inner point: Präventionsrat a filled dot,
-    # Sicherheitsanalyse a ring around it (so a Gemeinde with both shows a dot in a ring)
-    points = frame.geometry.representative_point()
-    offset = (bounds[2] - bounds[0]) * 0.006
-    grow = 1.0 if focus_kreis is None else 1.3
-    for flag in ("sicherheitsanalyse", "kpr"):
-        sel = frame[flag].to_numpy() & hit
-        if sel.any():
-            ax.plot(
-                points[sel].x, points[sel].y, linestyle="none", zorder=6, **_marker_style(flag, scale * grow)
-            )
 
-    if focus_kreis is None:
-        if len(kreise):
-            label_points = _label_points(kreise.geometry)
-            names = data.kreis_labels or kreis_display_names(kreise)
-            for key, pt in zip(kreise["kreis_ags"].astype(str), label_points, strict=True):
-                name = names.get(key, key)
-                name = name.replace("Sächsische Schweiz-Osterzgebirge", "Sächsische Schweiz-\nOsterzgebirge")
-                _map_label(ax, pt.x, pt.y, name, 12.5 * scale, va="center", linespacing=1.0)
-    else:
-        # Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility);
-        # agreements and larger towns first, and a name that would cover another is left out.
-        named = frame[
-            (frame["kreis_ags"] == focus_kreis) & frame["treffer"] & (frame["status"] != "nicht_beteiligt")
-        ]
-        order = {key: i for i, key in enumerate(reversed(labels.STATUS_ORDER))}
-        area = named.geometry.area
-        named = named.assign(_o=named["status"].map(order), _a=-area).sort_values(["_o", "_a"])
-        _frame(ax, bounds)
-        ax.apply_aspect()  # label extents are measured in the final layout
-        placed = []
-        for name, pt in zip(named["name"], points[named.index], strict=True):
-            text = _map_label(ax, pt.x, pt.y - offset * 1.5, name, 10 * scale, va="top")
-            box = text.get_window_extent().expanded(1.04, 1.1)
-            if any(box.overlaps(other) for other in placed):
-                text.remove()
-            else:
-                placed.append(box)
+def _label_kreise(ax, data: ExportData, kreise, scale: float) -> None:
+    """The Kreis names on the map of Sachsen."""
+    if not len(kreise):
+        return
+    label_points = _label_points(kreise.geometry)
+    names = data.kreis_labels or kreis_display_names(kreise)
+    for key, pt in zip(kreise["kreis_ags"].astype(str), label_points, strict=True):
+        name = names.get(key, key)
+        name = name.replace("Sächsische Schweiz-Osterzgebirge", "Sächsische Schweiz-\nOsterzgebirge")
+        _map_label(ax, pt.x, pt.y, name, 12.5 * scale, va="center", linespacing=1.0)
 
+
+def _label_gemeinden(ax, frame, points, focus_kreis: str, bounds, offset: float, scale: float) -> None:
+    """Kreis view: name the participating Gemeinden (the others stay unlabelled, for legibility);
+    agreements and larger towns first, and a name that would cover another is left out."""
+    named = frame[(frame["kreis_ags"] == focus_kreis) & frame["treffer"] & (frame["status"] != "nicht_beteiligt")]
+    order = {key: i for i, key in enumerate(reversed(labels.STATUS_ORDER))}
+    area = named.geometry.area
+    named = named.assign(_o=named["status"].map(order), _a=-area).sort_values(["_o", "_a"])
     _frame(ax, bounds)
-    ax.set_axis_off()
-    _draw_scale_bar(ax, bounds, fs=10.5 * scale, lw=0.8 * scale)
+    ax.apply_aspect()  # label extents are measured in the final layout
+    placed = []
+    for name, pt in zip(named["name"], points[named.index], strict=True):
+        text = _map_label(ax, pt.x, pt.y - offset * 1.5, name, 10 * scale, va="top")
+        box = text.get_window_extent().expanded(1.04, 1.1)
+        if any(box.overlaps(other) for other in placed):
+            text.remove()
+        else:
+            placed.append(box)
 
 
 def _frame(ax, bounds) -> None:
@@ -225,9 +240,7 @@ def _map_label(ax, x: float, y: float, text: str, fontsize: float, **kwargs):
 def _legend(ax, data: ExportData, *, scale: float, title_size: float = 17, count_first: bool = False) -> None:
     """The legend with counts, drawn in axes coordinates (0..1) of a panel without axes."""
     counts = legend_counts(data.frame)
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    _blank_panel(ax)
     fs = 14.5 * scale
     y = 0.97
     step = 0.062
@@ -241,73 +254,11 @@ def _legend(ax, data: ExportData, *, scale: float, title_size: float = 17, count
         color="#1A1A1A",
     )
     y -= step * 1.25
-    rows = []
-    for key in reversed(labels.STATUS_ORDER):
-        rows.append(("patch", labels.STATUS_COLOURS[key], labels.STATUS_LABELS[key], counts[key]))
-    rows.append(("outline", labels.MODEL_OUTLINE_COLOUR, "Modellkommune", counts["modellkommune"]))
-    rows.append(("dot", labels.MARKER_COLOURS["kpr"], labels.MARKER_LABELS["kpr"], counts["kpr"]))
-    rows.append(
-        (
-            "dot",
-            labels.MARKER_COLOURS["sicherheitsanalyse"],
-            labels.MARKER_LABELS["sicherheitsanalyse"],
-            counts["sicherheitsanalyse"],
-        )
-    )
-    if counts["ausgegraut"]:
-        rows.append(("grey", labels.FILTERED_OUT_COLOUR, "außerhalb des Filters", counts["ausgegraut"]))
     patch_w = 0.07 if count_first else 0.09
-    for kind, colour, text, count in rows:
+    for kind, colour, text, count in _legend_rows(counts):
         yc = y - step * 0.35
-        if kind in ("patch", "grey"):
-            ax.add_patch(
-                Rectangle(
-                    (0, yc - 0.018),
-                    patch_w,
-                    0.036,
-                    facecolor=colour,
-                    edgecolor=labels.GEMEINDE_BORDER_COLOUR,
-                    linewidth=0.8 * scale,
-                )
-            )
-        elif kind == "outline":
-            ax.add_patch(
-                Rectangle(
-                    (0, yc - 0.018),
-                    patch_w,
-                    0.036,
-                    facecolor="white",
-                    edgecolor=colour,
-                    linewidth=2.4 * scale,
-                )
-            )
-        else:
-            flag = "kpr" if colour == labels.MARKER_COLOURS["kpr"] else "sicherheitsanalyse"
-            ax.add_line(Line2D([patch_w / 2], [yc], linestyle="none", **_marker_style(flag, scale)))
-        if count_first:  # narrow panels: »47  Kooperationsvereinbarung«
-            ax.text(
-                0.23,
-                yc,
-                labels.fmt_int(count),
-                fontsize=fs,
-                va="center",
-                ha="right",
-                fontweight="bold",
-                color="#1A1A1A",
-            )
-            ax.text(0.27, yc, text, fontsize=fs, va="center", color="#1A1A1A")
-        else:
-            ax.text(0.13, yc, text, fontsize=fs, va="center", color="#1A1A1A")
-            ax.text(
-                1.0,
-                yc,
-                labels.fmt_int(count),
-                fontsize=fs,
-                va="center",
-                ha="right",
-                fontweight="bold",
-                color="#1A1A1A",
-            )
+        _legend_symbol(ax, kind, colour, yc, patch_w, scale)
+        _legend_text(ax, text, count, yc, fs, count_first)
         y -= step
     ax.text(
         0,
@@ -318,6 +269,48 @@ def _legend(ax, data: ExportData, *, scale: float, title_size: float = 17, count
         color="#555555",
         linespacing=1.3,
     )
+
+
+def _legend_rows(counts) -> list[tuple[str, str, str, int]]:
+    """(symbol kind, colour, label, count) per legend line: statuses from the highest, flags, filtered out."""
+    rows = []
+    for key in reversed(labels.STATUS_ORDER):
+        rows.append(("patch", labels.STATUS_COLOURS[key], labels.STATUS_LABELS[key], counts[key]))
+    rows.append(("outline", labels.MODEL_OUTLINE_COLOUR, "Modellkommune", counts["modellkommune"]))
+    for flag in ("kpr", "sicherheitsanalyse"):
+        rows.append(("dot", labels.MARKER_COLOURS[flag], labels.MARKER_LABELS[flag], counts[flag]))
+    if counts["ausgegraut"]:
+        rows.append(("grey", labels.FILTERED_OUT_COLOUR, "außerhalb des Filters", counts["ausgegraut"]))
+    return rows
+
+
+def _legend_symbol(ax, kind: str, colour: str, yc: float, patch_w: float, scale: float) -> None:
+    """A filled patch (status, filtered out), an outline (Modellkommune) or a marker (flags)."""
+    if kind == "dot":
+        flag = "kpr" if colour == labels.MARKER_COLOURS["kpr"] else "sicherheitsanalyse"
+        ax.add_line(Line2D([patch_w / 2], [yc], linestyle="none", **_marker_style(flag, scale)))
+        return
+    if kind == "outline":
+        face, edge, width = "white", colour, 2.4
+    else:
+        face, edge, width = colour, labels.GEMEINDE_BORDER_COLOUR, 0.8
+    ax.add_patch(
+        Rectangle((0, yc - 0.018), patch_w, 0.036, facecolor=face, edgecolor=edge, linewidth=width * scale)
+    )
+
+
+def _legend_text(ax, text: str, count: int, yc: float, fs: float, count_first: bool) -> None:
+    """Label and count of a legend line; narrow panels put the count first (»47  Kooperationsvereinbarung«)."""
+
+    def count_at(x: float) -> None:
+        ax.text(x, yc, labels.fmt_int(count), fontsize=fs, va="center", ha="right", fontweight="bold", color="#1A1A1A")
+
+    if count_first:
+        count_at(0.23)
+        ax.text(0.27, yc, text, fontsize=fs, va="center", color="#1A1A1A")
+    else:
+        ax.text(0.13, yc, text, fontsize=fs, va="center", color="#1A1A1A")
+        count_at(1.0)
 
 
 def _figure(width_px: int, height_px: int, dpi: int) -> tuple[Figure, float]:
@@ -344,34 +337,7 @@ def draw_slide(data: ExportData, width_px: int, height_px: int, dpi: int) -> Fig
     legend_ax = fig.add_axes((0.735, 0.40, 0.245, 0.47))
     _legend(legend_ax, data, scale=s)
 
-    # KPI block under the legend
-    kpi_ax = fig.add_axes((0.735, 0.17, 0.245, 0.30))
-    kpi_ax.set_axis_off()
-    kpi_ax.set_xlim(0, 1)
-    kpi_ax.set_ylim(0, 1)
-    kpi_ax.text(
-        0, 0.98, "Kennzahlen (Datenbank)", fontsize=17 * s, fontweight="bold", va="top", color="#1A1A1A"
-    )
-    y = 0.80
-    for label in KPI_LABELS:
-        if label not in data.kpis:
-            continue
-        kpi_ax.text(0, y, label, fontsize=14.5 * s, va="center", color="#1A1A1A")
-        kpi_ax.text(
-            1.0,
-            y,
-            labels.fmt_int(data.kpis[label]),
-            fontsize=14.5 * s,
-            va="center",
-            ha="right",
-            fontweight="bold",
-            color="#1A1A1A",
-        )
-        y -= 0.13
-    kpi_ax.plot([0, 1], [y + 0.06, y + 0.06], color="#BBBBBB", linewidth=0.8 * s)
-    source = textwrap.fill(f"Quelle: {data.kpi_source}, Stand {labels.fmt_date(data.filters.stand)}", 46)
-    kpi_ax.text(0, y + 0.02, source, fontsize=10.5 * s, va="top", color="#555555", linespacing=1.3)
-
+    _kpi_block(fig.add_axes((0.735, 0.17, 0.245, 0.30)), data, s)  # under the legend
     fig.text(
         0.025,
         0.025,
@@ -390,6 +356,38 @@ def draw_slide(data: ExportData, width_px: int, height_px: int, dpi: int) -> Fig
         color="#444444",
     )
     return fig
+
+
+def _kpi_block(ax, data: ExportData, s: float) -> None:
+    """The KPIs from the database with their source, in a panel without axes."""
+    _blank_panel(ax)
+    ax.text(0, 0.98, "Kennzahlen (Datenbank)", fontsize=17 * s, fontweight="bold", va="top", color="#1A1A1A")
+    y = 0.80
+    for label in KPI_LABELS:
+        if label not in data.kpis:
+            continue
+        ax.text(0, y, label, fontsize=14.5 * s, va="center", color="#1A1A1A")
+        ax.text(
+            1.0,
+            y,
+            labels.fmt_int(data.kpis[label]),
+            fontsize=14.5 * s,
+            va="center",
+            ha="right",
+            fontweight="bold",
+            color="#1A1A1A",
+        )
+        y -= 0.13
+    ax.plot([0, 1], [y + 0.06, y + 0.06], color="#BBBBBB", linewidth=0.8 * s)
+    source = textwrap.fill(f"Quelle: {data.kpi_source}, Stand {labels.fmt_date(data.filters.stand)}", 46)
+    ax.text(0, y + 0.02, source, fontsize=10.5 * s, va="top", color="#555555", linespacing=1.3)
+
+
+def _blank_panel(ax) -> None:
+    """A panel without axes, drawn in axes coordinates 0..1."""
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
 
 
 def draw_map_only(

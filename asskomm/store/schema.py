@@ -13,10 +13,20 @@ from asskomm.paths import DATA_DIR
 metadata = sa.MetaData()
 
 
-def _participant_ref() -> sa.Column:
-    return sa.Column(
-        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
-    )
+def _participant_row() -> list[sa.Column]:
+    """Own id and the participant it belongs to (deleted with it): milestones and contacts."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+        ),
+    ]
+
+
+def _value_set(name: str, owner: str, target: str, value: sa.Column) -> sa.Table:
+    """A table of values per owning row (key: owner and value; deleted with the owner)."""
+    owner_key = sa.Column(owner, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+    return sa.Table(name, metadata, owner_key, value)
 
 
 def _tracking_columns() -> list[sa.Column]:
@@ -42,21 +52,13 @@ participants = sa.Table(
 )
 
 
-members = sa.Table(
-    "members",
-    metadata,
-    sa.Column(
-        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("ags", sa.String(8), primary_key=True),
-)
+members = _value_set("members", "participant_id", "participants.id", sa.Column("ags", sa.String(8), primary_key=True))
 
 
 milestones = sa.Table(
     "milestones",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _participant_ref(),
+    *_participant_row(),
     sa.Column("baustein", sa.String(40), nullable=False),
     sa.Column("datum", sa.String(10), nullable=False, default=""),  # ISO with precision, "" = undated
     sa.Column("betrag_eur", sa.Numeric(14, 2, asdecimal=False)),
@@ -69,21 +71,15 @@ milestones = sa.Table(
 )
 
 
-focus = sa.Table(
-    "focus",
-    metadata,
-    sa.Column(
-        "milestone_id", sa.Integer, sa.ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("problemfeld", sa.String(60), primary_key=True),
+focus = _value_set(
+    "focus", "milestone_id", "milestones.id", sa.Column("problemfeld", sa.String(60), primary_key=True)
 )
 
 
 contacts = sa.Table(
     "contacts",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _participant_ref(),
+    *_participant_row(),
     sa.Column("gremium", sa.String(300), nullable=False),
     sa.Column("adresse", sa.Text, nullable=False, default=""),
     sa.Column("telefon", sa.String(100), nullable=False, default=""),

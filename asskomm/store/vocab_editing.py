@@ -15,7 +15,7 @@ from typing import Any
 
 from asskomm.records import vocabulary as vocab
 from asskomm.store.database import Store
-from asskomm.store.editing import EditError
+from asskomm.store.display import EditError
 
 MAX_LABEL = 80
 MAX_DESCRIPTION = 500
