@@ -165,31 +165,59 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}" if a and b else "n/a"
 
 
-def report(app: LoadResult, floor: LoadResult, sessions: int) -> dict[str, str]:
-    """Figure → »app | floor | ratio« for results.md."""
-    rows = {
-        "one visitor alone, median (ms)": (statistics.median(app.alone_ms) if app.alone_ms else None,
-                                           statistics.median(floor.alone_ms) if floor.alone_ms else None),
-        f"server time per visitor, {sessions} at once (wall ÷ {sessions}, ms)": (app.per_visitor_ms,
-                                                                                floor.per_visitor_ms),
-        f"p50 until script_finished, {sessions} at once (ms)": (app.pct(0.5), floor.pct(0.5)),
-        f"p95 until script_finished, {sessions} at once (ms)": (app.pct(0.95), floor.pct(0.95)),
-        "bytes one first view receives (KB)": (
-            statistics.median(v.bytes for v in app.visits) / 1024 if app.visits else None,
-            statistics.median(v.bytes for v in floor.visits) / 1024 if floor.visits else None,
-        ),
-        "server RSS growth per session (MB)": (app.rss_per_session_mb, floor.rss_per_session_mb),
+def _median(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def summarize(apps: list[LoadResult], floors: list[LoadResult], sessions: int) -> list[dict]:
+    """Rows »figure | app | floor | ratio«: medians over the crowds (rounds) of each server."""
+
+    def fig(res: list[LoadResult], what: str) -> float | None:
+        if what == "alone":
+            return _median([statistics.median(r.alone_ms) for r in res if r.alone_ms])
+        if what == "per":
+            return _median([r.per_visitor_ms for r in res])
+        if what in ("p50", "p95"):
+            return _median([r.pct(0.5 if what == "p50" else 0.95) for r in res])
+        if what == "kb":
+            return _median([statistics.median(v.bytes for v in r.visits) / 1024 for r in res if r.visits])
+        return _median([r.rss_per_session_mb for r in res])
+
+    names = {
+        "alone": "one visitor alone, median (ms)",
+        "per": f"**server time per visitor**, {sessions} at once (wall ÷ {sessions}, ms)",
+        "p50": f"p50 until script_finished, {sessions} at once (ms)",
+        "p95": f"**p95 until script_finished**, {sessions} at once (ms)",
+        "kb": "bytes one first view receives (KB)",
+        "rss": "server RSS growth per session (MB)",
     }
-    out = {k: f"{_f(a, 1 if 'MB' in k else 0)} | {_f(b, 1 if 'MB' in k else 0)} | {_ratio(a, b)}"
-           for k, (a, b) in rows.items()}
-    out["errors (runs not finished cleanly, exceptions, server log)"] = (
-        f"{len(app.errors)} | {len(floor.errors)} | —"
-    )
-    return out
+    rows = []
+    for what, name in names.items():
+        a, f = fig(apps, what), fig(floors, what)
+        digits = 1 if what == "rss" else 0
+        ratio = f"{a / f:.2f}" if a and f else "n/a"
+        if what in ("per", "p95"):
+            per_round = [
+                (x.per_visitor_ms, y.per_visitor_ms) if what == "per" else (x.pct(0.95), y.pct(0.95))
+                for x, y in zip(apps, floors, strict=False)
+            ]
+            ratio = f"**{ratio}** (rounds: " + ", ".join(_ratio(x, y) for x, y in per_round) + ")"
+        rows.append({"figure": name, "app": _f(a, digits), "floor (minimal map page)": _f(f, digits),
+                     "ratio": ratio})
+    errors = [e for r in apps + floors for e in r.errors]
+    rows.append({"figure": f"errors ({len(apps)} crowds each: runs not finished cleanly, exception elements, "
+                           "server log)",
+                 "app": str(sum(len(r.errors) for r in apps)),
+                 "floor (minimal map page)": str(sum(len(r.errors) for r in floors)), "ratio": "—"})
+    for err in errors[:5]:
+        rows.append({"figure": "error", "app": err, "floor (minimal map page)": "", "ratio": ""})
+    return rows
 
 
-def run(sessions: int = 20, alone: int = 5, query: str = "") -> list[dict]:
-    """Start the dashboard (temporary database) and ``bench/minimal_map_app.py``; load both; table rows."""
+def run(sessions: int = 20, alone: int = 5, query: str = "", rounds: int = 3) -> list[dict]:
+    """Start the dashboard (temporary database) and ``bench/minimal_map_app.py``; ``rounds`` crowds on each,
+    alternating (floor, app, floor, app, …) so that load on the machine hits both alike; table rows."""
     import tempfile
 
     import harness
@@ -198,6 +226,8 @@ def run(sessions: int = 20, alone: int = 5, query: str = "") -> list[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     db = Path(tempfile.mkdtemp(prefix="asskomm-load-")) / "asskomm.sqlite"
     servers = []
+    apps: list[LoadResult] = []
+    floors: list[LoadResult] = []
     try:
         app = harness.start_streamlit(harness.ENTRYPOINT, db_path=db, log_path=out_dir / "load-dashboard.log",
                                       name="load-dashboard")
@@ -205,27 +235,13 @@ def run(sessions: int = 20, alone: int = 5, query: str = "") -> list[dict]:
         floor = harness.start_streamlit("bench/minimal_map_app.py", log_path=out_dir / "load-minimal-map.log",
                                         name="load-minimal-map")
         servers.append(floor)
-        # alternate: floor, app, floor, app — load on the machine hits both alike
-        f1 = load_server(floor, "floor", sessions=sessions, alone=alone)
-        a1 = load_server(app, "app", sessions=sessions, alone=alone, query=query)
-        f2 = load_server(floor, "floor", sessions=sessions, alone=0)
-        a2 = load_server(app, "app", sessions=sessions, alone=0, query=query)
+        for i in range(rounds):
+            floors.append(load_server(floor, "floor", sessions=sessions, alone=alone if i == 0 else 0))
+            apps.append(load_server(app, "app", sessions=sessions, alone=alone if i == 0 else 0, query=query))
     finally:
         for server in servers:
             server.stop()
-    rows = []
-    for label, a, f in (("1st crowd", a1, f1), ("2nd crowd", a2, f2)):
-        if not a.alone_ms:
-            a.alone_ms = a1.alone_ms
-            f.alone_ms = f1.alone_ms
-        for figure, value in report(a, f, sessions).items():
-            app_v, floor_v, ratio = (s.strip() for s in value.split("|"))
-            rows.append({"crowd": label, "figure": figure, "app": app_v, "floor (minimal map page)": floor_v,
-                         "ratio": ratio})
-        for err in (a.errors + f.errors)[:5]:
-            rows.append({"crowd": label, "figure": "error", "app": err, "floor (minimal map page)": "",
-                         "ratio": ""})
-    return rows
+    return summarize(apps, floors, sessions)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,8 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--alone", type=int, default=5, help="single first views before the crowd (median)")
     parser.add_argument("--query", default="", help="query string of the first view, e.g. praesentation=1")
+    parser.add_argument("--rounds", type=int, default=3, help="crowds per server, alternating")
     args = parser.parse_args(argv)
-    rows = run(min(args.sessions, MAX_SESSIONS), args.alone, args.query)
+    rows = run(min(args.sessions, MAX_SESSIONS), args.alone, args.query, min(args.rounds, 10))
     for row in rows:
         print(" | ".join(str(v) for v in row.values()))
     return 0

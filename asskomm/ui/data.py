@@ -486,3 +486,34 @@ def _figures_key() -> str:
         return f"{stat.st_size}:{stat.st_mtime_ns}"
     except OSError:
         return "-"
+
+
+def warm(stand: dt.date | None = None) -> list[str]:
+    """Fill the shared caches for the default first view (``/`` without filters at ``stand``, default today).
+
+    Called once per server process when it starts (``app.py``), outside any session: the first visitor then
+    finds the boundary layers, the map geometry, the records and the start page's table ready. Returns what
+    was warmed; errors (e.g. no database yet) are left to the first page run, which shows them in German.
+    """
+    stand_iso = (stand or dt.date.today()).isoformat()
+    done = []
+    key = geo_key()
+    _geo_layers(key)
+    _gemeinden_index(key)
+    _kreise_index(key)
+    _map_geometry(key)
+    _geometry_script(key)
+    done.append("geo")
+    db = hashlib.sha256(os.environ.get("ASSKOMM_DB", "").encode()).hexdigest()[:8]
+    version = f"{db}:{store().data_version()}:c"  # the default view counts confirmed milestones only
+    _records(version)
+    _vocab_labels(version)
+    _status_table(version, key, stand_iso)
+    fkey = _filter_key(Filters(dt.date.fromisoformat(stand_iso)))
+    _summary(version, key, *fkey)
+    _sources(version, key, stand_iso)
+    _karte_table(version, key, fkey)
+    _published_figures(stand_iso, (), _figures_key())
+    _population(_population_key())
+    done.append(f"records {version}")
+    return done
