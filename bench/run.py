@@ -33,6 +33,7 @@ BENCH_DIR = ROOT / "bench"
 OUT_DIR = BENCH_DIR / "out"  # server logs, screenshots (gitignored)
 MINIMAL_APP = "bench/minimal_app.py"
 MINIMAL_MAP_APP = "bench/minimal_map_app.py"  # baseline for the filter-change latency
+KOMMUNE_PATH = "kommune?ags=14626110"  # a town page whose locator map is timed
 
 # Ready = the script finished, nothing is busy or stale, and the main area drew at least one element.
 JS_APP_READY = """
@@ -120,6 +121,8 @@ class Figures:
     filter_ws_bytes: list[int] = field(default_factory=list)  # WebSocket bytes one filter change brings
     slow_ready_ms: list[float] = field(default_factory=list)  # the same on a slow link (SLOW_LINK)
     slow_filter_ms: list[float] = field(default_factory=list)
+    presentation_ready_ms: list[float] = field(default_factory=list)  # /?praesentation=1: all polygons
+    kommune_ready_ms: list[float] = field(default_factory=list)  # /kommune?ags=…: its locator map drawn
     filter_remounts: int = 0
     filter_norepaint: int = 0
     polygons: int = 0
@@ -314,6 +317,19 @@ def run_browser_part(
                 if latency is not None and latency >= 0:
                     figs.minimal_map_filter_ms.append(latency)
                 ctx.close()
+            if figs.has_map:
+                # The meeting view and a town's page, each in a fresh context (issue 18's further targets).
+                for url, want_here, into in (
+                    (dashboard.url + "?praesentation=1", want, figs.presentation_ready_ms),
+                    (dashboard.url + KOMMUNE_PATH, 1, figs.kommune_ready_ms),
+                ):
+                    ctx = harness.new_context(browser)
+                    try:
+                        page, ms = open_and_wait(ctx, url, want_polygons=want_here)
+                        into.append(ms)
+                    except Exception as exc:  # a page that never draws its map is a finding, not a crash
+                        figs.errors.append(f"{url}: {type(exc).__name__}: {str(exc)[:300]}")
+                    ctx.close()
             print(
                 f"run {run + 1}/{args.runs}: minimal {figs.minimal_ready_ms[-1]:.0f} ms, "
                 f"dashboard {figs.dashboard_ready_ms[-1]:.0f} ms",
@@ -416,6 +432,11 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
     map_floor = m_map / m_min if m_map and m_min else None
     map_vs_floor = m_dash / m_map if m_map and m_dash else None
     filter_ratio = filt / filt_min if filt and filt_min else None
+    m_pres, m_kom = median(figs.presentation_ready_ms), median(figs.kommune_ready_ms)
+
+    def ratio_of(a: float | None, b: float | None) -> float | None:
+        return a / b if a and b else None
+
     lines = [
         "# Benchmark results",
         "",
@@ -441,20 +462,24 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         f"| **ratio dashboard / minimal page** | **{fmt(ratio, digits=2)}** | ≤ 1.3 |",
         f"| minimal st_folium page: its map drawn (ms; `bench/minimal_map_app.py`) | {fmt(m_map)} | — |",
         f"| … ratio minimal map page / minimal page (what any st_folium map costs) | {fmt(map_floor, digits=2)} | — |",
-        f"| … ratio dashboard / minimal map page | {fmt(map_vs_floor, digits=2)} | — |",
+        f"| **… ratio dashboard / minimal map page** | **{fmt(map_vs_floor, digits=2)}** | ≤ 1.25 (issue 18) |",
+        f"| `/?praesentation=1` (meeting view): map shows all polygons (ms) | {fmt(m_pres)} | — |",
+        f"| **… ratio meeting view / minimal map page** | **{fmt(ratio_of(m_pres, m_map), digits=2)}** | ≤ 1.15 |",
+        f"| `/{KOMMUNE_PATH}`: its locator map drawn (ms) | {fmt(m_kom)} | — |",
+        f"| **… ratio town page / minimal map page** | **{fmt(ratio_of(m_kom, m_map), digits=2)}** | ≤ 1.3 |",
         f"| filter change → map repainted (ms) | {fmt(filt)}"
         + (f" ({figs.filter_remounts} remount(s) in {len(figs.filter_ms)} changes)" if figs.filter_ms else "")
         + (f"; {figs.filter_norepaint} change(s) without any repaint" if figs.filter_norepaint else "")
         + " | ≤ 300, no remount |",
         f"| … until the map is still, incl. its zoom to the chosen Kreis (ms) | "
         f"{fmt(median(figs.filter_settled_ms))} | — |",
-        f"| … WebSocket bytes that one filter change brings (KB) | {fmt(kb_or_none(median(figs.filter_ws_bytes)))} | — |",
+        f"| … WebSocket bytes that one filter change brings (KB) | {fmt(kb_or_none(median(figs.filter_ws_bytes)))} | ≤ 60 |",
         f"| on a slow link (10 Mbit/s down, 5 up, 20 ms): dashboard map shows all polygons (ms) | "
         f"{fmt(median(figs.slow_ready_ms))} | — |",
         f"| on a slow link: filter change → map repainted (ms) | {fmt(median(figs.slow_filter_ms))} | — |",
         f"| the same change on a minimal st_folium page (`bench/minimal_map_app.py`, ms) | "
         f"{fmt(median(figs.minimal_map_filter_ms))} | — |",
-        f"| **ratio filter repaint dashboard / minimal map page** | **{fmt(filter_ratio, digits=2)}** | — |",
+        f"| **ratio filter repaint dashboard / minimal map page** | **{fmt(filter_ratio, digits=2)}** | ≤ 1.4 (issue 18) |",
         f"| **bytes for the map**: map assets over HTTP + WebSocket beyond the minimal page (KB) | "
         f"**{fmt(map_bytes / kb if map_bytes is not None else None)}** | ≤ 700 |",
         f"| … map assets over HTTP (component iframe, /app/static) (KB) | "
@@ -476,6 +501,9 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
         + "; dashboard "
         + ", ".join(f"{v:.0f}" for v in figs.dashboard_ready_ms)
         + ("; filter " + ", ".join(f"{v:.0f}" for v in figs.filter_ms) if figs.filter_ms else "")
+        + ("; meeting view " + ", ".join(f"{v:.0f}" for v in figs.presentation_ready_ms)
+           if figs.presentation_ready_ms else "")
+        + ("; town page " + ", ".join(f"{v:.0f}" for v in figs.kommune_ready_ms) if figs.kommune_ready_ms else "")
         + (
             "; minimal map filter " + ", ".join(f"{v:.0f}" for v in figs.minimal_map_filter_ms)
             if figs.minimal_map_filter_ms
@@ -497,6 +525,7 @@ def write_results(path: Path, args: argparse.Namespace, figs: Figures, started: 
             "",
         ]
     for title, key in (
+        ("Concurrency: 20 first views at once over the WebSocket (bench/load.py; target: ratios ≤ 1.5)", "load"),
         ("Where the time goes (bench/phases.py, medians in ms)", "phases"),
         ("Import throughput (bench/bench_import.py)", "import"),
         ("Geo load (bench/bench_geo.py)", "geo"),
@@ -548,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
 
     if not args.skip_modules:
-        for key, module in (("phases", "phases"), ("import", "bench_import"), ("geo", "bench_geo")):
+        for key, module in (("load", "load"), ("phases", "phases"), ("import", "bench_import"), ("geo", "bench_geo")):
             try:
                 figs.extra[key] = run_module(module)
             except Exception:
