@@ -320,8 +320,8 @@ def run_browser_part(
             if figs.has_map:
                 # The meeting view and a town's page, each in a fresh context (issue 18's further targets).
                 for url, want_here, into in (
-                    (dashboard.url + "?praesentation=1", want, figs.presentation_ready_ms),
-                    (dashboard.url + KOMMUNE_PATH, 1, figs.kommune_ready_ms),
+                    (dashboard.url.rstrip("/") + "/?praesentation=1", want, figs.presentation_ready_ms),
+                    (dashboard.url.rstrip("/") + "/" + KOMMUNE_PATH, 1, figs.kommune_ready_ms),
                 ):
                     ctx = harness.new_context(browser)
                     try:
@@ -366,6 +366,7 @@ def run_module(name: str) -> Any:
     spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
+    sys.modules[spec.name] = module  # dataclasses in the module look themselves up there
     spec.loader.exec_module(module)
     return module.run()
 
