@@ -127,8 +127,7 @@ legend_args = {
     "highlight": (f"neu seit {labels.fmt_date(since.von)}", len(highlight)) if since is not None else None,
 }
 legend_rows = mapview.legend_rows(table, matched)
-records = data.records()
-sources = views.sources_by_ags(records, filters.stand, table["ags"])
+sources = data.sources(filters.stand)  # shared by all sessions (once per data version)
 
 with side_col:
     if presentation:
@@ -173,14 +172,7 @@ if not presentation:
     st.subheader(
         f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
     )
-    frame = views.karte_table(
-        table,
-        gemeinden,
-        matched,
-        problemfeld_labels=problemfeld_labels,
-        kreis_labels=kreis_labels,
-        sources=sources,
-    )
+    frame = data.karte_table(filters)  # shared by all sessions (once per data version and filters)
     note = (
         f"ASSKomm-Karte, Stand {labels.fmt_date(filters.stand)}; Filter: {filter_text}; "
         f"Grenzen: {data.bkg_attribution()}"

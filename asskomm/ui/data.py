@@ -320,10 +320,16 @@ def _vocab_labels(version: str) -> tuple[dict[str, str], dict[str, str]]:
 def published_figures(until: dt.date, region: tuple[str, ...] | None = ()) -> list[dict]:
     """The published figure per KPI card by ``until`` (``figures.published_for_kpi``, the one rule for every
     page and export); ``region``: Kreis keys of a region filter, ``None`` for a view no figure fits."""
-    from asskomm.analysis import figures
-
     if region is None:
         return []
+    return _published_figures(until.isoformat(), tuple(region), _figures_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _published_figures(until_iso: str, region: tuple[str, ...], figures_key: str) -> list[dict]:
+    from asskomm.analysis import figures
+
+    until = dt.date.fromisoformat(until_iso)
     return [
         {
             "kpi": kpi,
@@ -415,3 +421,99 @@ def _coverage_series(version: str, key: str, pop_key: str, today_iso: str, kreis
 def coverage_series(kreise: tuple = ()) -> pd.DataFrame:
     """Monthly shares (in %) of the region's Gemeinden, area and population reached since the start."""
     return _coverage_series(data_version(), geo_key(), _population_key(), dt.date.today().isoformat(), tuple(kreise))
+
+
+# ----------------------------------------------------------------------------------------------- first view
+# What every first view of the start page needs, computed once per data version, boundary version and
+# filters and shared by all sessions (issue 18: 20 visitors at once were served one after another, each
+# building the same table). The results are plain values; pages must not mutate them.
+def _filter_key(filters: Filters) -> tuple:
+    return (filters.stand.isoformat(), filters.kreise, filters.problemfelder, filters.baustein,
+            filters.polizeidirektionen, filters.groesse)
+
+
+def _filters_of(fkey: tuple) -> Filters:
+    stand_iso, kreise, pf, baustein, pds, groesse = fkey
+    return Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sources(version: str, key: str, stand_iso: str) -> dict[str, list[str]]:
+    from asskomm.ui import views
+
+    table = _status_table(version, key, stand_iso)
+    return views.sources_by_ags(_records(version), dt.date.fromisoformat(stand_iso), table["ags"])
+
+
+def sources(stand: dt.date) -> dict[str, list[str]]:
+    """AGS → source URLs of the milestones that count by ``stand`` (``views.sources_by_ags``), shared."""
+    return _sources(data_version(), geo_key(), stand.isoformat())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _karte_table(version: str, key: str, fkey: tuple) -> pd.DataFrame:
+    from asskomm.geo.layers import kreis_display_names
+    from asskomm.ui import views
+
+    filters = _filters_of(fkey)
+    stand_iso = fkey[0]
+    table = _status_table(version, key, stand_iso)
+    if filters.is_default:
+        hit = pd.Series(True, index=table.index)
+    else:
+        hit = table["ags"].astype(str).isin(_matching(version, key, *fkey))
+    _records(version)  # this version's Problemfelder in force before their labels are read
+    return views.karte_table(
+        table,
+        _gemeinden_index(key),
+        hit,
+        problemfeld_labels=_vocab_labels(version)[0],
+        kreis_labels=kreis_display_names(_kreise_index(key)),
+        sources=_sources(version, key, stand_iso),
+    )
+
+
+def karte_table(filters: Filters) -> pd.DataFrame:
+    """The start page's table »Gemeinden in dieser Ansicht« (``views.karte_table``) for ``filters``, shared."""
+    return _karte_table(data_version(), geo_key(), _filter_key(filters))
+
+
+def _figures_key() -> str:
+    from asskomm.analysis.figures import FIGURES_FILE
+
+    try:
+        stat = FIGURES_FILE.stat()
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        return "-"
+
+
+def warm(stand: dt.date | None = None) -> list[str]:
+    """Fill the shared caches for the default first view (``/`` without filters at ``stand``, default today).
+
+    Called once per server process when it starts (``app.py``), outside any session: the first visitor then
+    finds the boundary layers, the map geometry, the records and the start page's table ready. Returns what
+    was warmed; errors (e.g. no database yet) are left to the first page run, which shows them in German.
+    """
+    stand_iso = (stand or dt.date.today()).isoformat()
+    done = []
+    key = geo_key()
+    _geo_layers(key)
+    _gemeinden_index(key)
+    _kreise_index(key)
+    _map_geometry(key)
+    _geometry_script(key)
+    done.append("geo")
+    db = hashlib.sha256(os.environ.get("ASSKOMM_DB", "").encode()).hexdigest()[:8]
+    version = f"{db}:{store().data_version()}:c"  # the default view counts confirmed milestones only
+    _records(version)
+    _vocab_labels(version)
+    _status_table(version, key, stand_iso)
+    fkey = _filter_key(Filters(dt.date.fromisoformat(stand_iso)))
+    _summary(version, key, *fkey)
+    _sources(version, key, stand_iso)
+    _karte_table(version, key, fkey)
+    _published_figures(stand_iso, (), _figures_key())
+    _population(_population_key())
+    done.append(f"records {version}")
+    return done

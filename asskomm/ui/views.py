@@ -96,7 +96,11 @@ def karte_table(
     problemfeld_labels = problemfeld_labels or {}
     kreis_labels = kreis_labels or {}
     sources = sources or {}
-    info = gemeinden.set_index("ags")
+    # one dict per Gemeinde, looked up by AGS (a DataFrame ``.loc`` per row cost ~90 ms for 418 rows)
+    info = {
+        str(r["ags"]): r for r in gemeinden[[c for c in ("ags", "name", "kreis_ags", "kreis_name") if c in gemeinden]]
+        .to_dict("records")
+    }
     pd_of_kreis = polizei.pd_of_kreis()
     pd_labels = polizei.labels()
     rows = []
@@ -105,16 +109,16 @@ def karte_table(
         if not ok:
             continue
         ags = str(row["ags"])
-        meta = info.loc[ags] if ags in info.index else {}
-        kreis_key = str(meta.get("kreis_ags", "")) if len(meta) else ""
+        meta = info.get(ags, {})
+        kreis_key = str(meta.get("kreis_ags", "")) if meta else ""
         urls = sources.get(ags, [])
         rows.append(
             {
                 "_order": -order.get(row["status"], 0),
                 "_date": _period_end(str(row.get("status_seit") or "")),
-                TABLE_COLUMNS["name"]: str(meta.get("name", ags)) if len(meta) else ags,
+                TABLE_COLUMNS["name"]: str(meta.get("name", ags)) if meta else ags,
                 TABLE_COLUMNS["kreis"]: kreis_labels.get(
-                    kreis_key, str(meta.get("kreis_name", "")) if len(meta) else ""
+                    kreis_key, str(meta.get("kreis_name", "")) if meta else ""
                 ),
                 TABLE_COLUMNS["polizeidirektion"]: pd_labels.get(pd_of_kreis.get(kreis_key, ""), ""),
                 TABLE_COLUMNS["status"]: labels.STATUS_LABELS.get(row["status"], row["status"]),
