@@ -23,7 +23,7 @@ it writes. Volatile metadata is removed before hashing:
   * HTML snapshot: ids folium derives from random UUIDs (map_7257ec32…) renumbered in order of appearance.
   * Database: schema (sqlite_master) and table contents with timestamps, UUIDs and password hashes masked.
   * geo build meta.json: build_seconds (a stopwatch) masked; also in the command's log line.
-No file here imports ``asskomm``; nothing reads ../shared.
+No file here imports ``asskomm``; nothing reads material outside the project.
 """
 
 from __future__ import annotations
