@@ -70,13 +70,8 @@ def kreis_filters(kreis_labels: dict[str, str]) -> KreisFilters:
             on_change=_clear_notices,
             help=f"Zeigt den Stand der Allianz an diesem Tag (Start: {labels.fmt_date(PROGRAMME_START)}).",
         )
-        st.multiselect(
-            "Kreise in Tabelle und Kreisbildern",
-            options=list(kreis_labels),
-            format_func=lambda k: kreis_labels.get(k, k),
-            key=K_KREISE,
-            placeholder="alle 13 Kreise",
-            on_change=_clear_notices,
+        sidebar.labelled_multiselect(
+            "Kreise in Tabelle und Kreisbildern", kreis_labels, K_KREISE, "alle 13 Kreise", on_change=_clear_notices
         )
     result = KreisFilters(
         st.session_state[K_STAND],

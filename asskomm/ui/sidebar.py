@@ -88,6 +88,19 @@ def _reset() -> None:
     st.session_state[K_NOTICES] = []
 
 
+def labelled_multiselect(label: str, labels: Mapping[str, str], key: str, placeholder: str, **kwargs) -> None:
+    """A multiselect over keys shown by their German labels; by default a change clears the URL notices."""
+    kwargs.setdefault("on_change", _clear_notices)
+    st.multiselect(
+        label,
+        options=list(labels),
+        format_func=lambda k: labels.get(k, k),
+        key=key,
+        placeholder=placeholder,
+        **kwargs,
+    )
+
+
 def filter_sidebar(
     kreis_labels: Mapping[str, str],
     problemfeld_labels: Mapping[str, str],
@@ -115,32 +128,16 @@ def filter_sidebar(
                 on_change=_on_search,
                 help="Springt auf der Karte zur Gemeinde und zeigt sie neben der Karte an.",
             )
-        st.multiselect(
-            "Kreis",
-            options=list(kreis_labels),
-            format_func=lambda k: kreis_labels.get(k, k),
-            key=K_KREISE,
-            placeholder="alle Kreise",
-            on_change=_clear_notices,
-        )
+        labelled_multiselect("Kreis", kreis_labels, K_KREISE, "alle Kreise")
         pd_labels = polizei.labels()
-        st.multiselect(
+        labelled_multiselect(
             "Polizeidirektion",
-            options=list(pd_labels),
-            format_func=lambda k: pd_labels.get(k, k),
-            key=K_PD,
-            placeholder="alle Polizeidirektionen",
-            on_change=_clear_notices,
+            pd_labels,
+            K_PD,
+            "alle Polizeidirektionen",
             help="Gemeinden in den Kreisen dieser Polizeidirektionen (mit dem Kreisfilter: beides muss passen).",
         )
-        st.multiselect(
-            "Problemfeld",
-            options=list(problemfeld_labels),
-            format_func=lambda k: problemfeld_labels.get(k, k),
-            key=K_PF,
-            placeholder="alle Problemfelder",
-            on_change=_clear_notices,
-        )
+        labelled_multiselect("Problemfeld", problemfeld_labels, K_PF, "alle Problemfelder")
         st.selectbox(
             "Baustein",
             options=[k for k in baustein_labels if k != "sonstiges"],
