@@ -246,6 +246,19 @@ def measure_filter_change(page: Any, run: int) -> tuple[float | None, float | No
     return repaint, float(last - start), False
 
 
+def _open_and_filter(browser: Any, url: str, want: int | None, run: int, ready_ms: list[float],
+                     filter_ms: list[float], network: dict | None = None) -> None:
+    """In a fresh context: time until ``want`` polygons are drawn, then one filter change (its latency)."""
+    ctx = harness.new_context(browser)
+    page, ms = open_and_wait(ctx, url, want_polygons=want, network=network)
+    ready_ms.append(ms)
+    harness.wait_for_app_idle(page)
+    latency, _, _ = measure_filter_change(page, run)
+    if latency is not None and latency >= 0:
+        filter_ms.append(latency)
+    ctx.close()
+
+
 def run_browser_part(
     args: argparse.Namespace, figs: Figures, minimal: Any, dashboard: Any, minimal_map: Any = None
 ) -> None:
@@ -300,23 +313,11 @@ def run_browser_part(
                 ctx.close()
             if figs.has_map:
                 # The dashboard on a slow link, in a fresh context: map shown, then one filter change.
-                ctx = harness.new_context(browser)
-                page, ms = open_and_wait(ctx, dashboard.url, want_polygons=want, network=SLOW_LINK)
-                figs.slow_ready_ms.append(ms)
-                harness.wait_for_app_idle(page)
-                latency, _, _ = measure_filter_change(page, run)
-                if latency is not None and latency >= 0:
-                    figs.slow_filter_ms.append(latency)
-                ctx.close()
+                _open_and_filter(browser, dashboard.url, want, run, figs.slow_ready_ms, figs.slow_filter_ms,
+                                 network=SLOW_LINK)
             if minimal_map is not None and figs.has_map:
-                ctx = harness.new_context(browser)
-                page, ms = open_and_wait(ctx, minimal_map.url, want_polygons=1)
-                figs.minimal_map_ready_ms.append(ms)
-                harness.wait_for_app_idle(page)
-                latency, _, _ = measure_filter_change(page, run)
-                if latency is not None and latency >= 0:
-                    figs.minimal_map_filter_ms.append(latency)
-                ctx.close()
+                _open_and_filter(browser, minimal_map.url, 1, run, figs.minimal_map_ready_ms,
+                                 figs.minimal_map_filter_ms)
             if figs.has_map:
                 # The meeting view and a town's page, each in a fresh context (issue 18's further targets).
                 for url, want_here, into in (

@@ -8,6 +8,30 @@ from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import kommune as ui
 
+
+def _apply(action, message: str) -> None:
+    """Run one account change: confirm it after the rerun, or say why it was refused (nothing changed then)."""
+    try:
+        action()
+    except auth.AuthError as exc:
+        st.error(ui.md(exc), icon=":material/block:")
+        return
+    ui.flash(message)
+    st.rerun()
+
+
+def _add_user(name: str, pw1: str, pw2: str, role: str) -> None:
+    if pw1 != pw2:
+        raise auth.AuthError("Die beiden Passwörter stimmen nicht überein.")
+    accounts.add(name, pw1, role, actor=admin.name)
+
+
+def _delete_user(target: str) -> None:
+    accounts.remove(target, actor=admin.name)
+    st.session_state.pop("usr_confirm", None)
+    st.session_state.pop("usr_target", None)
+
+
 admin = ui_auth.restricted_page("admin", "Die Benutzerverwaltung", title="Benutzer")
 accounts = ui_auth.accounts()
 users = accounts.list()
@@ -42,14 +66,7 @@ with tab_new, st.form("usr_new", clear_on_submit=True):
                         help=f"mindestens {auth.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
     pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
     if st.form_submit_button("Anlegen", type="primary"):
-        try:
-            if pw1 != pw2:
-                raise auth.AuthError("Die beiden Passwörter stimmen nicht überein.")
-            accounts.add(name, pw1, role, actor=admin.name)
-            ui.flash(f"Benutzer »{ui.md(name)}« angelegt.")
-            st.rerun()
-        except auth.AuthError as exc:
-            st.error(ui.md(exc), icon=":material/block:")
+        _apply(lambda: _add_user(name, pw1, pw2, role), f"Benutzer »{ui.md(name)}« angelegt.")
 
 with tab_edit:
     names = [u.name for u in users]
@@ -61,46 +78,25 @@ with tab_edit:
             new_role = st.selectbox("Rolle", options=list(auth.ROLES), format_func=auth.ROLE_LABELS.get,
                                     index=auth.ROLES.index(chosen.role))
             if st.form_submit_button("Rolle speichern"):
-                try:
-                    accounts.set_role(target, new_role, actor=admin.name)
-                    ui.flash(f"Rolle von »{ui.md(target)}« geändert.")
-                    st.rerun()
-                except auth.AuthError as exc:
-                    st.error(ui.md(exc))
+                _apply(lambda: accounts.set_role(target, new_role, actor=admin.name),
+                       f"Rolle von »{ui.md(target)}« geändert.")
         with c2, st.form("usr_pw", clear_on_submit=True):
             pw = st.text_input("Neues Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
             if st.form_submit_button("Passwort setzen"):
-                try:
-                    accounts.set_password(target, pw, actor=admin.name)
-                    ui.flash(f"Passwort von »{ui.md(target)}« neu gesetzt.")
-                    st.rerun()
-                except auth.AuthError as exc:
-                    st.error(ui.md(exc))
+                _apply(lambda: accounts.set_password(target, pw, actor=admin.name),
+                       f"Passwort von »{ui.md(target)}« neu gesetzt.")
         b1, b2, b3 = st.columns(3)
-        try:
-            if chosen.active and b1.button("Sperren", key="usr_lock"):
-                accounts.set_active(target, False, actor=admin.name)
-                ui.flash(f"»{ui.md(target)}« gesperrt.")
-                st.rerun()
-            if not chosen.active and b1.button("Entsperren", key="usr_unlock"):
-                accounts.set_active(target, True, actor=admin.name)
-                ui.flash(f"»{ui.md(target)}« entsperrt.")
-                st.rerun()
-            if b2.button("Wartezeit nach Fehlversuchen aufheben", key="usr_throttle"):
-                accounts.unlock(target)
-                ui.flash("Wartezeit aufgehoben.")
-                st.rerun()
-            if b3.button("Löschen …", key="usr_delete"):
-                st.session_state["usr_confirm"] = target
-            if st.session_state.get("usr_confirm") == target:
-                st.warning(f"Benutzer »{ui.md(target)}« wirklich löschen?")
-                if st.button("Ja, löschen", type="primary", key="usr_delete_yes"):
-                    accounts.remove(target, actor=admin.name)
-                    st.session_state.pop("usr_confirm", None)
-                    st.session_state.pop("usr_target", None)
-                    ui.flash(f"»{ui.md(target)}« gelöscht.")
-                    st.rerun()
-        except auth.AuthError as exc:
-            st.error(ui.md(exc), icon=":material/block:")
+        if chosen.active and b1.button("Sperren", key="usr_lock"):
+            _apply(lambda: accounts.set_active(target, False, actor=admin.name), f"»{ui.md(target)}« gesperrt.")
+        if not chosen.active and b1.button("Entsperren", key="usr_unlock"):
+            _apply(lambda: accounts.set_active(target, True, actor=admin.name), f"»{ui.md(target)}« entsperrt.")
+        if b2.button("Wartezeit nach Fehlversuchen aufheben", key="usr_throttle"):
+            _apply(lambda: accounts.unlock(target), "Wartezeit aufgehoben.")
+        if b3.button("Löschen …", key="usr_delete"):
+            st.session_state["usr_confirm"] = target
+        if st.session_state.get("usr_confirm") == target:
+            st.warning(f"Benutzer »{ui.md(target)}« wirklich löschen?")
+            if st.button("Ja, löschen", type="primary", key="usr_delete_yes"):
+                _apply(lambda: _delete_user(target), f"»{ui.md(target)}« gelöscht.")
 
 st.page_link("pages/problemfelder.py", label="Problemfelder (Vokabular) pflegen", icon=":material/label:")

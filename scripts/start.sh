@@ -12,12 +12,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PYTHON="${PYTHON:-python3}"
-VENV="${VENV:-.venv}"
-
-as_root() {
-    if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
-}
+# shellcheck source=scripts/venv.sh
+. scripts/venv.sh
 
 # Debian's python3 has no venv/ensurepip until python3-venv is installed.
 if [ ! -x "$VENV/bin/python" ]; then
@@ -26,22 +22,8 @@ if [ ! -x "$VENV/bin/python" ]; then
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
     fi
-    echo "start.sh: creating $VENV" >&2
-    "$PYTHON" -m venv "$VENV"
 fi
-
-# Reinstall only when requirements.txt or pyproject.toml changed (stamp = their checksum).
-stamp="$VENV/.asskomm-requirements-run"
-want="$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "start.sh: installing requirements.txt into $VENV" >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
-    # the project itself, editable: the command .venv/bin/asskomm (works from any folder). The build uses the
-    # setuptools of the venv and wheel from requirements.txt, so nothing more is downloaded.
-    echo "start.sh: installing the command $VENV/bin/asskomm" >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e .
-    echo "$want" >"$stamp"
-fi
+ensure_venv start.sh requirements-run requirements.txt requirements.txt pyproject.toml
 
 # Only this machine can reach the dashboard unless another address is asked for explicitly: plain HTTP with
 # password sign-in must not be offered to a whole network (beyond one machine: a reverse proxy with TLS).

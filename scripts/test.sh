@@ -14,12 +14,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PYTHON="${PYTHON:-python3}"
-VENV="${VENV:-.venv}"
-
-as_root() {
-    if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
-}
+# shellcheck source=scripts/venv.sh
+. scripts/venv.sh
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -44,18 +40,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
-    echo "test.sh: creating $VENV" >&2
-    "$PYTHON" -m venv "$VENV"
-fi
-stamp="$VENV/.asskomm-requirements-dev"
-want="$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "test.sh: installing requirements-dev.txt into $VENV" >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e .
-    echo "$want" >"$stamp"
-fi
+ensure_venv test.sh requirements-dev requirements-dev.txt requirements.txt requirements-dev.txt pyproject.toml
 
 echo "test.sh: ruff check ." >&2
 "$VENV/bin/python" -m ruff check .

@@ -174,16 +174,9 @@ def _kreise_table(ctx: Context, nummer: int, summ: status.Summary, land: dict[st
         rows.append({"name": f"Summe {ctx.region.name}", "pd": "", **region_fig, "_art": "summe"})
     rows.append({"name": "Sachsen", "pd": "", **land, "_art": "sachsen"})
     hints += _published_hints(ctx, land)
-    return Tabelle(
-        nummer,
-        "Kreise",
-        f"Landkreise und Kreisfreie Städte, Stichtag {labels.fmt_date(ctx.stichtag)}",
-        (Spalte("name", "Kreis"), Spalte("pd", "Polizeidirektion"), *_FIGURE_COLUMNS),
-        tuple(rows),
-        _figure_rule(ctx),
-        ctx.basis(_counted_milestones(ctx)),
-        tuple(hints),
-    )
+    columns = (Spalte("name", "Kreis"), Spalte("pd", "Polizeidirektion"), *_FIGURE_COLUMNS)
+    return Tabelle(nummer, "Kreise", ctx.at_stichtag("Landkreise und Kreisfreie Städte"), columns, tuple(rows),
+                   _figure_rule(ctx), ctx.basis(_counted_milestones(ctx)), tuple(hints))
 
 
 def _pd_table(ctx: Context, nummer: int, land: dict[str, int]) -> Tabelle:
@@ -207,16 +200,10 @@ def _pd_table(ctx: Context, nummer: int, land: dict[str, int]) -> Tabelle:
         + "; ".join(f"{p.kurz}: {', '.join(p.quellen)}" for p in pds.values())
         + "."
     )
-    return Tabelle(
-        nummer,
-        "Polizeidirektionen",
-        f"Polizeidirektionen, Stichtag {labels.fmt_date(ctx.stichtag)}",
-        (Spalte("name", "Polizeidirektion"), Spalte("kreise", "Kreise"), *_FIGURE_COLUMNS),
-        tuple(rows),
-        _figure_rule(ctx) + " Jede Gemeinde gehört zur Polizeidirektion ihres Kreises.",
-        ctx.basis(_counted_milestones(ctx)),
-        tuple(hints),
-    )
+    columns = (Spalte("name", "Polizeidirektion"), Spalte("kreise", "Kreise"), *_FIGURE_COLUMNS)
+    rule = _figure_rule(ctx) + " Jede Gemeinde gehört zur Polizeidirektion ihres Kreises."
+    return Tabelle(nummer, "Polizeidirektionen", ctx.at_stichtag("Polizeidirektionen"), columns, tuple(rows), rule,
+                   ctx.basis(_counted_milestones(ctx)), tuple(hints))
 
 
 def build(

@@ -80,6 +80,10 @@ class Context:
             return ""
         return ", ".join(sorted((self.name_of.get(a, a) for a in p.members), key=str.casefold))
 
+    def at_stichtag(self, title: str) -> str:
+        """A table's caption at the Stichtag: »Partner …, Stichtag 31.12.2024«."""
+        return f"{title}, Stichtag {labels.fmt_date(self.stichtag)}"
+
     def basis(self, milestones: Iterable[Milestone], what: str = "Meilensteine") -> str:
         ms = list(milestones)
         sourced = sum(1 for m in ms if urls(m.quelle))

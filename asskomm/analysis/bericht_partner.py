@@ -53,9 +53,7 @@ def partner_table(ctx: Context, nummer: int) -> Tabelle:
     if undated:
         rule += f" {labels.fmt_int(undated)} Vereinbarung(en) ohne Datum stehen am Ende."
     return Tabelle(
-        nummer,
-        "Partner",
-        f"Partner mit Kooperationsvereinbarung, Stichtag {labels.fmt_date(ctx.stichtag)}",
+        nummer, "Partner", ctx.at_stichtag("Partner mit Kooperationsvereinbarung"),
         (
             Spalte("nr", "Nr. Sachsen", "int"),
             Spalte("amtlich", "Nr. Sachsen amtlich", "int"),
@@ -291,9 +289,7 @@ def path_table(ctx: Context, nummer: int) -> Tabelle:
                  "_art": "summe"})
     used = [m for p in advised for m in ctx.milestones.get(p.id, []) if ctx.counted(m) and m.baustein != "sonstiges"]
     return Tabelle(
-        nummer,
-        "Weg",
-        f"Weg von der Beratung zur Sicherheitsanalyse, Stichtag {labels.fmt_date(ctx.stichtag)}",
+        nummer, "Weg", ctx.at_stichtag("Weg von der Beratung zur Sicherheitsanalyse"),
         (
             Spalte("schritt", "Schritt"),
             Spalte("n", "Partner", "int"),

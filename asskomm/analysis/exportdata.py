@@ -126,14 +126,8 @@ def map_frame(
 
 
 
-def describe_filters(
-    filters: Filters,
-    kreis_labels: Mapping[str, str] | None = None,
-    problemfeld_labels: Mapping[str, str] | None = None,
-    baustein_labels: Mapping[str, str] | None = None,
-) -> str:
-    """German one-liner of the active filters (``asskomm.analysis.filters.describe``)."""
-    return describe(filters, kreis_labels, problemfeld_labels, baustein_labels)
+#: German one-liner of the active filters in exports (»ganz Sachsen, ohne Filter« without any).
+describe_filters = describe
 
 
 def collect(filters: Filters, *, store: Any = None) -> ExportData:

@@ -40,6 +40,17 @@ class Filters:
             scope = covered if scope is None else scope & covered
         return scope
 
+    def cache_key(self) -> tuple:
+        """The filter values as plain hashable values (keys of shared caches; ``unbestaetigt`` is in the
+        data version those caches are also keyed on)."""
+        return (self.stand.isoformat(), self.kreise, self.problemfelder, self.baustein, self.polizeidirektionen,
+                self.groesse)
+
+    @classmethod
+    def from_cache_key(cls, key: tuple, *, unbestaetigt: bool = False) -> Filters:
+        stand_iso, kreise, problemfelder, baustein, pds, groesse = key
+        return cls(dt.date.fromisoformat(stand_iso), kreise, problemfelder, baustein, pds, groesse, unbestaetigt)
+
     def to_query(self, today: dt.date | None = None) -> dict[str, list[str] | str]:
         """Query parameters for this view (the date is left out when it is today)."""
         stand = self.stand.isoformat() if self.stand != (today or dt.date.today()) else None

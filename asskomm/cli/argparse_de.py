@@ -52,3 +52,10 @@ def use_german() -> None:
     german = German()
     argparse._ = german.gettext  # the names argparse bound with »from gettext import gettext as _, ngettext«
     argparse.ngettext = german.ngettext
+
+
+def command_group(sub: argparse._SubParsersAction, name: str, help_: str, *, metavar: str,
+                  **kwargs) -> argparse._SubParsersAction:
+    """A command with its own subcommands (``asskomm NAME AKTION …``); the chosen one is in ``NAME_command``."""
+    parser = sub.add_parser(name, help=help_, **kwargs)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar=metavar)

@@ -19,6 +19,8 @@ import sys
 
 import sqlalchemy as sa
 
+from asskomm.cli.argparse_de import command_group
+from asskomm.cli.guard import guarded
 from asskomm.store import migrate
 from asskomm.store import transfer as db_transfer
 from asskomm.store.connection import safe_url, unavailable_message, url_from_setting
@@ -92,21 +94,18 @@ def cmd_revision(args: argparse.Namespace) -> int:
 
 
 def _guarded(func):
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except (db_transfer.TransferError, migrate.SchemaError) as exc:
-            return _fail(str(exc))
-        except sa.exc.SQLAlchemyError as exc:
-            return _fail(unavailable_message(url_from_setting(_setting(args) if "db" in args else ""), exc))
-
-    return run
+    return guarded(
+        func,
+        ((db_transfer.TransferError, migrate.SchemaError), lambda exc, args: str(exc)),
+        (sa.exc.SQLAlchemyError,
+         lambda exc, args: unavailable_message(url_from_setting(_setting(args) if "db" in args else ""), exc)),
+        status=1,
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("db", help="Datenbank: Schema, Kopie, Sicherung", description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    cmds = parser.add_subparsers(dest="db_command", required=True, metavar="AKTION")
+    cmds = command_group(sub, "db", "Datenbank: Schema, Kopie, Sicherung", metavar="AKTION", description=__doc__,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
 
     def add(name: str, func, help_: str) -> argparse.ArgumentParser:
         p = cmds.add_parser(name, help=help_)

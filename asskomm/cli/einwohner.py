@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from asskomm.cli.argparse_de import command_group
 from asskomm.labels import fmt_date, fmt_int
 from asskomm.records import einwohner
 
@@ -15,8 +16,7 @@ DEFAULT_SOURCE = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-IS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    group = sub.add_parser("einwohner", help="Einwohnerzahlen je Gemeinde (data/einwohner.csv)")
-    cmds = group.add_subparsers(dest="einwohner_command", required=True, metavar="BEFEHL")
+    cmds = command_group(sub, "einwohner", "Einwohnerzahlen je Gemeinde (data/einwohner.csv)", metavar="BEFEHL")
     imp = cmds.add_parser(
         "import",
         help="Einwohner aus GV-ISys-Auszug (XLSX) oder CSV »AGS;Einwohner« übernehmen (alles oder nichts)",

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from asskomm.cli.argparse_de import command_group
 from asskomm.geo.boundary_sources import NPM_PACKAGE, BuildError
 from asskomm.geo.build import SUCCESSION_FILE, build
 from asskomm.geo.coverage import SIMPLIFY_TOLERANCE_M
@@ -13,8 +14,7 @@ from asskomm.paths import GEO_DIR
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    geo = subparsers.add_parser("geo", help="Grenzen (Gemeinden, Kreise, Land) bauen")
-    geo_sub = geo.add_subparsers(dest="geo_command", required=True, metavar="UNTERBEFEHL")
+    geo_sub = command_group(subparsers, "geo", "Grenzen (Gemeinden, Kreise, Land) bauen", metavar="UNTERBEFEHL")
     p = geo_sub.add_parser(
         "build",
         help="Grenzebenen in geo/ neu erzeugen",

@@ -17,6 +17,8 @@ import getpass
 import os
 import sys
 
+from asskomm.cli.argparse_de import command_group
+from asskomm.cli.guard import guarded
 from asskomm.store import accounts as auth
 
 PASSWORD_ENV = "ASSKOMM_PASSWORD"  # noqa: S105 - name of the environment variable, not a password
@@ -105,14 +107,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def _guarded(func):
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except auth.AuthError as exc:
-            print(f"Fehler: {exc}", file=sys.stderr)
-            return 2
-
-    return run
+    return guarded(func, (auth.AuthError, lambda exc, args: f"Fehler: {exc}"), status=2)
 
 
 def _action(sub: argparse._SubParsersAction, name: str, help: str, func, *, named: bool = True):
@@ -125,8 +120,7 @@ def _action(sub: argparse._SubParsersAction, name: str, help: str, func, *, name
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("user", help="Benutzerkonten verwalten (Anmeldung in der App)")
-    sub = parser.add_subparsers(dest="user_command", required=True, metavar="AKTION")
+    sub = command_group(subparsers, "user", "Benutzerkonten verwalten (Anmeldung in der App)", metavar="AKTION")
     p = _action(sub, "add", "Benutzer anlegen (Passwort ohne Echo oder aus $" + PASSWORD_ENV + ")", cmd_add)
     p.add_argument("--role", choices=auth.ROLES, required=True)
     _action(sub, "list", "Benutzer auflisten", cmd_list, named=False)

@@ -235,15 +235,16 @@ def population():
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _coverage(version: str, key: str, pop_key: str, stand_iso: str, kreise: tuple, pf: tuple,
-              baustein: str | None, groesse: str | None, region_name: str, pds: tuple = ()) -> dict:
+def _coverage(version: str, key: str, pop_key: str, fkey: tuple, region_name: str) -> dict:
     from asskomm.analysis import coverage, status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
+    filters = Filters.from_cache_key(fkey)
     gem = _geo_layers(key)[0]
-    table = _status_table(version, key, stand_iso)
+    table = _status_table(version, key, fkey[0])
     region = coverage.region_ags(gem, filters, _population(pop_key))
-    reached = None if not (pf or baustein) else status.matching_ags(_records(version), gem, filters)
+    reached = None
+    if filters.problemfelder or filters.baustein:
+        reached = status.matching_ags(_records(version), gem, filters)
     cov = coverage.coverage(table, gem, region, _population(pop_key), reached=reached, region_name=region_name)
     return {"line": coverage.coverage_line(cov), **cov.to_dict()}
 
@@ -254,10 +255,8 @@ def coverage(filters: Filters) -> dict:
     from asskomm.analysis.coverage import kreis_region_names, region_label
     from asskomm.geo import polizei
 
-    return _coverage(data_version(), geo_key(), _population_key(), filters.stand.isoformat(), filters.kreise,
-                     filters.problemfelder, filters.baustein, filters.groesse,
-                     region_label(filters, kreis_region_names(kreise_index()), pd_labels=polizei.labels()),
-                     filters.polizeidirektionen)
+    return _coverage(data_version(), geo_key(), _population_key(), filters.cache_key(),
+                     region_label(filters, kreis_region_names(kreise_index()), pd_labels=polizei.labels()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -275,14 +274,10 @@ def status_table(stand: dt.date | str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _summary(
-    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
-    groesse: str | None = None,
-):
+def _summary(version: str, key: str, fkey: tuple):
     from asskomm.analysis import status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
-    result = status.summary(_records(version), _geo_layers(key)[0], filters)
+    result = status.summary(_records(version), _geo_layers(key)[0], Filters.from_cache_key(fkey))
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         return dataclasses.asdict(result)
     return dict(result) if isinstance(result, dict) else result
@@ -290,16 +285,7 @@ def _summary(
 
 def summary(filters: Filters) -> dict:
     """KPI counts for the filters (``asskomm.analysis.status.summary``, the same code as ``python -m asskomm summary``)."""
-    return _summary(
-        data_version(),
-        geo_key(),
-        filters.stand.isoformat(),
-        filters.kreise,
-        filters.problemfelder,
-        filters.baustein,
-        filters.polizeidirektionen,
-        filters.groesse,
-    )
+    return _summary(data_version(), geo_key(), filters.cache_key())
 
 
 # ----------------------------------------------------------------------------------------------- vocab
@@ -344,30 +330,17 @@ def _published_figures(until_iso: str, region: tuple[str, ...], figures_key: str
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _matching(
-    version: str, key: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
-    groesse: str | None = None,
-) -> frozenset:
+def _matching(version: str, key: str, fkey: tuple) -> frozenset:
     from asskomm.analysis import status
 
-    filters = Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
-    return frozenset(status.matching_ags(_records(version), _geo_layers(key)[0], filters))
+    return frozenset(status.matching_ags(_records(version), _geo_layers(key)[0], Filters.from_cache_key(fkey)))
 
 
 def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
     """Boolean Series aligned with ``table``: the Gemeinden matching the filters (``status.matching_ags``)."""
     if filters.is_default:
         return pd.Series(True, index=table.index)
-    hits = _matching(
-        data_version(),
-        geo_key(),
-        filters.stand.isoformat(),
-        filters.kreise,
-        filters.problemfelder,
-        filters.baustein,
-        filters.polizeidirektionen,
-        filters.groesse,
-    )
+    hits = _matching(data_version(), geo_key(), filters.cache_key())
     return table["ags"].astype(str).isin(hits)
 
 
@@ -427,16 +400,6 @@ def coverage_series(kreise: tuple = ()) -> pd.DataFrame:
 # What every first view of the start page needs, computed once per data version, boundary version and
 # filters and shared by all sessions (issue 18: 20 visitors at once were served one after another, each
 # building the same table). The results are plain values; pages must not mutate them.
-def _filter_key(filters: Filters) -> tuple:
-    return (filters.stand.isoformat(), filters.kreise, filters.problemfelder, filters.baustein,
-            filters.polizeidirektionen, filters.groesse)
-
-
-def _filters_of(fkey: tuple) -> Filters:
-    stand_iso, kreise, pf, baustein, pds, groesse = fkey
-    return Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _sources(version: str, key: str, stand_iso: str) -> dict[str, list[str]]:
     from asskomm.ui import views
@@ -455,13 +418,13 @@ def _karte_table(version: str, key: str, fkey: tuple) -> pd.DataFrame:
     from asskomm.geo.layers import kreis_display_names
     from asskomm.ui import views
 
-    filters = _filters_of(fkey)
+    filters = Filters.from_cache_key(fkey)
     stand_iso = fkey[0]
     table = _status_table(version, key, stand_iso)
     if filters.is_default:
         hit = pd.Series(True, index=table.index)
     else:
-        hit = table["ags"].astype(str).isin(_matching(version, key, *fkey))
+        hit = table["ags"].astype(str).isin(_matching(version, key, fkey))
     _records(version)  # this version's Problemfelder in force before their labels are read
     return views.karte_table(
         table,
@@ -475,7 +438,7 @@ def _karte_table(version: str, key: str, fkey: tuple) -> pd.DataFrame:
 
 def karte_table(filters: Filters) -> pd.DataFrame:
     """The start page's table »Gemeinden in dieser Ansicht« (``views.karte_table``) for ``filters``, shared."""
-    return _karte_table(data_version(), geo_key(), _filter_key(filters))
+    return _karte_table(data_version(), geo_key(), filters.cache_key())
 
 
 def _figures_key() -> str:
@@ -509,8 +472,8 @@ def warm(stand: dt.date | None = None) -> list[str]:
     _records(version)
     _vocab_labels(version)
     _status_table(version, key, stand_iso)
-    fkey = _filter_key(Filters(dt.date.fromisoformat(stand_iso)))
-    _summary(version, key, *fkey)
+    fkey = Filters(dt.date.fromisoformat(stand_iso)).cache_key()
+    _summary(version, key, fkey)
     _sources(version, key, stand_iso)
     _karte_table(version, key, fkey)
     _published_figures(stand_iso, (), _figures_key())

@@ -98,17 +98,9 @@ def status_map(
         if on_select is not None:
             on_select()
 
-    st_folium(
-        m,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=RETURNED,
-        feature_group_to_add=layers,
-        center=center,
-        zoom=zoom,
-        on_change=_changed,
-    )
+    # the status layers travel as feature_group_to_add: a filter change repaints them without a remount
+    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=RETURNED,
+              feature_group_to_add=layers, center=center, zoom=zoom, on_change=_changed)
 
 
 def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> None:

@@ -24,6 +24,7 @@ Files are generated only when a button is clicked (``st.download_button`` with a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 
@@ -224,15 +225,11 @@ def _step_label(all_steps: list[dt.date], i: int) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _render(
-    kind: str, version: str, stand_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
-    groesse: str | None = None,
-) -> bytes:
+def _render(kind: str, version: str, fkey: tuple) -> bytes:
     from asskomm.render import briefing, snapshot, static_map
 
     # the version ends in ":u" when the view counts unconfirmed milestones (ui.data.data_version)
-    data = _collect(Filters(dt.date.fromisoformat(stand_iso), kreise, pf, baustein, polizeidirektionen=pds,
-                            groesse=groesse, unbestaetigt=version.endswith(":u")))
+    data = _collect(Filters.from_cache_key(fkey, unbestaetigt=version.endswith(":u")))
     if kind == "png":
         return static_map.render_map_png(data, size="folie")
     if kind == "png_a4":
@@ -303,16 +300,7 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
         label, suffix, mime, icon, hint = DOWNLOADS[kind]
         st.download_button(
             label,
-            lambda: _render(
-                kind,
-                version,
-                filters.stand.isoformat(),
-                filters.kreise,
-                filters.problemfelder,
-                filters.baustein,
-                filters.polizeidirektionen,
-                filters.groesse,
-            ),
+            lambda: _render(kind, version, filters.cache_key()),
             file_name=f"{_file_stem(filters)}_{suffix}",
             mime=mime,
             key=f"{key}_{kind}",
@@ -349,26 +337,20 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _growth_series(
-    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple = (),
-    groesse: str | None = None,
-):
+def _growth_series(version: str, fkey: tuple):
+    """``fkey``: the filters' cache key with today as the Stand (the series ends today)."""
     from asskomm.ui import data
 
-    today = dt.date.fromisoformat(today_iso)
-    filters = Filters(today, kreise, pf, baustein, polizeidirektionen=pds, groesse=groesse)
-    series = timeline.growth_series(data.records(), data.gemeinden(), end=today, filters=filters)
-    return series, timeline.published_points(until=today)
+    filters = Filters.from_cache_key(fkey)
+    series = timeline.growth_series(data.records(), data.gemeinden(), end=filters.stand, filters=filters)
+    return series, timeline.published_points(until=filters.stand)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _growth_png(
-    version: str, today_iso: str, kreise: tuple, pf: tuple, baustein: str | None, pds: tuple,
-    groesse: str | None, stand_iso: str,
-):
-    series, points = _growth_series(version, today_iso, kreise, pf, baustein, pds, groesse)
+def _growth_png(version: str, fkey: tuple, stand_iso: str):
+    series, points = _growth_series(version, fkey)
     # published totals are statewide: only beside the unfiltered series
-    shown = points if not (kreise or pf or baustein or pds or groesse) else points.iloc[0:0]
+    shown = points if Filters.from_cache_key(fkey).is_default else points.iloc[0:0]
     return render_growth_png(series, shown, marker=dt.date.fromisoformat(stand_iso))
 
 
@@ -376,15 +358,7 @@ def growth_chart(filters: Filters) -> None:
     """The alliance's growth from the records (lines) with the published totals (points) and their sources."""
     from asskomm.ui import data
 
-    args = (
-        data.data_version(),
-        _today().isoformat(),
-        filters.kreise,
-        filters.problemfelder,
-        filters.baustein,
-        filters.polizeidirektionen,
-        filters.groesse,
-    )
+    args = (data.data_version(), dataclasses.replace(filters, stand=_today()).cache_key())
     with st.spinner("Zeitreihe wird berechnet …"):
         _series, points = _growth_series(*args)
         png = _growth_png(*args, filters.stand.isoformat())

@@ -90,15 +90,18 @@ def _reset() -> None:
 
 def labelled_multiselect(label: str, labels: Mapping[str, str], key: str, placeholder: str, **kwargs) -> None:
     """A multiselect over keys shown by their German labels; by default a change clears the URL notices."""
+    _labelled(st.multiselect, label, labels, key, placeholder, **kwargs)
+
+
+def labelled_selectbox(label: str, labels: Mapping[str, str], key: str, placeholder: str, **kwargs) -> None:
+    """A selectbox over keys shown by their German labels, empty (``placeholder``) until one is chosen."""
+    _labelled(st.selectbox, label, labels, key, placeholder, index=None, **kwargs)
+
+
+def _labelled(widget, label: str, labels: Mapping[str, str], key: str, placeholder: str, **kwargs) -> None:
     kwargs.setdefault("on_change", _clear_notices)
-    st.multiselect(
-        label,
-        options=list(labels),
-        format_func=lambda k: labels.get(k, k),
-        key=key,
-        placeholder=placeholder,
-        **kwargs,
-    )
+    widget(label, options=list(labels), format_func=lambda k: labels.get(k, k), key=key, placeholder=placeholder,
+           **kwargs)
 
 
 def filter_sidebar(
@@ -138,24 +141,12 @@ def filter_sidebar(
             help="Gemeinden in den Kreisen dieser Polizeidirektionen (mit dem Kreisfilter: beides muss passen).",
         )
         labelled_multiselect("Problemfeld", problemfeld_labels, K_PF, "alle Problemfelder")
-        st.selectbox(
-            "Baustein",
-            options=[k for k in baustein_labels if k != "sonstiges"],
-            format_func=lambda k: baustein_labels.get(k, k),
-            index=None,
-            key=K_BS,
-            placeholder="alle Bausteine",
-            on_change=_clear_notices,
+        labelled_selectbox(
+            "Baustein", {k: v for k, v in baustein_labels.items() if k != "sonstiges"}, K_BS, "alle Bausteine",
             help="Nur Gemeinden, die diesen Baustein bis zum gewählten Stand erreicht haben.",
         )
-        st.selectbox(
-            "Gemeindegröße (Einwohner)",
-            options=list(SIZE_CLASSES),
-            format_func=lambda k: SIZE_CLASSES[k][0],
-            index=None,
-            key=K_GROESSE,
-            placeholder="alle Größen",
-            on_change=_clear_notices,
+        labelled_selectbox(
+            "Gemeindegröße (Einwohner)", {k: v[0] for k, v in SIZE_CLASSES.items()}, K_GROESSE, "alle Größen",
             help="Nur Gemeinden dieser Einwohnerklasse; die Anteile beziehen sich dann auf diese Gemeinden.",
         )
         st.slider(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -16,7 +17,9 @@ import pandas as pd
 
 from asskomm import labels
 from asskomm.analysis.filters import describe
+from asskomm.analysis.kpis import kpis_from_frame, kpis_from_summary
 from asskomm.geo import polizei
+from asskomm.records.dates import counts_at, period_end
 
 try:  # the records module owns the rule; keep a copy only for when it is missing
     from asskomm.records.export import neutralise
@@ -44,15 +47,9 @@ TABLE_COLUMNS = {
 
 
 def _period_end(datum: str) -> str:
-    """Sort key of a date with precision (the period's last day, ISO)."""
-    if not datum:
-        return ""
-    parts = datum.split("-")
-    if len(parts) == 1:
-        return f"{parts[0]}-12-31"
-    if len(parts) == 2:
-        return f"{parts[0]}-{parts[1]}-31"
-    return datum
+    """Sort key of a date with precision: the period's last day, ISO ("" when undated)."""
+    end = period_end(datum)
+    return end.isoformat() if end else ""
 
 
 def sources_by_ags(records: Any, stand: dt.date, ags_list: Iterable[str]) -> dict[str, list[str]]:
@@ -60,16 +57,12 @@ def sources_by_ags(records: Any, stand: dt.date, ags_list: Iterable[str]) -> dic
     wanted = set(ags_list)
     if records is None or not hasattr(records, "participants"):
         return {}
-    try:
-        from asskomm.records.dates import counts_at
-    except ImportError:  # pragma: no cover
-        counts_at = None
     members = {p.id: [a for a in p.members if a in wanted] for p in records.participants}
     found: dict[str, list[tuple[str, str]]] = {}
     for m in records.milestones:
         if not m.quelle:
             continue
-        if counts_at is not None and not counts_at(m.datum, stand):
+        if not counts_at(m.datum, stand):
             continue
         for ags in members.get(m.participant_id, ()):
             found.setdefault(ags, []).append((_period_end(m.datum), m.quelle))
@@ -198,24 +191,10 @@ def kpi_values(summary: Mapping | None, status: pd.DataFrame, matched: pd.Series
     ``status.summary`` does (a group that signs together is one agreement). Without a summary (e.g. in a
     unit test) everything is counted from the status table.
     """
-    land = (summary or {}).get("land") if isinstance(summary, Mapping) else None
-    hit = status[matched.values]
-    if land:
-        st = land.get("status", {})
-        return {
-            "Beratene Kommunen": int(st.get("beraten", 0)) + int(st.get("kooperation", 0)),
-            "Kooperationsvereinbarungen": int(land["vereinbarungen"]),
-            "Modellkommunen": int(land["modellkommunen"]),
-            "Präventionsräte": int(land["praeventionsraete"]),
-            "Sicherheitsanalysen": int(land["sicherheitsanalysen"]),
-        }
-    return {
-        "Beratene Kommunen": int(hit["status"].isin(["beraten", "kooperation"]).sum()),
-        "Kooperationsvereinbarungen": int((hit["status"] == "kooperation").sum()),
-        "Modellkommunen": int(hit["modellkommune"].astype(bool).sum()),
-        "Präventionsräte": int(hit["kpr"].astype(bool).sum()),
-        "Sicherheitsanalysen": int(hit["sicherheitsanalyse"].astype(bool).sum()),
-    }
+    from_summary = kpis_from_summary(summary)
+    if from_summary:
+        return from_summary
+    return kpis_from_frame(status.assign(treffer=matched.to_numpy(dtype=bool)))
 
 
 def coverage(status: pd.DataFrame, gemeinden: pd.DataFrame, matched: pd.Series) -> dict[str, float]:
@@ -304,14 +283,8 @@ def search_options(gemeinden: pd.DataFrame, kreis_labels: Mapping[str, str] | No
     return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
 
 
-def describe_filters(
-    filters: Any,
-    kreis_labels: Mapping[str, str] | None = None,
-    problemfeld_labels: Mapping[str, str] | None = None,
-    baustein_labels: Mapping[str, str] | None = None,
-) -> str:
-    """German one-liner of the active filters for the page (»ganz Sachsen, alle Gemeinden« without any)."""
-    return describe(filters, kreis_labels, problemfeld_labels, baustein_labels, unfiltered="ganz Sachsen, alle Gemeinden")
+#: German one-liner of the active filters for the page (»ganz Sachsen, alle Gemeinden« without any).
+describe_filters = functools.partial(describe, unfiltered="ganz Sachsen, alle Gemeinden")
 
 
 
