@@ -4,7 +4,7 @@
 import streamlit as st
 
 from asskomm import labels
-from asskomm.render import mapview
+from asskomm.render import maptext
 from asskomm.ui import data, layout, mapblock, meeting, sidebar, views, widgets
 
 layout.ensure_navigation()
@@ -126,7 +126,7 @@ legend_args = {
     "models": int(hit["modellkommune"].astype(bool).sum()),
     "highlight": (f"neu seit {labels.fmt_date(since.von)}", len(highlight)) if since is not None else None,
 }
-legend_rows = mapview.legend_rows(table, matched)
+legend_rows = maptext.legend_rows(table, matched)
 sources = data.sources(filters.stand)  # shared by all sessions (once per data version)
 
 with side_col:

@@ -10,7 +10,7 @@ import a11y
 import pytest
 
 from asskomm import labels
-from asskomm.render import mapview
+from asskomm.render import mapcontroller
 
 WHITE = "#FFFFFF"
 FILLS = [labels.STATUS_COLOURS[s] for s in labels.STATUS_ORDER]
@@ -52,7 +52,7 @@ def test_simulation_changes_reds_and_keeps_greys():
         ("Sicherheitsanalyse", labels.MARKER_COLOURS["sicherheitsanalyse"]),
         ("Rand Präventionsrat", labels.MARKER_RIM_COLOUR),
         ("Rand der Legendenfelder", labels.SWATCH_BORDER_COLOUR),
-        ("Kernlinie »Neu seit«", mapview.HIGHLIGHT_CORE_COLOUR),
+        ("Kernlinie »Neu seit«", mapcontroller.HIGHLIGHT_CORE_COLOUR),
     ],
 )
 def test_outlines_stand_out_from_the_white_background(name, colour):
@@ -84,7 +84,7 @@ def test_praeventionsrat_dot_stands_out_everywhere():
 
 
 def test_the_map_draws_casings_and_rims_from_the_palette():
-    cfg = mapview._controller_config()
+    cfg = mapcontroller.controller_config()
     assert cfg["casingColour"] == labels.CASING_COLOUR
     assert cfg["border"] == labels.GEMEINDE_BORDER_COLOUR
     assert cfg["markerStyles"]["kpr"]["color"] == labels.MARKER_RIM_COLOUR

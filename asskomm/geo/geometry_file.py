@@ -65,6 +65,6 @@ def publish(script: str, static_dir: Path = STATIC_DIR) -> str | None:
 
 
 def url(script: str, base_url_path: str = "", static_dir: Path = STATIC_DIR) -> str | None:
-    """URL of the published ``script`` (a ``mapview.geometry_script``) for ``base_map(geometry_url=...)``."""
+    """URL of the published ``script`` (a ``mapgeometry.geometry_script``) for ``base_map(geometry_url=...)``."""
     relative = publish(script, static_dir)
     return f"{assets.static_url(base_url_path)}/{relative}" if relative else None

@@ -1,6 +1,6 @@
 """Names on the interactive map: where the Kreis names sit, and how names look (no Streamlit, no folium).
 
-The map (``render.mapview``) writes the 13 Kreis names into its constant base map and, with a Kreis filter, the
+The map (``render.mapbase``) writes the 13 Kreis names into its constant base map and, with a Kreis filter, the
 names of the Gemeinden that take part (sent with the status, so a filter change never remounts the map).
 """
 
@@ -70,7 +70,7 @@ DECLUTTER_JS = """  A.names = [];
   map.on("zoomend moveend resize", function () { A.declutter(); });
 """
 
-# The Kreis names as non-interactive markers in their own pane (a Jinja macro body of ``mapview._KreisNames``).
+# The Kreis names as non-interactive markers in their own pane (a Jinja macro body of ``mapbase._KreisNames``).
 KREIS_NAMES_JS = """        (function () {
           var names = {};
           {{ this.labels }}.forEach(function (k) {

@@ -1,9 +1,9 @@
 """Offline snapshot: one self-contained HTML file with the interactive map, its data and Leaflet inlined.
 
-The map is the dashboard's own map (``asskomm.render.mapview``: same colours, tooltips, outlines and markers);
-Leaflet 1.9.4's JS and CSS (PyPI package ``django-js-lib-leaflet``) are written into the file, and the
-images its stylesheet refers to become data URIs. The file makes no request at all, so it opens from a
-USB stick in a room without network.
+The map is the dashboard's own map (``render.mapbase`` and ``render.mapstatus``: same colours, tooltips,
+outlines and markers); Leaflet 1.9.4's JS and CSS (PyPI package ``django-js-lib-leaflet``) are written into the
+file, and the images its stylesheet refers to become data URIs. The file makes no request at all, so it opens
+from a USB stick in a room without network.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from asskomm import labels
 from asskomm.analysis.exportdata import ExportData, collect
 from asskomm.analysis.filters import Filters
 from asskomm.analysis.kpis import KPI_LABELS, legend_counts
-from asskomm.render import mapview
+from asskomm.render import mapbase, mapgeometry, mapstatus
 
 TITLE = "Allianz Sichere Sächsische Kommunen (ASSKomm)"
 PANEL_WIDTH_PX = 330
@@ -163,10 +163,10 @@ def render_snapshot_html(data: ExportData | None = None, *, filters: Filters | N
     if data is None:
         data = collect(filters or Filters(stand=dt.date.today()))
     frame = data.frame
-    geometry = mapview.prepare_geometry(frame, data.kreise, attribution=data.attribution)
-    m = mapview.base_map(geometry)
+    geometry = mapgeometry.prepare_geometry(frame, data.kreise, attribution=data.attribution)
+    m = mapbase.base_map(geometry)
     table = frame.drop(columns=frame.geometry.name)
-    layers = mapview.status_layers(table, frame["treffer"], problemfeld_labels=dict(data.problemfeld_labels))
+    layers = mapstatus.status_layers(table, frame["treffer"], problemfeld_labels=dict(data.problemfeld_labels))
 
     stand = labels.fmt_date(data.filters.stand)
     root = m.get_root()
@@ -179,7 +179,7 @@ def render_snapshot_html(data: ExportData | None = None, *, filters: Filters | N
         ),
         name="asskomm_snapshot_panel",
     )
-    page = mapview.standalone_html(m, layers)
+    page = mapstatus.standalone_html(m, layers)
 
     # Inline Leaflet instead of the app's URLs; nothing else may point outside the file.
     page, n_js = re.subn(

@@ -29,6 +29,7 @@ from asskomm.analysis.exportdata import TITLE, ExportData, collect
 from asskomm.analysis.filters import Filters
 from asskomm.analysis.kpis import KPI_LABELS, legend_counts
 from asskomm.geo.layers import METRIC_CRS, kreis_display_names
+from asskomm.render.maptext import map_summary
 
 # Pixel sizes of the PNG formats: name → (width px, height px, dpi).
 FORMATS = {
@@ -40,7 +41,7 @@ FORMATS = {
 # --------------------------------------------------------------------------------------------- drawing
 
 _HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
-# Styles mirrored from the interactive map (asskomm.render.mapview): fill opacity of matching Gemeinden,
+# Styles mirrored from the interactive map (asskomm.render.mapcontroller): fill opacity of matching Gemeinden,
 # border of greyed ones.
 MATCHED_OPACITY = 0.9
 OUT_BORDER_COLOUR = "#C8C8C8"
@@ -455,11 +456,9 @@ def _svg_title(svg: bytes, title: str, description: str) -> bytes:
 
 def export_text(data: ExportData) -> tuple[str, str]:
     """(title, description) of a map picture: what it shows, at which date, filtered how, from where."""
-    from asskomm.render import mapview
-
     stand = labels.fmt_date(data.filters.stand)
     title = f"ASSKomm-Karte: Gemeinden in Sachsen nach Status, Stand {stand}"
-    summary = mapview.map_summary(data.frame, data.frame["treffer"].astype(bool), table_hint=False)
+    summary = map_summary(data.frame, data.frame["treffer"].astype(bool), table_hint=False)
     description = (
         f"Karte der Allianz Sichere Sächsische Kommunen, Stand {stand}. {summary} "
         f"Quelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen). Grenzen: {data.attribution}."

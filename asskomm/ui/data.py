@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from asskomm.analysis.filters import Filters
-from asskomm.render import mapview
+from asskomm.render import mapgeometry
 
 
 # ----------------------------------------------------------------------------------------------- geo
@@ -94,19 +94,19 @@ def kreis_labels() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False)
-def _map_geometry(key: str) -> mapview.MapGeometry:
+def _map_geometry(key: str) -> mapgeometry.MapGeometry:
     gem, kr, _ = _geo_layers(key)
-    return mapview.prepare_geometry(gem, kr, attribution=bkg_attribution())
+    return mapgeometry.prepare_geometry(gem, kr, attribution=bkg_attribution())
 
 
-def map_geometry() -> mapview.MapGeometry:
+def map_geometry() -> mapgeometry.MapGeometry:
     """Compact GeoJSON for the interactive map (prepared once per boundary layer)."""
     return _map_geometry(geo_key())
 
 
 @st.cache_resource(show_spinner=False)
 def _geometry_script(key: str) -> str:
-    return mapview.geometry_script(_map_geometry(key))
+    return mapgeometry.geometry_script(_map_geometry(key))
 
 
 def map_geometry_url(base_url_path: str = "") -> str | None:

@@ -262,7 +262,7 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
     import folium
     from streamlit_folium import st_folium
 
-    from asskomm.render import mapcontrols, mapview
+    from asskomm.render import mapbase, mapcontrols
 
     fc = json.loads(_locator_geojson(geo_key, ags))
     st_of = dict(zip(status["ags"].astype(str), status["status"], strict=True))
@@ -271,9 +271,9 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
         f["properties"]["fill"] = labels.STATUS_COLOURS.get(st_of.get(a, "nicht_beteiligt"))
         f["properties"]["me"] = a == ags
         f["properties"]["label"] += " – " + html.escape(labels.STATUS_LABELS.get(st_of.get(a, ""), ""))
-    m = folium.Map(location=mapview.SAXONY_CENTER, zoom_start=9, tiles=None,
+    m = folium.Map(location=mapbase.SAXONY_CENTER, zoom_start=9, tiles=None,
                    zoom_control=True, scrollWheelZoom=False)
-    mapview.leaflet_only(m, base_url_path)
+    mapbase.leaflet_only(m, base_url_path)
     counts = pd.Series([st_of.get(f["properties"]["ags"], "nicht_beteiligt") for f in fc["features"]
                         if not f["properties"]["me"]]).value_counts()
     neighbours = ", ".join(f"{labels.fmt_int(int(counts[k]))} {labels.STATUS_LABELS[k]}"

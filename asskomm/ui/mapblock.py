@@ -1,8 +1,8 @@
 """Placing the folium map with streamlit-folium so that filter changes never remount it.
 
-* The base map (``mapview.base_map``) is rebuilt each run from the cached ``MapGeometry``; its script does not
+* The base map (``mapbase.base_map``) is rebuilt each run from the cached ``MapGeometry``; its script does not
   depend on filters, so st_folium's component key stays the same and the iframe survives.
-* Everything that changes goes through ``feature_group_to_add`` (``mapview.status_layers``).
+* Everything that changes goes through ``feature_group_to_add`` (``mapstatus.status_layers``).
 * ``returned_objects`` is narrowed to the click (``last_active_drawing`` + its counter): panning and zooming
   never rerun the script.
 """
@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asskomm.render import mapcontrols, mapview
+from asskomm.render import mapbase, mapcontrols, mapgeometry, mapstatus, maptext
 from asskomm.ui import data
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 
@@ -63,7 +63,7 @@ def status_map(
     ``fit_kreise``: the Kreis filter; the map zooms to these Kreise whenever the choice changes.
     """
     geometry = data.map_geometry()
-    m = mapview.base_map(
+    m = mapbase.base_map(
         geometry,
         base_url_path=base_url_path(),
         basemap=basemap,
@@ -72,9 +72,9 @@ def status_map(
         fill_height=presentation,
     )
     selected = st.session_state.get(K_SELECTED)
-    summary = mapview.map_summary(status, matched)
+    summary = maptext.map_summary(status, matched)
     text_alternative(summary, None if presentation else TABLE_ANCHOR)  # the projector view has no table
-    layers = mapview.status_layers(
+    layers = mapstatus.status_layers(
         status,
         matched,
         problemfeld_labels=problemfeld_labels,
@@ -124,10 +124,10 @@ def _points(geo_key: str) -> dict[str, list[float]]:
     return {f["properties"]["ags"]: f["properties"]["p"] for f in features}
 
 
-def _point_of(geometry: mapview.MapGeometry, ags: str) -> tuple[float, float] | None:
+def _point_of(geometry: mapgeometry.MapGeometry, ags: str) -> tuple[float, float] | None:
     p = _points(data.geo_key()).get(ags)
     return (p[0], p[1]) if p else None
 
 
 def leaflet_map_only(m: folium.Map) -> folium.Map:  # re-exported for other pages' small maps
-    return mapview.leaflet_only(m, base_url_path())
+    return mapbase.leaflet_only(m, base_url_path())

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from asskomm import labels
-from asskomm.render import mapview
+from asskomm.render import mapcontroller, maptext
 from asskomm.ui import views
 
 # Relative card widths so that »Kooperationsvereinbarungen« fits on one line without hyphenation.
@@ -145,7 +145,7 @@ def legend(
     if highlight is not None:
         items.append(
             f'<div class="item" role="listitem"><span aria-hidden="true" class="swatch" style="background:#fff;border:4px solid '
-            f'{mapview.HIGHLIGHT_COLOUR};box-shadow:inset 0 0 0 1.5px {mapview.HIGHLIGHT_CORE_COLOUR}">'
+            f'{mapcontroller.HIGHLIGHT_COLOUR};box-shadow:inset 0 0 0 1.5px {mapcontroller.HIGHLIGHT_CORE_COLOUR}">'
             f"</span><span>{html.escape(highlight[0])}</span>"
             f'<span class="count">{labels.fmt_int(highlight[1])}</span></div>'
         )
@@ -182,7 +182,7 @@ def selection_panel(
         f"**{html.escape(str(meta['name']))}**  \n{html.escape(kreis_labels.get(str(meta.get('kreis_ags')), str(meta.get('kreis_name', ''))))}"
     )
     if row is not None:
-        st.markdown(mapview.status_since_text(row["status"], row.get("status_seit")))
+        st.markdown(maptext.status_since_text(row["status"], row.get("status_seit")))
         flags = [
             label
             for key, label in (

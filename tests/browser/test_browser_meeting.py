@@ -13,12 +13,12 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from asskomm.render import mapview
+from asskomm.render import mapcontroller
 
 pytestmark = pytest.mark.browser
 
 SEL_KPI = '[data-testid="stMetricValue"]'
-SEL_HIGHLIGHT = f'.leaflet-asskommOutline-pane path[stroke="{mapview.HIGHLIGHT_COLOUR}"]'
+SEL_HIGHLIGHT = f'.leaflet-asskommOutline-pane path[stroke="{mapcontroller.HIGHLIGHT_COLOUR}"]'
 
 
 def _open(page, url: str):

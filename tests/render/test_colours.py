@@ -9,7 +9,7 @@ import pytest
 
 from asskomm import labels
 from asskomm.records import vocabulary as vocab
-from asskomm.render import mapview
+from asskomm.render import mapcontroller
 
 
 def test_status_marker_and_outline_colours_are_the_bausteine_csv_colours():
@@ -18,7 +18,7 @@ def test_status_marker_and_outline_colours_are_the_bausteine_csv_colours():
     assert labels.STATUS_COLOURS["kooperation"] == csv_colours["kooperationsvereinbarung"]
     assert csv_colours["modellkommune"] == labels.MODEL_OUTLINE_COLOUR
     assert {"kpr": csv_colours["kpr"], "sicherheitsanalyse": csv_colours["sicherheitsanalyse"]} == labels.MARKER_COLOURS
-    config = mapview._controller_config()
+    config = mapcontroller.controller_config()
     assert config["colours"] == [labels.STATUS_COLOURS[s] for s in labels.STATUS_ORDER]
     assert config["modelStyle"]["color"] == csv_colours["modellkommune"]
 

@@ -1,4 +1,5 @@
-"""asskomm.render.mapview: the map as a pure function of data and filters."""
+"""The interactive map (asskomm.render.mapbase, mapstatus, mapgeometry, maptext): a pure function of data and
+filters."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import streamlit_folium as sf
 from shapely.geometry import box
 
 from asskomm import labels
-from asskomm.render import mapcontrols, mapview
+from asskomm.render import mapbase, mapcontroller, mapcontrols, mapgeometry, mapstatus, maptext
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -85,7 +86,7 @@ def _streamlit_folium_args(m, groups):
 
 def test_geometry_is_compact_and_escaped(layers):
     gem, kreise = layers
-    geo = mapview.prepare_geometry(gem, kreise, attribution="© GeoBasis-DE / BKG (2024)")
+    geo = mapgeometry.prepare_geometry(gem, kreise, attribution="© GeoBasis-DE / BKG (2024)")
     data = json.loads(geo.gemeinden_geojson)
     assert len(data["features"]) == len(gem)
     props = data["features"][0]["properties"]
@@ -100,23 +101,23 @@ def test_geometry_is_compact_and_escaped(layers):
 
 def test_base_map_loads_only_self_hosted_leaflet(layers):
     gem, kreise = layers
-    m = mapview.base_map(mapview.prepare_geometry(gem, kreise))
+    m = mapbase.base_map(mapgeometry.prepare_geometry(gem, kreise))
     html = m.get_root().render()
     assert re.findall(r'<script[^>]+src="([^"]+)"', html) == ["/app/static/leaflet/leaflet.js"]
     assert re.findall(r'<link[^>]+href="([^"]+)"', html) == ["/app/static/leaflet/leaflet.css"]
-    assert "https://" not in html.replace(mapview.BASEMAP_DE_URL, "")
+    assert "https://" not in html.replace(mapbase.BASEMAP_DE_URL, "")
     assert "tileLayer" not in html  # no basemap unless switched on
 
 
 def test_basemap_only_when_switched_on(layers):
     gem, kreise = layers
-    m = mapview.base_map(mapview.prepare_geometry(gem, kreise), basemap=True)
-    assert mapview.BASEMAP_DE_URL in m.get_root().render()
+    m = mapbase.base_map(mapgeometry.prepare_geometry(gem, kreise), basemap=True)
+    assert mapbase.BASEMAP_DE_URL in m.get_root().render()
 
 
 def test_links_that_st_folium_collects_are_local(layers):
     gem, kreise = layers
-    m = mapview.base_map(mapview.prepare_geometry(gem, kreise), base_url_path="asskomm")
+    m = mapbase.base_map(mapgeometry.prepare_geometry(gem, kreise), base_url_path="asskomm")
     links = [src for _, src in m.default_js] + [href for _, href in m.default_css]
     assert links == ["/asskomm/app/static/leaflet/leaflet.js", "/asskomm/app/static/leaflet/leaflet.css"]
 
@@ -124,12 +125,12 @@ def test_links_that_st_folium_collects_are_local(layers):
 def test_filter_change_keeps_component_key(layers, table):
     """streamlit-folium remounts the map when the base script's hash changes; filters must not change it."""
     gem, kreise = layers
-    geo = mapview.prepare_geometry(gem, kreise)
+    geo = mapgeometry.prepare_geometry(gem, kreise)
     everything = pd.Series(True, index=table.index)
     some = _in_kreis(gem, table, "14626") & table["problemfelder"].map(bool)
-    a = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, everything))
+    a = _streamlit_folium_args(mapbase.base_map(geo), mapstatus.status_layers(table, everything))
     b = _streamlit_folium_args(
-        mapview.base_map(geo), mapview.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"])
+        mapbase.base_map(geo), mapstatus.status_layers(table, some, selected=gem["ags"][3], markers=["kpr"])
     )
     assert a["hash"] == b["hash"]
     assert a["leaflet"] == b["leaflet"]
@@ -142,7 +143,7 @@ def test_state_and_tooltips(layers, table):
     gem, _ = layers
     matched = _in_kreis(gem, table, "14521")
     evil_table = table.assign(problemfelder=[("x",)] * len(table))
-    state = mapview.map_state(evil_table, matched, problemfeld_labels={"x": EVIL}, selected="1452100")
+    state = mapstatus.map_state(evil_table, matched, problemfeld_labels={"x": EVIL}, selected="1452100")
     first = table["ags"][0]
     assert state["s"][first] == [0, 1, 0]
     assert state["s"][table["ags"][11]][1] == 0  # Kreis 14626 greyed, not removed
@@ -152,12 +153,12 @@ def test_state_and_tooltips(layers, table):
     assert "Kooperationsvereinbarung seit 06/2021" in state["t"][table["ags"][2]]
     kinds = sorted(k for _, k, _ in state["markers"])
     assert kinds == ["kpr", "kpr", "sicherheitsanalyse"]
-    assert mapview.map_state(table, matched, markers=())["markers"] == []
+    assert mapstatus.map_state(table, matched, markers=())["markers"] == []
 
 
 def test_state_json_cannot_close_the_script(table):
     matched = pd.Series(True, index=table.index)
-    group = mapview.status_layers(
+    group = mapstatus.status_layers(
         table.assign(problemfelder=[("</script>",)] * len(table)), matched, problemfeld_labels={}
     )[0]
     js = next(iter(group._children.values())).state
@@ -169,43 +170,43 @@ def test_highlight_outlines_gemeinden_in_the_same_state(layers, table):
     gem, kreise = layers
     matched = pd.Series(True, index=table.index)
     ags = list(table["ags"])
-    state = mapview.map_state(table, matched, highlight={ags[4], ags[7], "99999999"})
+    state = mapstatus.map_state(table, matched, highlight={ags[4], ags[7], "99999999"})
     assert state["hl"] == sorted([ags[4], ags[7]])  # unknown keys are dropped
-    assert mapview.map_state(table, matched)["hl"] == []
-    geo = mapview.prepare_geometry(gem, kreise)
-    plain = _streamlit_folium_args(mapview.base_map(geo), mapview.status_layers(table, matched))
+    assert mapstatus.map_state(table, matched)["hl"] == []
+    geo = mapgeometry.prepare_geometry(gem, kreise)
+    plain = _streamlit_folium_args(mapbase.base_map(geo), mapstatus.status_layers(table, matched))
     marked = _streamlit_folium_args(
-        mapview.base_map(geo), mapview.status_layers(table, matched, highlight=[ags[4]])
+        mapbase.base_map(geo), mapstatus.status_layers(table, matched, highlight=[ags[4]])
     )
     assert plain["hash"] == marked["hash"]
     assert f'"hl":["{ags[4]}"]' in marked["feature_group"]
-    html = mapview.base_map(geo).get_root().render()
-    assert "highlightHalo" in html and mapview.HIGHLIGHT_COLOUR in html
+    html = mapbase.base_map(geo).get_root().render()
+    assert "highlightHalo" in html and mapcontroller.HIGHLIGHT_COLOUR in html
 
 
 def test_legend_counts_matching_gemeinden(table):
     matched = pd.Series([True] * 6 + [False] * 6, index=table.index)
-    rows = mapview.legend_rows(table, matched)
+    rows = maptext.legend_rows(table, matched)
     assert [r["key"] for r in rows] == list(labels.STATUS_ORDER)
     assert [r["count"] for r in rows] == [2, 2, 2]
     assert rows[2]["colour"] == labels.STATUS_COLOURS["kooperation"]
 
 
 def test_status_since_uses_german_dates():
-    assert mapview.status_since_text("beraten", "2020-03-01") == "beraten seit 01.03.2020"
-    assert mapview.status_since_text("kooperation", "") == "Kooperationsvereinbarung"
-    assert mapview.status_since_text("nicht_beteiligt", "2020") == "nicht beteiligt"
+    assert maptext.status_since_text("beraten", "2020-03-01") == "beraten seit 01.03.2020"
+    assert maptext.status_since_text("kooperation", "") == "Kooperationsvereinbarung"
+    assert maptext.status_since_text("nicht_beteiligt", "2020") == "nicht beteiligt"
 
 
 def test_packed_geometry_round_trips(layers):
     gem, kreise = layers
-    geo = mapview.prepare_geometry(gem, kreise, tolerance=0)
+    geo = mapgeometry.prepare_geometry(gem, kreise, tolerance=0)
     feature = json.loads(geo.gemeinden_geojson)["features"][4]
     assert set(feature["geometry"]) == {"t", "c"}
-    coords = mapview.unpack_geometry(feature["geometry"])["coordinates"][0]
+    coords = mapgeometry.unpack_geometry(feature["geometry"])["coordinates"][0]
     expected = [[round(x, 4), round(y, 4)] for x, y in gem.geometry.iloc[4].exterior.coords]
     assert coords == expected
-    assert "asskommUnpack" in mapview.base_map(geo).get_root().render()
+    assert "asskommUnpack" in mapbase.base_map(geo).get_root().render()
 
 
 def test_payload_of_the_real_layers_stays_small():
@@ -213,7 +214,7 @@ def test_payload_of_the_real_layers_stays_small():
     from asskomm.geo import layers as geo
 
     gem, kreise = geo.gemeinden(), geo.kreise()
-    geometry = mapview.prepare_geometry(gem, kreise, attribution=geo.meta()["attribution"])
+    geometry = mapgeometry.prepare_geometry(gem, kreise, attribution=geo.meta()["attribution"])
     table = pd.DataFrame(
         {
             "ags": gem["ags"],
@@ -226,7 +227,7 @@ def test_payload_of_the_real_layers_stays_small():
         }
     )
     matched = pd.Series(True, index=table.index)
-    args = _streamlit_folium_args(mapview.base_map(geometry), mapview.status_layers(table, matched))
+    args = _streamlit_folium_args(mapbase.base_map(geometry), mapstatus.status_layers(table, matched))
     total = sum(len(args[k].encode()) for k in ("header", "leaflet", "feature_group"))
     assert total <= 700 * 1024, f"{total / 1024:.0f} KB"
     assert len(json.loads(geometry.gemeinden_geojson)["features"]) == 418
@@ -236,23 +237,23 @@ def test_geometry_by_url_keeps_reruns_small():
     """With the polygons in a static file, what st_folium sends on every rerun shrinks to a few dozen KB."""
     from asskomm.geo import layers as geo
 
-    geometry = mapview.prepare_geometry(geo.gemeinden(), geo.kreise(), attribution=geo.meta()["attribution"])
+    geometry = mapgeometry.prepare_geometry(geo.gemeinden(), geo.kreise(), attribution=geo.meta()["attribution"])
     url = "/app/static/generated/karte-geometrie-0123456789abcdef.js"
-    inline = _streamlit_folium_args(mapview.base_map(geometry), [])
-    linked_map = mapview.base_map(geometry, geometry_url=url)
+    inline = _streamlit_folium_args(mapbase.base_map(geometry), [])
+    linked_map = mapbase.base_map(geometry, geometry_url=url)
     linked = _streamlit_folium_args(linked_map, [])
     assert [src for _, src in linked_map.default_js] == ["/app/static/leaflet/leaflet.js", url]
     assert len(inline["leaflet"]) > 250_000
     assert len(linked["leaflet"]) < 20_000
-    assert f"{mapview.GEOMETRY_GLOBAL}.g" in linked["leaflet"] and f"{mapview.GEOMETRY_GLOBAL}.k" in linked["leaflet"]
+    assert f"{mapgeometry.GEOMETRY_GLOBAL}.g" in linked["leaflet"] and f"{mapgeometry.GEOMETRY_GLOBAL}.k" in linked["leaflet"]
     assert geometry.gemeinden_geojson[:200] not in linked["leaflet"]
 
 
 def test_geometry_script_holds_both_layers_and_cannot_end_a_script(layers):
     gem, kreise = layers
-    geo = mapview.prepare_geometry(gem, kreise)
-    script = mapview.geometry_script(geo)
-    prefix = f"{mapview.GEOMETRY_GLOBAL} = "
+    geo = mapgeometry.prepare_geometry(gem, kreise)
+    script = mapgeometry.geometry_script(geo)
+    prefix = f"{mapgeometry.GEOMETRY_GLOBAL} = "
     assert script.startswith(prefix) and script.rstrip().endswith(";")
     assert "<" not in script and ">" not in script  # EVIL's tag is escaped as \u003c … \u003e
     body = script[len(prefix) :].rstrip().rstrip(";")
@@ -264,22 +265,22 @@ def test_geometry_script_holds_both_layers_and_cannot_end_a_script(layers):
 def test_summary_sentence_counts_what_the_map_shows(table):
     # 12 Gemeinden, statuses cycle nicht_beteiligt, beraten, kooperation; one Modellkommune (n == 2)
     everything = pd.Series(True, index=table.index)
-    text = mapview.map_summary(table, everything)
+    text = maptext.map_summary(table, everything)
     assert text.startswith("8 von 12 Gemeinden beteiligt: 4 mit Kooperationsvereinbarung, 4 beraten; 4 nicht beteiligt.")
     assert "1 Modellkommune (orange umrandet)." in text and "Tabelle »Gemeinden in dieser Ansicht«" in text
     first_six = pd.Series([i < 6 for i in range(len(table))], index=table.index)
-    text = mapview.map_summary(table, first_six, table_hint=False)
+    text = maptext.map_summary(table, first_six, table_hint=False)
     assert text.startswith("6 von 12 Gemeinden entsprechen den Filtern; davon 4 beteiligt: 2 mit")
     assert "Tabelle" not in text
     # the sentence travels with the status layer into the map's description
-    state = mapview.map_state(table, everything, summary="Satz")
+    state = mapstatus.map_state(table, everything, summary="Satz")
     assert state["summary"] == "Satz"
 
 
 def test_map_document_is_german_zoomable_and_named(layers, table):
     gem, kreise = layers
-    m = mapview.base_map(mapview.prepare_geometry(gem, kreise))
-    args = _streamlit_folium_args(m, mapview.status_layers(table, pd.Series(True, index=table.index)))
+    m = mapbase.base_map(mapgeometry.prepare_geometry(gem, kreise))
+    args = _streamlit_folium_args(m, mapstatus.status_layers(table, pd.Series(True, index=table.index)))
     script = args["leaflet"]
     for expected in ('documentElement.lang = "de"', "initial-scale=1", '"role", "main"', "asskomm-map-title",
                      mapcontrols.MAP_TITLE, "Karte vergrößern", '"aria-label", scratch.textContent'):
@@ -288,22 +289,22 @@ def test_map_document_is_german_zoomable_and_named(layers, table):
 def test_kreis_names_are_in_the_constant_base_map_and_escaped(layers):
     gem, kreise = layers
     kreise = kreise.assign(name=["Erzgebirgskreis", EVIL], typ=["Landkreis", "Landkreis"])
-    geometry = mapview.prepare_geometry(gem, kreise)
+    geometry = mapgeometry.prepare_geometry(gem, kreise)
     points = json.loads(geometry.kreis_labels)
     assert [p[0] for p in points] == ["14521", "14626"]
     assert points[0][1] == "Erzgebirgskreis" and "&lt;img" in points[1][1] and "<img" not in points[1][1]
     # the label point lies inside its Kreis (lat, lon)
     west, south, east, north = kreise.geometry.iloc[0].bounds
     assert south <= points[0][2] <= north and west <= points[0][3] <= east
-    html = mapview.base_map(geometry).get_root().render()
+    html = mapbase.base_map(geometry).get_root().render()
     assert "asskomm-kreisname" in html and "Erzgebirgskreis" in html
-    assert "Erzgebirgskreis" not in mapview.base_map(geometry, kreis_names=False).get_root().render()
+    assert "Erzgebirgskreis" not in mapbase.base_map(geometry, kreis_names=False).get_root().render()
 
 
 def test_participant_names_only_with_a_kreis_filter_agreements_first(table):
     matched = pd.Series(True, index=table.index)
-    assert "names" not in mapview.map_state(table, matched)
-    state = mapview.map_state(table, matched, fit_kreise=["14626"])
+    assert "names" not in mapstatus.map_state(table, matched)
+    state = mapstatus.map_state(table, matched, fit_kreise=["14626"])
     taking_part = table[(table["status"] != "nicht_beteiligt") & table["ags"].str.startswith("14626")]
     assert set(state["names"]) == set(taking_part["ags"]) and state["names"]
     status = dict(zip(table["ags"], table["status"], strict=True))
@@ -311,5 +312,5 @@ def test_participant_names_only_with_a_kreis_filter_agreements_first(table):
     assert ranks == sorted(ranks, reverse=True)
     # a filtered-out Gemeinde is not named
     first = state["names"][0]
-    fewer = mapview.map_state(table, table["ags"] != first, fit_kreise=["14626"])
+    fewer = mapstatus.map_state(table, table["ags"] != first, fit_kreise=["14626"])
     assert first not in fewer["names"]

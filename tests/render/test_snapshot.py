@@ -59,7 +59,7 @@ def _visible_text(html: str) -> str:
 
 
 def test_no_stray_none_text(snapshot_file):
-    """folium once rendered a header macro as »None« in <head>; the cause is fixed in mapview, no workaround."""
+    """folium once rendered a header macro as »None« in <head>; the cause is fixed in mapbase, no workaround."""
     html = snapshot_file.read_text(encoding="utf-8")
     head = html.split("</head>", 1)[0]
     assert not re.search(r"\bNone\b", _visible_text(head))
