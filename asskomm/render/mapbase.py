@@ -116,6 +116,22 @@ def base_map(
     polygons once (and caches them) instead of receiving them inside the map's HTML on every rerun;
     ``None`` puts them into the page (self-contained HTML for exports).
     """
+    m = _empty_map(font_size, base_url_path, geometry_url)
+    m.get_root().header.add_child(_css(_map_css(fill_height)))
+    add_controls(m)
+    if basemap:
+        folium.TileLayer(
+            BASEMAP_DE_URL, attr=BASEMAP_DE_ATTRIBUTION, name="basemap.de", max_zoom=14, opacity=0.6
+        ).add_to(m)
+    _add_panes(m)
+    _add_layers(m, geometry, external=bool(geometry_url), kreis_names=kreis_names)
+    (south, west), (north, east) = geometry.bounds
+    m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
+    return m
+
+
+def _empty_map(font_size: str, base_url_path: str, geometry_url: str | None) -> folium.Map:
+    """A folium map without tiles, zoomable in quarter steps, loading only Leaflet (and the geometry script)."""
     m = folium.Map(
         location=SAXONY_CENTER,
         zoom_start=8,
@@ -130,32 +146,34 @@ def base_map(
     leaflet_only(m, base_url_path)
     if geometry_url:
         m.default_js = [*m.default_js, ("asskomm_geometry", geometry_url)]
-    m.get_root().header.add_child(
-        _css(
-            ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
-            ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
-            ".leaflet-tooltip{white-space:normal;min-width:12em}"
-            # the attribution wraps instead of running over the scale in a narrow map
-            ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
-            ".leaflet-control-attribution{white-space:normal;text-align:right}"
+    return m
 
-            + maplabels.NAME_CSS
-            + ("html,body{margin:0;overflow:hidden}#map_div{height:100vh !important}" if fill_height else "")
-        )
+
+def _map_css(fill_height: bool) -> str:
+    """The map's own CSS: background, font, tooltips, attribution, names; filling its frame on request."""
+    return (
+        ".leaflet-container{background:#ffffff;font-family:'Source Sans Pro','Source Sans 3',sans-serif}"
+        ".asskomm-tip{font-size:1em;line-height:1.35;max-width:22em;white-space:normal}"
+        ".leaflet-tooltip{white-space:normal;min-width:12em}"
+        # the attribution wraps instead of running over the scale in a narrow map
+        ".leaflet-bottom.leaflet-right{max-width:calc(100% - 140px)}"
+        ".leaflet-control-attribution{white-space:normal;text-align:right}"
+        + maplabels.NAME_CSS
+        + ("html,body{margin:0;overflow:hidden}#map_div{height:100vh !important}" if fill_height else "")
     )
-    add_controls(m)
-    if basemap:
-        folium.TileLayer(
-            BASEMAP_DE_URL, attr=BASEMAP_DE_ATTRIBUTION, name="basemap.de", max_zoom=14, opacity=0.6
-        ).add_to(m)
+
+
+def _add_panes(m: folium.Map) -> None:
+    """Panes above the polygons: Kreis borders, outlines, markers (clickable), names (not)."""
     folium.map.CustomPane(PANE_KREISE, z_index=410).add_to(m)
     folium.map.CustomPane(PANE_OUTLINE, z_index=420).add_to(m)
     folium.map.CustomPane(PANE_MARKER, z_index=430, pointer_events=True).add_to(m)
     folium.map.CustomPane(PANE_LABELS, z_index=440, pointer_events=False).add_to(m)
-    GemeindenLayer(geometry, controller_config(), external=bool(geometry_url)).add_to(m)
-    _KreisBorders(geometry, external=bool(geometry_url)).add_to(m)
+
+
+def _add_layers(m: folium.Map, geometry: MapGeometry, *, external: bool, kreis_names: bool) -> None:
+    """The Gemeinden with the controller, the Kreis borders and (on request) the Kreis names."""
+    GemeindenLayer(geometry, controller_config(), external=external).add_to(m)
+    _KreisBorders(geometry, external=external).add_to(m)
     if kreis_names:
         _KreisNames(geometry).add_to(m)
-    (south, west), (north, east) = geometry.bounds
-    m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
-    return m
