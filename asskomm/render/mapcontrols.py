@@ -9,11 +9,11 @@ keyboard focus. Workaround for folium's viewport (python-visualization/folium#99
 
 from __future__ import annotations
 
-import json
-
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
+
+from asskomm.render.mapscript import script_json
 
 # The map's name for screen readers (its iframe's title and heading; the summary sentence follows it).
 MAP_TITLE = "Karte der Gemeinden Sachsens nach ASSKomm-Status"
@@ -66,13 +66,6 @@ _A11Y_JS = """
 """
 
 
-
-def _script_json(value: object) -> str:
-    """JSON for a <script>: no ``</script>`` can close it."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 class _Controls(MacroElement):
     """A metric scale (no miles), the attribution without Leaflet's flag, and the accessibility of the map's
     own document (streamlit-folium's iframe): German, zoomable (folium's viewport forbids it), one main
@@ -94,7 +87,7 @@ class _Controls(MacroElement):
     def __init__(self, title: str, summary: str = ""):
         super().__init__()
         self._name = "Controls"
-        self.a11y = _script_json(
+        self.a11y = script_json(
             {"title": title, "summary": summary, "zoomIn": "Karte vergrößern", "zoomOut": "Karte verkleinern"}
         )
 
