@@ -20,7 +20,8 @@ from asskomm import labels
 from asskomm.analysis.exportdata import ExportData, collect
 from asskomm.analysis.filters import Filters
 from asskomm.analysis.kpis import KPI_LABELS, kpis_from_frame
-from asskomm.render.static_map import draw_map_only, export_text, figure_bytes
+from asskomm.render.figure_file import figure_bytes
+from asskomm.render.static_map import draw_map_only, export_text
 
 # DejaVu Sans ships inside matplotlib, so the PDF never depends on a system font.
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

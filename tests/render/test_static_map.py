@@ -27,7 +27,8 @@ from shapely.geometry import box
 from asskomm import labels
 from asskomm.analysis import exportdata, kpis
 from asskomm.analysis.filters import Filters
-from asskomm.render import static_map
+from asskomm.geo.layers import kreis_display_names
+from asskomm.render import static_map, static_map_drawing
 
 
 def _hex_rgb(colour: str) -> np.ndarray:
@@ -51,13 +52,13 @@ def test_png_has_requested_size_and_shows_the_map(size, expected):
     non_white = (region < 245).any(axis=2).mean()
     assert non_white > 0.3, "the map area is (nearly) blank"
     # the Kooperationsvereinbarung colour, as painted at the interactive map's fill opacity
-    koop = _hex_rgb(labels.STATUS_COLOURS["kooperation"]) * static_map.MATCHED_OPACITY + 255 * (
-        1 - static_map.MATCHED_OPACITY
+    koop = _hex_rgb(labels.STATUS_COLOURS["kooperation"]) * static_map_drawing.MATCHED_OPACITY + 255 * (
+        1 - static_map_drawing.MATCHED_OPACITY
     )
     close = (np.abs(region - koop) < 12).all(axis=2).mean()
     assert close > 0.05
-    beraten = _hex_rgb(labels.STATUS_COLOURS["beraten"]) * static_map.MATCHED_OPACITY + 255 * (
-        1 - static_map.MATCHED_OPACITY
+    beraten = _hex_rgb(labels.STATUS_COLOURS["beraten"]) * static_map_drawing.MATCHED_OPACITY + 255 * (
+        1 - static_map_drawing.MATCHED_OPACITY
     )
     assert (np.abs(region - beraten) < 12).all(axis=2).mean() > 0.03
 
@@ -174,7 +175,7 @@ def test_german_filter_text_and_kreis_names():
         geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
         crs="EPSG:4326",
     )
-    names = static_map.kreis_display_names(kreise)
+    names = kreis_display_names(kreise)
     assert names == {"14713": "Leipzig", "14729": "Landkreis Leipzig"}
     text = exportdata.describe_filters(
         Filters(stand=STAND, kreise=("14713", "14729"), problemfelder=("drogen",), baustein="kpr"),
