@@ -8,7 +8,7 @@ import streamlit as st
 from asskomm.store import editing
 from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, views
+from asskomm.ui import boundaries, data, views
 from asskomm.ui import kommune as ui
 
 user = ui_auth.restricted_page(
@@ -20,8 +20,8 @@ user = ui_auth.restricted_page(
 )
 store = data.store()
 
-gemeinden = data.gemeinden_index()
-options = views.search_options(gemeinden, data.kreis_labels())
+gemeinden = boundaries.gemeinden_index()
+options = views.search_options(gemeinden, boundaries.kreis_labels())
 c1, c2, c3 = st.columns([1.4, 1, 1.4])
 with c1:
     ags = st.selectbox("Gemeinde", options=list(options), format_func=options.get, index=None,

@@ -5,7 +5,18 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.render import mapview
-from asskomm.ui import data, layout, mapblock, meeting, sidebar, views, widgets
+from asskomm.ui import (
+    boundaries,
+    coverage,
+    data,
+    firstview,
+    layout,
+    mapblock,
+    meeting,
+    sidebar,
+    views,
+    widgets,
+)
 
 layout.ensure_navigation()
 # A pending Zeitraffer step moves the »Stand« before the sidebar's slider is drawn.
@@ -15,8 +26,8 @@ presentation = layout.presentation_mode()
 layout.apply_style(presentation)
 
 problemfeld_labels, baustein_labels = data.vocab_labels()
-kreis_labels = data.kreis_labels()
-gemeinden = data.gemeinden_index()
+kreis_labels = boundaries.kreis_labels()
+gemeinden = boundaries.gemeinden_index()
 state = sidebar.filter_sidebar(
     kreis_labels, problemfeld_labels, baustein_labels, views.search_options(gemeinden, kreis_labels)
 )
@@ -115,7 +126,7 @@ with map_slot:
 
 summary = data.summary(filters)
 kpis = views.kpi_values(summary, table, matched)
-cover = data.coverage(filters)
+cover = coverage.coverage(filters)
 # Published totals: statewide ones beside the unfiltered view, a region's own ones when exactly it is filtered.
 published = data.published_figures(filters.stand, region=views.published_region(filters))
 units = views.kpi_units(summary, table, matched)
@@ -127,7 +138,7 @@ legend_args = {
     "highlight": (f"neu seit {labels.fmt_date(since.von)}", len(highlight)) if since is not None else None,
 }
 legend_rows = mapview.legend_rows(table, matched)
-sources = data.sources(filters.stand)  # shared by all sessions (once per data version)
+sources = firstview.sources(filters.stand)  # shared by all sessions (once per data version)
 
 with side_col:
     if presentation:
@@ -149,14 +160,14 @@ if presentation:
     with caption_slot:
         st.caption(
             f"{cover['line']}  \nQuelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen), "
-            f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {data.bkg_attribution()}"
+            f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {boundaries.bkg_attribution()}"
         )
 else:
     with kpi_slot:  # one compact row above the map; what the figures count is said under the map
         widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, units=units)
     with caption_slot:
         st.markdown(cover["line"])
-        st.caption(data.population().attribution())
+        st.caption(coverage.population().attribution())
         widgets.kpi_explanation(filters.stand)
 
 if not presentation:
@@ -172,15 +183,15 @@ if not presentation:
     st.subheader(
         f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
     )
-    frame = data.karte_table(filters)  # shared by all sessions (once per data version and filters)
+    frame = firstview.karte_table(filters)  # shared by all sessions (once per data version and filters)
     note = (
         f"ASSKomm-Karte, Stand {labels.fmt_date(filters.stand)}; Filter: {filter_text}; "
-        f"Grenzen: {data.bkg_attribution()}"
+        f"Grenzen: {boundaries.bkg_attribution()}"
     )
     widgets.table_with_downloads(frame, filename=f"asskomm_{filters.stand.isoformat()}", note=note)
     layout.sources_footer(
         data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(filters.stand)}",
-        attribution=data.bkg_attribution(),
+        attribution=boundaries.bkg_attribution(),
     )
 
 # Last: while the Zeitraffer plays, a timer asks for the next month (the page has been drawn by then).

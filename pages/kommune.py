@@ -16,7 +16,7 @@ from asskomm.geo import layers as geo
 from asskomm.records import vocabulary as vocab
 from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, layout, mapblock, views
+from asskomm.ui import boundaries, data, layout, mapblock, views
 from asskomm.ui import kommune as ui
 
 layout.ensure_navigation()
@@ -28,8 +28,8 @@ st.html(
 )
 user = ui_auth.current_user()
 
-gemeinden = data.gemeinden_index()
-kreis_labels = data.kreis_labels()
+gemeinden = boundaries.gemeinden_index()
+kreis_labels = boundaries.kreis_labels()
 names = dict(zip(gemeinden["ags"].astype(str), gemeinden["name"].astype(str), strict=True))
 options = views.search_options(gemeinden, kreis_labels)
 
@@ -116,8 +116,8 @@ with left:
                    "Bearbeiter.")
 with right:
     st.subheader("Lage")
-    ui.locator_map(ags, table, data.geo_key(), mapblock.base_url_path())
-    st.caption(f"Grenzen: {data.bkg_attribution()}")
+    ui.locator_map(ags, table, boundaries.geo_key(), mapblock.base_url_path())
+    st.caption(f"Grenzen: {boundaries.bkg_attribution()}")
 
 st.subheader("Meilensteine")
 rows = ui.timeline(records, participants, stand)
@@ -127,7 +127,7 @@ if any(not r.counts for r in rows):
 
 st.subheader("Nachbargemeinden")
 status_of = dict(zip(table["ags"].astype(str), table["status"], strict=True))
-near = ui.neighbours(data.geo_key(), ags)
+near = ui.neighbours(boundaries.geo_key(), ags)
 cols = st.columns(3)
 for i, a in enumerate(near):
     with cols[i % 3]:
@@ -147,5 +147,5 @@ if user is not None and user.can("bearbeiter"):
 
 layout.sources_footer(
     data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(stand)}",
-    attribution=data.bkg_attribution(),
+    attribution=boundaries.bkg_attribution(),
 )

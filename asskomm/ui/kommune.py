@@ -226,9 +226,9 @@ def contacts_html(contacts: Sequence[rec.Contact]) -> str:
 @st.cache_data(show_spinner=False, max_entries=512)
 def neighbours(geo_key: str, ags: str) -> list[str]:
     """AGS of the Gemeinden sharing a border with ``ags`` (from the committed boundary layer)."""
-    from asskomm.ui import data
+    from asskomm.ui import boundaries
 
-    gem = data.gemeinden()
+    gem = boundaries.gemeinden()
     hit = gem[gem["ags"].astype(str) == ags]
     if hit.empty:
         return []
@@ -242,9 +242,9 @@ def neighbours(geo_key: str, ags: str) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _locator_geojson(geo_key: str, ags: str) -> str:
-    from asskomm.ui import data
+    from asskomm.ui import boundaries
 
-    gem = data.gemeinden()
+    gem = boundaries.gemeinden()
     near = set(neighbours(geo_key, ags)) | {ags}
     kreis = gem.loc[gem["ags"].astype(str) == ags, "kreis_ags"].astype(str).tolist()
     mask = gem["ags"].astype(str).isin(near) | gem["kreis_ags"].astype(str).isin(kreis)

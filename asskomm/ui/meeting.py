@@ -339,10 +339,10 @@ def downloads(filters: Filters, *, filter_text: str = "", key: str = "meeting_do
 @st.cache_data(show_spinner=False, max_entries=8)
 def _growth_series(version: str, fkey: tuple):
     """``fkey``: the filters' cache key with today as the Stand (the series ends today)."""
-    from asskomm.ui import data
+    from asskomm.ui import boundaries, data
 
     filters = Filters.from_cache_key(fkey)
-    series = timeline.growth_series(data.records(), data.gemeinden(), end=filters.stand, filters=filters)
+    series = timeline.growth_series(data.records(), boundaries.gemeinden(), end=filters.stand, filters=filters)
     return series, timeline.published_points(until=filters.stand)
 
 
