@@ -9,7 +9,7 @@ from asskomm import labels
 from asskomm.analysis import ansprache
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import boundaries, coverage, data, mapblock, views
-from asskomm.ui.kommune import md as views_md
+from asskomm.ui.messages import md
 
 ui_auth.restricted_page(
     "bearbeiter",
@@ -69,7 +69,7 @@ st.dataframe(
 )
 st.markdown("**Warum die ersten zehn vorn liegen**")
 st.markdown("\n".join(
-    f"{r.rang}. **{views_md(r.name)}** ({labels.fmt_num(r.punkte, 1)} Punkte): {views_md(r.begruendung)}"
+    f"{r.rang}. **{md(r.name)}** ({labels.fmt_num(r.punkte, 1)} Punkte): {md(r.begruendung)}"
     for r in frame.head(10).itertuples()
 ))
 note = (f"ASSKomm-Ansprache, Stand {labels.fmt_date(today)}, Auswahl: {where}\n"
