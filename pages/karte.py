@@ -10,17 +10,20 @@ from asskomm.ui import (
     coverage,
     data,
     firstview,
+    growth,
     layout,
     mapblock,
-    meeting,
+    neu_seit,
+    player,
     sidebar,
+    takeaways,
     views,
     widgets,
 )
 
 layout.ensure_navigation()
 # A pending Zeitraffer step moves the »Stand« before the sidebar's slider is drawn.
-meeting.advance_stand(sidebar.K_STAND)
+player.advance_stand(sidebar.K_STAND)
 
 presentation = layout.presentation_mode()
 layout.apply_style(presentation)
@@ -62,7 +65,7 @@ if presentation:
     with title_col:
         layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
     with player_col:
-        meeting.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
+        player.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
     with back_col:
         layout.view_link(
             "Beenden",
@@ -86,7 +89,7 @@ else:
         )
     with st.sidebar:
         # the Zeitraffer sits under the filters; the »Stand« slider above it is its scrubber
-        meeting.stand_player(sidebar.K_STAND)
+        player.stand_player(sidebar.K_STAND)
 layout.notices(state.notices)
 
 # Slots in reading order; the map is sent first (a filter change repaints it before the figures and the
@@ -102,7 +105,7 @@ if not presentation:  # the projected screen has no downloads and no tabs below 
         key="karte_tabs",
         on_change="rerun",
     )
-    since = meeting.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
+    since = neu_seit.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
 highlight = since.highlighted_ags() if since is not None else set()
 
 with map_slot:
@@ -173,13 +176,13 @@ else:
 if not presentation:
     if tab_files.open:
         with tab_files:
-            meeting.downloads(filters, filter_text=filter_text)
+            takeaways.downloads(filters, filter_text=filter_text)
     if tab_growth.open:
         with tab_growth:
-            meeting.growth_chart(filters)
+            growth.growth_chart(filters)
     if since is not None:
         with tab_since:
-            meeting.since_view(filters, sidebar.K_STAND, diff=since)
+            neu_seit.since_view(filters, sidebar.K_STAND, diff=since)
     st.subheader(
         f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
     )
@@ -195,4 +198,4 @@ if not presentation:
     )
 
 # Last: while the Zeitraffer plays, a timer asks for the next month (the page has been drawn by then).
-meeting.keep_playing(sidebar.K_STAND)
+player.keep_playing(sidebar.K_STAND)
