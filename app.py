@@ -8,13 +8,13 @@ import threading
 
 import streamlit as st
 
-from asskomm.ui import data, webroutes
+from asskomm.ui import firstview, webroutes
 
 
 def _warm() -> None:
-    """Once per server process: fill the shared caches of the default first view (``ui.data.warm``)."""
+    """Once per server process: fill the shared caches of the default first view (``ui.firstview.warm``)."""
     try:
-        logging.getLogger("asskomm").info("caches warmed: %s", ", ".join(data.warm()))
+        logging.getLogger("asskomm").info("caches warmed: %s", ", ".join(firstview.warm()))
     except Exception as exc:  # no database yet, …: the first page run shows that in German
         logging.getLogger("asskomm").warning("caches not warmed: %s", exc)
 

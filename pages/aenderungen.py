@@ -8,8 +8,8 @@ import streamlit as st
 from asskomm.store import editing
 from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, views
-from asskomm.ui import kommune as ui
+from asskomm.ui import boundaries, data, views
+from asskomm.ui.messages import flash, md
 
 user = ui_auth.restricted_page(
     "bearbeiter",
@@ -20,8 +20,8 @@ user = ui_auth.restricted_page(
 )
 store = data.store()
 
-gemeinden = data.gemeinden_index()
-options = views.search_options(gemeinden, data.kreis_labels())
+gemeinden = boundaries.gemeinden_index()
+options = views.search_options(gemeinden, boundaries.kreis_labels())
 c1, c2, c3 = st.columns([1.4, 1, 1.4])
 with c1:
     ags = st.selectbox("Gemeinde", options=list(options), format_func=options.get, index=None,
@@ -90,17 +90,17 @@ choice = st.selectbox(
 )
 if choice is not None:
     chosen = revertable[choice]
-    st.markdown(f"**Nr. {choice}:** {ui.md(chosen.was)}")
+    st.markdown(f"**Nr. {choice}:** {md(chosen.was)}")
     if chosen.entity == "Import":
         st.caption("Nimmt den ganzen Import zurück (alle Einträge dieser Datei), in einem Schritt.")
     if st.button("Rückgängig machen", type="primary", key="aen_revert"):
         try:
             editing.revert(store, choice, ui_auth.actor(user))
-            ui.flash(f"Änderung Nr. {choice} wurde rückgängig gemacht.")
+            flash(f"Änderung Nr. {choice} wurde rückgängig gemacht.")
             st.session_state.pop("aen_choice", None)
             st.rerun()
         except ConflictError as exc:
-            st.error(f"Nicht rückgängig gemacht: {ui.md(exc)}", icon=":material/warning:")
+            st.error(f"Nicht rückgängig gemacht: {md(exc)}", icon=":material/warning:")
             if exc.current:
                 st.table(pd.DataFrame(
                     [(editing.FIELD_LABELS.get(k, k), editing.show_value(k, v)) for k, v in exc.current.items()

@@ -8,8 +8,8 @@ import streamlit as st
 from asskomm import labels
 from asskomm.analysis import ansprache
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, mapblock, views
-from asskomm.ui.kommune import md as views_md
+from asskomm.ui import boundaries, coverage, data, mapblock, views
+from asskomm.ui.messages import md
 
 ui_auth.restricted_page(
     "bearbeiter",
@@ -19,7 +19,7 @@ ui_auth.restricted_page(
     "Eine Gesprächshilfe, keine Bewertung der Gemeinden.",
 )
 
-kreis_labels = data.kreis_labels()
+kreis_labels = boundaries.kreis_labels()
 problemfeld_labels, _ = data.vocab_labels()
 if "ans_kreise" not in st.session_state:
     st.session_state["ans_kreise"] = [k for k in st.query_params.get_all("kreis") if k in kreis_labels]
@@ -36,17 +36,17 @@ else:
 
 today = dt.date.today()
 table = data.status_table(today)
-nachbarn, centroids = data.neighbours_and_centroids()
-population = data.population()
+nachbarn, centroids = boundaries.neighbours_and_centroids()
+population = coverage.population()
 frame = ansprache.candidates(
-    table, data.gemeinden_index(), population.einwohner, nachbarn, centroids, kreise=kreise,
+    table, boundaries.gemeinden_index(), population.einwohner, nachbarn, centroids, kreise=kreise,
     problemfeld_labels=problemfeld_labels, kreis_labels=kreis_labels,
 )
 where = ", ".join(kreis_labels.get(k, k) for k in kreise) if kreise else "ganz Sachsen"
 st.markdown(f"**{labels.fmt_int(len(frame))} Gemeinden ohne Beteiligung** ({where}), Stand "
             f"{labels.fmt_date(today)}. {population.attribution()}.")
 
-gem_index = data.gemeinden_index()
+gem_index = boundaries.gemeinden_index()
 in_view = gem_index["kreis_ags"].astype(str).isin(kreise) if kreise else gem_index["ags"].notna()
 matched = table["ags"].astype(str).isin(set(gem_index.loc[in_view, "ags"].astype(str)))
 mapblock.status_map(table, matched, problemfeld_labels=problemfeld_labels, markers=("kpr",), height=460,
@@ -69,7 +69,7 @@ st.dataframe(
 )
 st.markdown("**Warum die ersten zehn vorn liegen**")
 st.markdown("\n".join(
-    f"{r.rang}. **{views_md(r.name)}** ({labels.fmt_num(r.punkte, 1)} Punkte): {views_md(r.begruendung)}"
+    f"{r.rang}. **{md(r.name)}** ({labels.fmt_num(r.punkte, 1)} Punkte): {md(r.begruendung)}"
     for r in frame.head(10).itertuples()
 ))
 note = (f"ASSKomm-Ansprache, Stand {labels.fmt_date(today)}, Auswahl: {where}\n"

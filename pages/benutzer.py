@@ -6,7 +6,7 @@ import streamlit as st
 from asskomm.store import accounts as auth
 from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import kommune as ui
+from asskomm.ui.messages import flash, md
 
 
 def _apply(action, message: str) -> None:
@@ -14,9 +14,9 @@ def _apply(action, message: str) -> None:
     try:
         action()
     except auth.AuthError as exc:
-        st.error(ui.md(exc), icon=":material/block:")
+        st.error(md(exc), icon=":material/block:")
         return
-    ui.flash(message)
+    flash(message)
     st.rerun()
 
 
@@ -66,7 +66,7 @@ with tab_new, st.form("usr_new", clear_on_submit=True):
                         help=f"mindestens {auth.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
     pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
     if st.form_submit_button("Anlegen", type="primary"):
-        _apply(lambda: _add_user(name, pw1, pw2, role), f"Benutzer »{ui.md(name)}« angelegt.")
+        _apply(lambda: _add_user(name, pw1, pw2, role), f"Benutzer »{md(name)}« angelegt.")
 
 with tab_edit:
     names = [u.name for u in users]
@@ -79,24 +79,24 @@ with tab_edit:
                                     index=auth.ROLES.index(chosen.role))
             if st.form_submit_button("Rolle speichern"):
                 _apply(lambda: accounts.set_role(target, new_role, actor=admin.name),
-                       f"Rolle von »{ui.md(target)}« geändert.")
+                       f"Rolle von »{md(target)}« geändert.")
         with c2, st.form("usr_pw", clear_on_submit=True):
             pw = st.text_input("Neues Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
             if st.form_submit_button("Passwort setzen"):
                 _apply(lambda: accounts.set_password(target, pw, actor=admin.name),
-                       f"Passwort von »{ui.md(target)}« neu gesetzt.")
+                       f"Passwort von »{md(target)}« neu gesetzt.")
         b1, b2, b3 = st.columns(3)
         if chosen.active and b1.button("Sperren", key="usr_lock"):
-            _apply(lambda: accounts.set_active(target, False, actor=admin.name), f"»{ui.md(target)}« gesperrt.")
+            _apply(lambda: accounts.set_active(target, False, actor=admin.name), f"»{md(target)}« gesperrt.")
         if not chosen.active and b1.button("Entsperren", key="usr_unlock"):
-            _apply(lambda: accounts.set_active(target, True, actor=admin.name), f"»{ui.md(target)}« entsperrt.")
+            _apply(lambda: accounts.set_active(target, True, actor=admin.name), f"»{md(target)}« entsperrt.")
         if b2.button("Wartezeit nach Fehlversuchen aufheben", key="usr_throttle"):
             _apply(lambda: accounts.unlock(target), "Wartezeit aufgehoben.")
         if b3.button("Löschen …", key="usr_delete"):
             st.session_state["usr_confirm"] = target
         if st.session_state.get("usr_confirm") == target:
-            st.warning(f"Benutzer »{ui.md(target)}« wirklich löschen?")
+            st.warning(f"Benutzer »{md(target)}« wirklich löschen?")
             if st.button("Ja, löschen", type="primary", key="usr_delete_yes"):
-                _apply(lambda: _delete_user(target), f"»{ui.md(target)}« gelöscht.")
+                _apply(lambda: _delete_user(target), f"»{md(target)}« gelöscht.")
 
 st.page_link("pages/problemfelder.py", label="Problemfelder (Vokabular) pflegen", icon=":material/label:")

@@ -4,12 +4,12 @@ import streamlit as st
 
 from asskomm.analysis import bericht
 from asskomm.ui import bericht as ui_bericht
-from asskomm.ui import data, layout
+from asskomm.ui import boundaries, data, layout
 
 layout.ensure_navigation()
 layout.apply_style()
 
-kreis_labels = data.kreis_labels()
+kreis_labels = boundaries.kreis_labels()
 url_notices = ui_bericht.init(kreis_labels)
 layout.page_title("Bericht", ui_bericht.current_stichtag(),
                   subtitle="Für Anfragen des Landtags: Zahlen je Kreis und Polizeidirektion zu einem Stichtag, "
@@ -31,6 +31,6 @@ for table in report.tabellen:
 
 layout.sources_footer(
     data_stand=f"Datenbank-Version {data.store().data_version()}, Stichtag {report.stichtag:%d.%m.%Y}",
-    attribution=data.bkg_attribution(),
+    attribution=boundaries.bkg_attribution(),
     extra=["**Polizeidirektionen:** § 1 Abs. 2 SächsPolOrgVO; Quellen je Direktion unter Tabelle 2."],
 )

@@ -10,7 +10,7 @@ from asskomm.store import editing
 from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data
-from asskomm.ui import kommune as ui
+from asskomm.ui.messages import flash, md
 
 MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
 K_PREVIEW = "imp_preview"
@@ -42,7 +42,7 @@ if cached is None or cached[0] != digest or cached[1].data_version != store.data
 else:
     preview = cached[1]
 
-st.subheader(f"Vorschau: {ui.md(preview.source)}")
+st.subheader(f"Vorschau: {md(preview.source)}")
 
 
 def _another_file() -> None:
@@ -57,7 +57,7 @@ def _refused(summary: str) -> None:
     st.error(summary, icon=":material/block:")
     st.markdown("**Gründe** (vollständig; auch als Fehlerbericht zum Herunterladen):")
     shown = preview.problems[:200]
-    st.markdown("\n".join(f"- {ui.md(p)}" for p in shown))
+    st.markdown("\n".join(f"- {md(p)}" for p in shown))
     if len(preview.problems) > len(shown):
         st.caption(f"… und {len(preview.problems) - len(shown)} weitere im Fehlerbericht.")
     c1, c2, _ = st.columns([1.3, 1.2, 2])
@@ -71,7 +71,7 @@ def _refused(summary: str) -> None:
 
 if preview.file_errors:
     for message in preview.file_errors:
-        st.error(ui.md(message), icon=":material/block:")
+        st.error(md(message), icon=":material/block:")
     _refused("Die Datei kann so nicht importiert werden; es wurde nichts übernommen.")
 counts = preview.counts
 c = st.columns(4)
@@ -92,7 +92,7 @@ shown = frame[frame["Ergebnis"].isin(status_filter)] if status_filter else frame
 st.dataframe(shown, hide_index=True, width="stretch", height=min(500, 38 + 35 * max(len(shown), 1)),
              column_config={"Hinweis / Grund": st.column_config.TextColumn(width="large")})
 for w in preview.warnings[:20]:
-    st.caption("Hinweis: " + ui.md(w))
+    st.caption("Hinweis: " + md(w))
 
 if preview.invalid:
     _refused(
@@ -117,12 +117,12 @@ if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed
             result = editing.apply_preview(store, preview, ui_auth.actor(user), overwrite=overwrite)
     except ConflictError as exc:
         st.session_state.pop(K_PREVIEW, None)
-        st.error(ui.md(exc), icon=":material/warning:")
+        st.error(md(exc), icon=":material/warning:")
         st.stop()
     except editing.EditError as exc:
-        st.error("\n".join(ui.md(m) for m in exc.messages), icon=":material/block:")
+        st.error("\n".join(md(m) for m in exc.messages), icon=":material/block:")
         st.stop()
-    ui.flash(
+    flash(
         f"Import gespeichert: {result.count('neuer_meilenstein')} neue und "
         f"{result.count('geaenderter_meilenstein')} geänderte Meilensteine. "
         "Er kann unter »Änderungen« als Ganzes rückgängig gemacht werden."

@@ -5,18 +5,32 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.render import maptext
-from asskomm.ui import data, layout, mapblock, meeting, sidebar, views, widgets
+from asskomm.ui import (
+    boundaries,
+    coverage,
+    data,
+    firstview,
+    growth,
+    layout,
+    mapblock,
+    neu_seit,
+    player,
+    sidebar,
+    takeaways,
+    views,
+    widgets,
+)
 
 layout.ensure_navigation()
 # A pending Zeitraffer step moves the »Stand« before the sidebar's slider is drawn.
-meeting.advance_stand(sidebar.K_STAND)
+player.advance_stand(sidebar.K_STAND)
 
 presentation = layout.presentation_mode()
 layout.apply_style(presentation)
 
 problemfeld_labels, baustein_labels = data.vocab_labels()
-kreis_labels = data.kreis_labels()
-gemeinden = data.gemeinden_index()
+kreis_labels = boundaries.kreis_labels()
+gemeinden = boundaries.gemeinden_index()
 state = sidebar.filter_sidebar(
     kreis_labels, problemfeld_labels, baustein_labels, views.search_options(gemeinden, kreis_labels)
 )
@@ -51,7 +65,7 @@ if presentation:
     with title_col:
         layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
     with player_col:
-        meeting.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
+        player.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
     with back_col:
         layout.view_link(
             "Beenden",
@@ -75,7 +89,7 @@ else:
         )
     with st.sidebar:
         # the Zeitraffer sits under the filters; the »Stand« slider above it is its scrubber
-        meeting.stand_player(sidebar.K_STAND)
+        player.stand_player(sidebar.K_STAND)
 layout.notices(state.notices)
 
 # Slots in reading order; the map is sent first (a filter change repaints it before the figures and the
@@ -91,7 +105,7 @@ if not presentation:  # the projected screen has no downloads and no tabs below 
         key="karte_tabs",
         on_change="rerun",
     )
-    since = meeting.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
+    since = neu_seit.since_diff(filters, sidebar.K_STAND) if tab_since.open else None
 highlight = since.highlighted_ags() if since is not None else set()
 
 with map_slot:
@@ -115,7 +129,7 @@ with map_slot:
 
 summary = data.summary(filters)
 kpis = views.kpi_values(summary, table, matched)
-cover = data.coverage(filters)
+cover = coverage.coverage(filters)
 # Published totals: statewide ones beside the unfiltered view, a region's own ones when exactly it is filtered.
 published = data.published_figures(filters.stand, region=views.published_region(filters))
 units = views.kpi_units(summary, table, matched)
@@ -127,7 +141,7 @@ legend_args = {
     "highlight": (f"neu seit {labels.fmt_date(since.von)}", len(highlight)) if since is not None else None,
 }
 legend_rows = maptext.legend_rows(table, matched)
-sources = data.sources(filters.stand)  # shared by all sessions (once per data version)
+sources = firstview.sources(filters.stand)  # shared by all sessions (once per data version)
 
 with side_col:
     if presentation:
@@ -149,39 +163,39 @@ if presentation:
     with caption_slot:
         st.caption(
             f"{cover['line']}  \nQuelle: ASSKomm-Datenbank (SMI/LPR-Veröffentlichungen), "
-            f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {data.bkg_attribution()}"
+            f"Stand {labels.fmt_date(filters.stand)} · Grenzen: {boundaries.bkg_attribution()}"
         )
 else:
     with kpi_slot:  # one compact row above the map; what the figures count is said under the map
         widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, units=units)
     with caption_slot:
         st.markdown(cover["line"])
-        st.caption(data.population().attribution())
+        st.caption(coverage.population().attribution())
         widgets.kpi_explanation(filters.stand)
 
 if not presentation:
     if tab_files.open:
         with tab_files:
-            meeting.downloads(filters, filter_text=filter_text)
+            takeaways.downloads(filters, filter_text=filter_text)
     if tab_growth.open:
         with tab_growth:
-            meeting.growth_chart(filters)
+            growth.growth_chart(filters)
     if since is not None:
         with tab_since:
-            meeting.since_view(filters, sidebar.K_STAND, diff=since)
+            neu_seit.since_view(filters, sidebar.K_STAND, diff=since)
     st.subheader(
         f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
     )
-    frame = data.karte_table(filters)  # shared by all sessions (once per data version and filters)
+    frame = firstview.karte_table(filters)  # shared by all sessions (once per data version and filters)
     note = (
         f"ASSKomm-Karte, Stand {labels.fmt_date(filters.stand)}; Filter: {filter_text}; "
-        f"Grenzen: {data.bkg_attribution()}"
+        f"Grenzen: {boundaries.bkg_attribution()}"
     )
     widgets.table_with_downloads(frame, filename=f"asskomm_{filters.stand.isoformat()}", note=note)
     layout.sources_footer(
         data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(filters.stand)}",
-        attribution=data.bkg_attribution(),
+        attribution=boundaries.bkg_attribution(),
     )
 
 # Last: while the Zeitraffer plays, a timer asks for the next month (the page has been drawn by then).
-meeting.keep_playing(sidebar.K_STAND)
+player.keep_playing(sidebar.K_STAND)

@@ -16,8 +16,9 @@ from asskomm.geo import layers as geo
 from asskomm.records import vocabulary as vocab
 from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, layout, mapblock, views
+from asskomm.ui import boundaries, data, kommune_editor, layout, mapblock, views
 from asskomm.ui import kommune as ui
+from asskomm.ui.messages import md, show_flash
 
 layout.ensure_navigation()
 layout.apply_style()
@@ -28,8 +29,8 @@ st.html(
 )
 user = ui_auth.current_user()
 
-gemeinden = data.gemeinden_index()
-kreis_labels = data.kreis_labels()
+gemeinden = boundaries.gemeinden_index()
+kreis_labels = boundaries.kreis_labels()
 names = dict(zip(gemeinden["ags"].astype(str), gemeinden["name"].astype(str), strict=True))
 options = views.search_options(gemeinden, kreis_labels)
 
@@ -51,7 +52,7 @@ if ags is None:
     st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
     st.stop()
 if message:  # an old key: show today's Gemeinde and say so
-    st.info(f"{message} **{ui.md(names[ags])}** ({ags}).")
+    st.info(f"{message} **{md(names[ags])}** ({ags}).")
     st.query_params["ags"] = ags
 
 ui_auth.remember_town(ags)
@@ -84,23 +85,23 @@ with st.sidebar:
 left, right = st.columns([1.35, 1], gap="large")
 with left:
     st.subheader("Status")
-    st.markdown(f"### {ui.md(labels.STATUS_LABELS[row['status']])}"
+    st.markdown(f"### {md(labels.STATUS_LABELS[row['status']])}"
                 + (f" seit {labels.fmt_date(row['status_seit'])}" if row["status_seit"] else ""))
     chips = ui.flags(row)
     if chips:
         st.html("".join(f'<span class="asskomm-chip">{html.escape(c)}</span>' for c in chips))
     pf_labels = vocab.problemfeld_labels()
     pfs = [pf_labels.get(p, p) for p in row["problemfelder"]]
-    st.markdown("**Problemfelder:** " + (ui.md(", ".join(pfs)) if pfs else "keine erfasst"))
+    st.markdown("**Problemfelder:** " + (md(", ".join(pfs)) if pfs else "keine erfasst"))
     groups = [p for p in participants if p.kind == "gruppe"]
     if groups:
         st.markdown("**Verbund:**")
         for g in groups:
             others = [names.get(a, a) for a in g.members if a != ags]
-            st.markdown(f"- {ui.md(g.name)} – mit {ui.md(', '.join(others)) or 'keinen weiteren Gemeinden'}")
+            st.markdown(f"- {md(g.name)} – mit {md(', '.join(others)) or 'keinen weiteren Gemeinden'}")
     kreis_level = [p for p in participants if p.kind == "landkreis"]
     if kreis_level:
-        st.caption("Auf Kreisebene: " + ui.md(", ".join(ui.short_name(p) for p in kreis_level)))
+        st.caption("Auf Kreisebene: " + md(", ".join(ui.short_name(p) for p in kreis_level)))
 
     st.subheader("Präventionsrat (KPR)")
     has_kpr = any(m.baustein == "kpr" for p in participants for m in records.milestones_of(p.id))
@@ -116,18 +117,19 @@ with left:
                    "Bearbeiter.")
 with right:
     st.subheader("Lage")
-    ui.locator_map(ags, table, data.geo_key(), mapblock.base_url_path())
-    st.caption(f"Grenzen: {data.bkg_attribution()}")
+    ui.locator_map(ags, table, boundaries.geo_key(), mapblock.base_url_path())
+    st.caption(f"Grenzen: {boundaries.bkg_attribution()}")
 
 st.subheader("Meilensteine")
 rows = ui.timeline(records, participants, stand)
-st.html(ui.timeline_html(rows, own.id if own else None, highlight=st.session_state.pop(ui.K_HIGHLIGHT, None)))
+st.html(ui.timeline_html(rows, own.id if own else None,
+                         highlight=st.session_state.pop(kommune_editor.K_HIGHLIGHT, None)))
 if any(not r.counts for r in rows):
     st.caption(f"Grau: nach dem gewählten Stand ({labels.fmt_date(stand)}); zählt für diesen Stand noch nicht.")
 
 st.subheader("Nachbargemeinden")
 status_of = dict(zip(table["ags"].astype(str), table["status"], strict=True))
-near = ui.neighbours(data.geo_key(), ags)
+near = ui.neighbours(boundaries.geo_key(), ags)
 cols = st.columns(3)
 for i, a in enumerate(near):
     with cols[i % 3]:
@@ -137,15 +139,15 @@ for i, a in enumerate(near):
 if user is not None and user.can("bearbeiter"):
     st.divider()
     st.subheader("Bearbeiten")
-    ui.show_flash()  # the confirmation of the last save stands where the user is (and comes as a toast)
+    show_flash()  # the confirmation of the last save stands where the user is (and comes as a toast)
     store = data.store()
     tab_m, tab_c = st.tabs(["Meilensteine, Problemfelder, Quellen", "KPR-Kontakte"])
     with tab_m:
-        ui.milestone_editor(store, records, participants, ags, names[ags], ui_auth.actor(user))
+        kommune_editor.milestone_editor(store, records, participants, ags, names[ags], ui_auth.actor(user))
     with tab_c:
-        ui.contact_editor(store, records, participants, ui_auth.actor(user))
+        kommune_editor.contact_editor(store, records, participants, ui_auth.actor(user))
 
 layout.sources_footer(
     data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(stand)}",
-    attribution=data.bkg_attribution(),
+    attribution=boundaries.bkg_attribution(),
 )

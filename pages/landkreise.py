@@ -4,13 +4,13 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis import kreise as kreisview
-from asskomm.ui import data, kreise, layout, views
+from asskomm.ui import boundaries, coverage, data, kreise, layout, views
 
 layout.ensure_navigation()
 layout.apply_style()
 
 problemfeld_labels, _ = data.vocab_labels()
-kreis_labels = data.kreis_labels()
+kreis_labels = boundaries.kreis_labels()
 view = kreise.kreis_filters(kreis_labels)
 stand = view.stand
 
@@ -113,7 +113,7 @@ if view.kreise:
     st.dataframe(
         kreisview.gemeinden_table(
             data.status_table(stand),
-            data.gemeinden_index(),
+            boundaries.gemeinden_index(),
             view.kreise,
             kreis_labels=kreis_labels,
             pf_labels=problemfeld_labels,
@@ -128,7 +128,7 @@ if view.kreise:
     )
 
 st.subheader("Reichweite je Kreis: Gemeinden, Fläche, Einwohner")
-reach = data.coverage_by_kreis(stand)
+reach = coverage.coverage_by_kreis(stand)
 reach.insert(0, "Kreis", reach.pop("kreis_ags").map(lambda k: kreis_labels.get(k, k)))
 if view.kreise:
     reach = reach[reach["Kreis"].isin([kreis_labels.get(k, k) for k in view.kreise])]
@@ -142,9 +142,9 @@ st.dataframe(
     key="reach_table",
 )
 st.caption(f"Jeder Kreis gegen seine eigenen Gemeinden gezählt; beteiligt = beraten oder mit Vereinbarung. "
-           f"{data.population().attribution()}.")
+           f"{coverage.population().attribution()}.")
 st.markdown(f"**Reichweite seit 2019 ({scope}), Anteile in %**")
-growth = data.coverage_series(tuple(view.kreise)).set_index("stand")
+growth = coverage.coverage_series(tuple(view.kreise)).set_index("stand")
 kreise.coverage_chart(
     growth, ["Gemeinden beteiligt", "Fläche beteiligt", "Einwohner beteiligt", "Einwohner mit Vereinbarung"], scope
 )
@@ -174,6 +174,6 @@ for start in range(0, len(rows), 4):
 
 layout.sources_footer(
     data_stand=f"ASSKomm-Datenbank (Version {data.store().data_version()}), ausgewertet für den {labels.fmt_date(stand)}",
-    attribution=data.bkg_attribution(),
+    attribution=boundaries.bkg_attribution(),
     extra=["**Mehr zu Daten und Zahlen:** Seite »Quellen«"],
 )

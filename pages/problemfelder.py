@@ -8,7 +8,7 @@ from asskomm.store.editing import EditError
 from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data
-from asskomm.ui import kommune as ui
+from asskomm.ui.messages import flash, md
 
 NEW = "__neu__"
 K_PICK, K_LABEL, K_COLOUR, K_TEXT, K_LOADED = "pfv_pick", "pfv_label", "pfv_colour", "pfv_text", "pfv_loaded"
@@ -71,20 +71,20 @@ if saved:
     try:
         if pick == NEW:
             pf_id = vocab_editing.add(store, values, ui_auth.actor(admin))
-            ui.flash(f"Problemfeld »{ui.md(values['label'].strip())}« angelegt (Kennung {pf_id}).")
+            flash(f"Problemfeld »{md(values['label'].strip())}« angelegt (Kennung {pf_id}).")
         else:
             vocab_editing.change(store, pick, values, ui_auth.actor(admin), st.session_state.get("pfv_version"))
-            ui.flash(f"Problemfeld »{ui.md(values['label'].strip())}« gespeichert.")
+            flash(f"Problemfeld »{md(values['label'].strip())}« gespeichert.")
         st.session_state.pop(K_LOADED, None)
         st.rerun()
     except EditError as exc:
-        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {ui.md(m)}" for m in exc.messages),
+        st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(m)}" for m in exc.messages),
                  icon=":material/block:")
     except ConflictError as exc:
         current = exc.current or {}
         st.error(
-            f"Nicht gespeichert: {ui.md(exc)} Jetzt gespeichert: »{ui.md(current.get('label', ''))}«, "
-            f"{ui.md(current.get('colour', ''))}. Bitte das Problemfeld neu wählen.",
+            f"Nicht gespeichert: {md(exc)} Jetzt gespeichert: »{md(current.get('label', ''))}«, "
+            f"{md(current.get('colour', ''))}. Bitte das Problemfeld neu wählen.",
             icon=":material/warning:",
         )
         st.session_state.pop(K_LOADED, None)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis import sources
-from asskomm.ui import data, kreise, layout, sidebar, widgets
+from asskomm.ui import boundaries, coverage, kreise, layout, sidebar, widgets
 
 layout.ensure_navigation()
 layout.apply_style(False)
@@ -119,15 +119,15 @@ with st.expander("Alle veröffentlichten Angaben"):
     )
 
 st.header("Gemeinde- und Kreisgrenzen")
-geo_facts = sources.boundary_facts(data.geo_meta())
+geo_facts = sources.boundary_facts(boundaries.geo_meta())
 st.markdown("\n".join(f"- **{label}:** {text}" for label, text in geo_facts.items()))
-changes = data.geo_meta().get("changes_applied") or []
+changes = boundaries.geo_meta().get("changes_applied") or []
 if changes:
     with st.expander(f"Berücksichtigte Gebietsänderungen seit der Quelle ({len(changes)})"):
         st.markdown("\n".join(f"- {c}" for c in changes))
 
 st.header("Einwohner")
-population = data.population()
+population = coverage.population()
 st.markdown(
     f"- **Quelle:** {population.quelle}\n"
     f"- **Stichtag:** {labels.fmt_date(population.stichtag) if population.stichtag else '–'}\n"
@@ -181,5 +181,5 @@ st.code(
 
 layout.sources_footer(
     data_stand=f"ASSKomm-Datenbank (Version {labels.fmt_int(facts.data_version)}), abgefragt am {labels.fmt_date(today)}",
-    attribution=data.bkg_attribution(),
+    attribution=boundaries.bkg_attribution(),
 )

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from asskomm.store import accounts as auth
-from asskomm.ui import data, webroutes
+from asskomm.ui import data, layout, messages, webroutes
 
 K_SID = "auth_session"
 K_NOTICE = "auth_notice"
@@ -274,15 +274,13 @@ def restricted_page(role: str, what: str, *, title: str, caption: str = "") -> a
     """The start of every page for a role: navigation, style, the role check (stops the page otherwise), the
     sign-in status in the sidebar, then the page's title, its caption and the last action's confirmation.
     Returns the signed-in user."""
-    from asskomm.ui import kommune, layout
-
     layout.ensure_navigation()
     layout.apply_style()
     user = require(role, what)
     st.title(title)
     if caption:
         st.caption(caption)
-    kommune.show_flash()
+    messages.show_flash()
     return user
 
 

@@ -16,7 +16,7 @@ from asskomm import labels
 from asskomm.analysis import bericht
 from asskomm.analysis.bericht_model import NUMERIC
 from asskomm.analysis.filters import PROGRAMME_START
-from asskomm.ui import data, sidebar
+from asskomm.ui import boundaries, data, sidebar
 
 K_STICHTAG = "ber_stichtag"
 K_VON = "ber_von"
@@ -114,7 +114,7 @@ def auswahl(kreis_labels: dict[str, str], notices: list[str] | None = None) -> A
 @st.cache_data(show_spinner=False, max_entries=32)
 def _bericht(version: str, key: str, stichtag_iso: str, von_iso: str, region: str, today_iso: str) -> bericht.Bericht:
     return bericht.build(
-        data.records(), data.gemeinden_index(), data.kreis_labels(), dt.date.fromisoformat(stichtag_iso),
+        data.records(), boundaries.gemeinden_index(), boundaries.kreis_labels(), dt.date.fromisoformat(stichtag_iso),
         von=dt.date.fromisoformat(von_iso) if von_iso else None, region=region,
         today=dt.date.fromisoformat(today_iso),
     )
@@ -123,7 +123,7 @@ def _bericht(version: str, key: str, stichtag_iso: str, von_iso: str, region: st
 def report(choice: Auswahl) -> bericht.Bericht:
     """The report for the choice (cached per database version); raises ``bericht.BerichtInputError``."""
     return _bericht(
-        data.data_version(), data.geo_key(), choice.stichtag.isoformat(),
+        data.data_version(), boundaries.geo_key(), choice.stichtag.isoformat(),
         choice.von.isoformat() if choice.von else "", choice.region, sidebar.today().isoformat(),
     )
 
@@ -138,7 +138,7 @@ def _file(version: str, key: str, stichtag_iso: str, von_iso: str, region: str, 
 def downloads(choice: Auswahl) -> None:
     """DOCX and XLSX buttons; the files are made on click, from the report the page shows."""
     args = (
-        data.data_version(), data.geo_key(), choice.stichtag.isoformat(),
+        data.data_version(), boundaries.geo_key(), choice.stichtag.isoformat(),
         choice.von.isoformat() if choice.von else "", choice.region, sidebar.today().isoformat(),
     )
     stem = f"asskomm_bericht_{choice.stichtag.isoformat()}_{labels.fold(choice.region).replace(' ', '-')}"

@@ -4,7 +4,7 @@ The Stand works as on the Karte page: ``?stand=JJJJ-MM-TT`` (validated by ``Filt
 becomes a German notice), else the date chosen on the Karte page in this session, else today. ``?kreis=…``
 (5-digit keys, several allowed) limits the table and the small multiples. Changes are written back to the URL.
 
-Caches are keyed on plain values: ``ui.data.data_version()``, ``ui.data.geo_key()`` and ISO dates.
+Caches are keyed on plain values: ``ui.data.data_version()``, ``ui.boundaries.geo_key()`` and ISO dates.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from asskomm.analysis import kreise as kreisview
 from asskomm.analysis import sources
 from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.render import comparison_chart, kreis_maps
-from asskomm.ui import data, sidebar
+from asskomm.ui import boundaries, data, sidebar
 
 K_STAND = "lk_stand"
 K_KREISE = "lk_kreise"
@@ -99,55 +99,55 @@ def _sync_url(f: KreisFilters) -> None:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _kreis_table(version: str, key: str, stand_iso: str) -> pd.DataFrame:
     return kreisview.kreis_table(
-        data.records(), data.gemeinden(), data.kreise(), dt.date.fromisoformat(stand_iso)
+        data.records(), boundaries.gemeinden(), boundaries.kreise(), dt.date.fromisoformat(stand_iso)
     )
 
 
 def kreis_table(stand: dt.date) -> pd.DataFrame:
     """One row per Kreis at ``stand`` (``asskomm.analysis.kreise.kreis_table``)."""
-    return _kreis_table(data.data_version(), data.geo_key(), stand.isoformat())
+    return _kreis_table(data.data_version(), boundaries.geo_key(), stand.isoformat())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _choropleth(version: str, key: str, stand_iso: str) -> bytes:
     stand = dt.date.fromisoformat(stand_iso)
     return kreis_maps.render_choropleth_png(
-        data.kreise(), kreis_table(stand), stand=stand, attribution=data.bkg_attribution()
+        boundaries.kreise(), kreis_table(stand), stand=stand, attribution=boundaries.bkg_attribution()
     )
 
 
 def choropleth_png(stand: dt.date) -> bytes:
-    return _choropleth(data.data_version(), data.geo_key(), stand.isoformat())
+    return _choropleth(data.data_version(), boundaries.geo_key(), stand.isoformat())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _panels(version: str, key: str, stand_iso: str) -> dict[str, bytes]:
     status_of, model = kreisview.status_lookup(data.status_table(stand_iso))
-    gem = data.gemeinden()
+    gem = boundaries.gemeinden()
     return {
         str(k): kreis_maps.render_kreis_png(gem, status_of, str(k), model=model)
-        for k in data.kreise()["kreis_ags"]
+        for k in boundaries.kreise()["kreis_ags"]
     }
 
 
 def kreis_panels(stand: dt.date) -> dict[str, bytes]:
     """Kreis key → PNG of its Gemeinden coloured by status at ``stand``."""
-    return _panels(data.data_version(), data.geo_key(), stand.isoformat())
+    return _panels(data.data_version(), boundaries.geo_key(), stand.isoformat())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _comparison(version: str, key: str, today_iso: str) -> pd.DataFrame:
-    return sources.comparison(data.records(), data.gemeinden(), today=dt.date.fromisoformat(today_iso))
+    return sources.comparison(data.records(), boundaries.gemeinden(), today=dt.date.fromisoformat(today_iso))
 
 
 def comparison() -> pd.DataFrame:
     """Published totals beside the database at their dates (``asskomm.analysis.sources.comparison``)."""
-    return _comparison(data.data_version(), data.geo_key(), sidebar.today().isoformat())
+    return _comparison(data.data_version(), boundaries.geo_key(), sidebar.today().isoformat())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _series(version: str, key: str, today_iso: str) -> pd.DataFrame:
-    return sources.database_series(data.records(), data.gemeinden(), today=dt.date.fromisoformat(today_iso))
+    return sources.database_series(data.records(), boundaries.gemeinden(), today=dt.date.fromisoformat(today_iso))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -158,7 +158,7 @@ def _chart(version: str, key: str, today_iso: str) -> bytes:
 
 
 def comparison_chart_png() -> bytes:
-    return _chart(data.data_version(), data.geo_key(), sidebar.today().isoformat())
+    return _chart(data.data_version(), boundaries.geo_key(), sidebar.today().isoformat())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asskomm.render import mapbase, mapcontrols, mapgeometry, mapstatus, maptext
-from asskomm.ui import data
+from asskomm.ui import boundaries
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 
 MAP_KEY = "karte_map"
@@ -62,13 +62,13 @@ def status_map(
     ``highlight``: AGS outlined in the same map (»Neu seit …«), sent with the status layer (no remount).
     ``fit_kreise``: the Kreis filter; the map zooms to these Kreise whenever the choice changes.
     """
-    geometry = data.map_geometry()
+    geometry = boundaries.map_geometry()
     m = mapbase.base_map(
         geometry,
         base_url_path=base_url_path(),
         basemap=basemap,
         font_size="18px" if presentation else "15px",
-        geometry_url=data.map_geometry_url(base_url_path()),
+        geometry_url=boundaries.map_geometry_url(base_url_path()),
         fill_height=presentation,
     )
     selected = st.session_state.get(K_SELECTED)
@@ -120,12 +120,12 @@ def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> N
 def _points(geo_key: str) -> dict[str, list[float]]:
     import json
 
-    features = json.loads(data.map_geometry().gemeinden_geojson)["features"]
+    features = json.loads(boundaries.map_geometry().gemeinden_geojson)["features"]
     return {f["properties"]["ags"]: f["properties"]["p"] for f in features}
 
 
 def _point_of(geometry: mapgeometry.MapGeometry, ags: str) -> tuple[float, float] | None:
-    p = _points(data.geo_key()).get(ags)
+    p = _points(boundaries.geo_key()).get(ags)
     return (p[0], p[1]) if p else None
 
 

@@ -111,63 +111,88 @@ def filter_sidebar(
     search_options: Mapping[str, str] | None = None,
 ) -> SidebarState:
     """Render the filters in the sidebar; returns the current filters and notices about the URL."""
+    _prepare_state(kreis_labels, problemfeld_labels, baustein_labels)
+    with st.sidebar:
+        st.header("Filter")
+        if search_options:
+            _search(search_options)
+        _choices(kreis_labels, problemfeld_labels, baustein_labels)
+        _stand_and_reset()
+    filters = _filters()
+    sync_url(filters)
+    return SidebarState(filters, list(st.session_state.get(K_NOTICES, [])))
+
+
+def _prepare_state(kreise: Mapping[str, str], pf: Mapping[str, str], bs: Mapping[str, str]) -> None:
+    """The widgets' values from the URL once per session (or when they are gone), a valid Stand always."""
     if K_STAND not in st.session_state or K_KREISE not in st.session_state or K_GROESSE not in st.session_state:
-        _init_from_url(kreis_labels, problemfeld_labels, baustein_labels)
+        _init_from_url(kreise, pf, bs)
     # A stand outside the slider (e.g. a session that lived past midnight) would make the slider fail.
     stand = st.session_state.get(K_STAND)
     if not isinstance(stand, dt.date) or not PROGRAMME_START <= stand <= today():
         st.session_state[K_STAND] = today()
 
-    with st.sidebar:
-        st.header("Filter")
-        if search_options:
-            st.selectbox(
-                "Gemeinde suchen",
-                options=list(search_options),
-                format_func=lambda a: search_options.get(a, a),
-                index=None,
-                placeholder="Name eingeben …",
-                key=K_SEARCH,
-                on_change=_on_search,
-                help="Springt auf der Karte zur Gemeinde und zeigt sie neben der Karte an.",
-            )
-        labelled_multiselect("Kreis", kreis_labels, K_KREISE, "alle Kreise")
-        pd_labels = polizei.labels()
-        labelled_multiselect(
-            "Polizeidirektion",
-            pd_labels,
-            K_PD,
-            "alle Polizeidirektionen",
-            help="Gemeinden in den Kreisen dieser Polizeidirektionen (mit dem Kreisfilter: beides muss passen).",
-        )
-        labelled_multiselect("Problemfeld", problemfeld_labels, K_PF, "alle Problemfelder")
-        labelled_selectbox(
-            "Baustein", {k: v for k, v in baustein_labels.items() if k != "sonstiges"}, K_BS, "alle Bausteine",
-            help="Nur Gemeinden, die diesen Baustein bis zum gewählten Stand erreicht haben.",
-        )
-        labelled_selectbox(
-            "Gemeindegröße (Einwohner)", {k: v[0] for k, v in SIZE_CLASSES.items()}, K_GROESSE, "alle Größen",
-            help="Nur Gemeinden dieser Einwohnerklasse; die Anteile beziehen sich dann auf diese Gemeinden.",
-        )
-        st.slider(
-            "Stand",
-            min_value=PROGRAMME_START,
-            max_value=today(),
-            key=K_STAND,
-            format="DD.MM.YYYY",
-            on_change=_clear_notices,
-            help=f"Zeigt den Stand der Allianz an diesem Tag (Start: {labels.fmt_date(PROGRAMME_START)}).",
-        )
-        st.toggle(
-            "Unbestätigte Angaben einbeziehen",
-            key=K_UNCONFIRMED,
-            on_change=_clear_notices,
-            help="Angaben, deren Quelle Zweifel lässt (z. B. nur eine Ankündigung), zählen sonst weder in den "
-            "Kennzahlen noch in den Kartenfarben; die Kommune-Seite zeigt sie immer mit dem Grund.",
-        )
-        st.button("Filter zurücksetzen", on_click=_reset, width="stretch")
 
-    filters = Filters(
+def _search(search_options: Mapping[str, str]) -> None:
+    st.selectbox(
+        "Gemeinde suchen",
+        options=list(search_options),
+        format_func=lambda a: search_options.get(a, a),
+        index=None,
+        placeholder="Name eingeben …",
+        key=K_SEARCH,
+        on_change=_on_search,
+        help="Springt auf der Karte zur Gemeinde und zeigt sie neben der Karte an.",
+    )
+
+
+def _choices(kreis_labels: Mapping[str, str], problemfeld_labels: Mapping[str, str],
+             baustein_labels: Mapping[str, str]) -> None:
+    """Kreis, Polizeidirektion, Problemfeld, Baustein and size class."""
+    labelled_multiselect("Kreis", kreis_labels, K_KREISE, "alle Kreise")
+    pd_labels = polizei.labels()
+    labelled_multiselect(
+        "Polizeidirektion",
+        pd_labels,
+        K_PD,
+        "alle Polizeidirektionen",
+        help="Gemeinden in den Kreisen dieser Polizeidirektionen (mit dem Kreisfilter: beides muss passen).",
+    )
+    labelled_multiselect("Problemfeld", problemfeld_labels, K_PF, "alle Problemfelder")
+    labelled_selectbox(
+        "Baustein", {k: v for k, v in baustein_labels.items() if k != "sonstiges"}, K_BS, "alle Bausteine",
+        help="Nur Gemeinden, die diesen Baustein bis zum gewählten Stand erreicht haben.",
+    )
+    labelled_selectbox(
+        "Gemeindegröße (Einwohner)", {k: v[0] for k, v in SIZE_CLASSES.items()}, K_GROESSE, "alle Größen",
+        help="Nur Gemeinden dieser Einwohnerklasse; die Anteile beziehen sich dann auf diese Gemeinden.",
+    )
+
+
+def _stand_and_reset() -> None:
+    """The »Stand« slider, the unconfirmed-facts toggle and »Filter zurücksetzen«."""
+    st.slider(
+        "Stand",
+        min_value=PROGRAMME_START,
+        max_value=today(),
+        key=K_STAND,
+        format="DD.MM.YYYY",
+        on_change=_clear_notices,
+        help=f"Zeigt den Stand der Allianz an diesem Tag (Start: {labels.fmt_date(PROGRAMME_START)}).",
+    )
+    st.toggle(
+        "Unbestätigte Angaben einbeziehen",
+        key=K_UNCONFIRMED,
+        on_change=_clear_notices,
+        help="Angaben, deren Quelle Zweifel lässt (z. B. nur eine Ankündigung), zählen sonst weder in den "
+        "Kennzahlen noch in den Kartenfarben; die Kommune-Seite zeigt sie immer mit dem Grund.",
+    )
+    st.button("Filter zurücksetzen", on_click=_reset, width="stretch")
+
+
+def _filters() -> Filters:
+    """The filters the widgets show."""
+    return Filters(
         stand=st.session_state[K_STAND],
         kreise=tuple(st.session_state[K_KREISE]),
         problemfelder=tuple(st.session_state[K_PF]),
@@ -176,8 +201,6 @@ def filter_sidebar(
         groesse=st.session_state.get(K_GROESSE),
         unbestaetigt=bool(st.session_state.get(K_UNCONFIRMED)),
     )
-    sync_url(filters)
-    return SidebarState(filters, list(st.session_state.get(K_NOTICES, [])))
 
 
 def sync_url(filters: Filters) -> None:

@@ -97,44 +97,49 @@ def karte_table(
     pd_of_kreis = polizei.pd_of_kreis()
     pd_labels = polizei.labels()
     rows = []
-    order = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
     for row, ok in zip(status.to_dict("records"), matched.tolist(), strict=True):
         if not ok:
             continue
         ags = str(row["ags"])
         meta = info.get(ags, {})
         kreis_key = str(meta.get("kreis_ags", "")) if meta else ""
-        urls = sources.get(ags, [])
-        rows.append(
-            {
-                "_order": -order.get(row["status"], 0),
-                "_date": _period_end(str(row.get("status_seit") or "")),
-                TABLE_COLUMNS["name"]: str(meta.get("name", ags)) if meta else ags,
-                TABLE_COLUMNS["kreis"]: kreis_labels.get(
-                    kreis_key, str(meta.get("kreis_name", "")) if meta else ""
-                ),
-                TABLE_COLUMNS["polizeidirektion"]: pd_labels.get(pd_of_kreis.get(kreis_key, ""), ""),
-                TABLE_COLUMNS["status"]: labels.STATUS_LABELS.get(row["status"], row["status"]),
-                TABLE_COLUMNS["seit"]: labels.fmt_date(row.get("status_seit"))
-                if row["status"] != "nicht_beteiligt"
-                else "",
-                TABLE_COLUMNS["modellkommune"]: bool(row.get("modellkommune")),
-                TABLE_COLUMNS["kpr"]: bool(row.get("kpr")),
-                TABLE_COLUMNS["sicherheitsanalyse"]: bool(row.get("sicherheitsanalyse")),
-                TABLE_COLUMNS["problemfelder"]: ", ".join(
-                    problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())
-                ),
-                TABLE_COLUMNS["quelle"]: urls[0] if urls else None,
-                TABLE_COLUMNS["weitere_quellen"]: " ".join(urls[1:]),
-                TABLE_COLUMNS["ags"]: ags,
-            }
-        )
+        kreis = kreis_labels.get(kreis_key, str(meta.get("kreis_name", "")) if meta else "")
+        polizeidirektion = pd_labels.get(pd_of_kreis.get(kreis_key, ""), "")
+        rows.append(_karte_row(row, ags, meta, kreis, polizeidirektion, problemfeld_labels, sources.get(ags, [])))
     columns = list(TABLE_COLUMNS.values())
     if not rows:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows)
     frame = frame.sort_values(["_order", "_date", TABLE_COLUMNS["name"]], ascending=[True, True, True])
     return frame[columns].reset_index(drop=True)
+
+
+_STATUS_RANK = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
+
+
+def _karte_row(row: Mapping, ags: str, meta: Mapping, kreis: str, polizeidirektion: str,
+               problemfeld_labels: Mapping[str, str], urls: list[str]) -> dict[str, Any]:
+    """One Gemeinde of :func:`karte_table` (``_order`` and ``_date``: its sort keys)."""
+    return {
+        "_order": -_STATUS_RANK.get(row["status"], 0),
+        "_date": _period_end(str(row.get("status_seit") or "")),
+        TABLE_COLUMNS["name"]: str(meta.get("name", ags)) if meta else ags,
+        TABLE_COLUMNS["kreis"]: kreis,
+        TABLE_COLUMNS["polizeidirektion"]: polizeidirektion,
+        TABLE_COLUMNS["status"]: labels.STATUS_LABELS.get(row["status"], row["status"]),
+        TABLE_COLUMNS["seit"]: labels.fmt_date(row.get("status_seit"))
+        if row["status"] != "nicht_beteiligt"
+        else "",
+        TABLE_COLUMNS["modellkommune"]: bool(row.get("modellkommune")),
+        TABLE_COLUMNS["kpr"]: bool(row.get("kpr")),
+        TABLE_COLUMNS["sicherheitsanalyse"]: bool(row.get("sicherheitsanalyse")),
+        TABLE_COLUMNS["problemfelder"]: ", ".join(
+            problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())
+        ),
+        TABLE_COLUMNS["quelle"]: urls[0] if urls else None,
+        TABLE_COLUMNS["weitere_quellen"]: " ".join(urls[1:]),
+        TABLE_COLUMNS["ags"]: ags,
+    }
 
 
 def _cell(value: Any) -> str:

@@ -183,12 +183,12 @@ MEETING_APP = """
 import datetime as dt
 import streamlit as st
 from asskomm.analysis.filters import Filters
-from asskomm.ui import meeting
+from asskomm.ui import neu_seit, player, takeaways
 f = Filters(stand=dt.date(2023, 12, 31), kreise=("14626",))
-stand = meeting.stand_player(f.stand)
+stand = player.stand_player(f.stand)
 st.write("STAND " + stand.isoformat())
-meeting.downloads(f)
-meeting.since_view(f)
+takeaways.downloads(f)
+neu_seit.since_view(f)
 """
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from asskomm.ui import meeting, views
+from asskomm.ui import views
+from asskomm.ui.takeaways import DOWNLOADS
 
 KPI_LABELS = [
     "Beratene Kommunen",
@@ -47,7 +48,7 @@ def test_default_view(apptest):
     assert int(_kpis(at)["Modellkommunen"]) == 8
     assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
     # the linked table's downloads and, in the open »Mitnehmen« tab, the meeting take-aways
-    takeaways = {label for label, *_ in meeting.DOWNLOADS.values()}
+    takeaways = {label for label, *_ in DOWNLOADS.values()}
     assert {b.label for b in at.get("download_button")} == {"Tabelle als CSV", "Tabelle als Excel (XLSX)"} | takeaways
 
 

@@ -1,5 +1,5 @@
-"""The start page's first view is computed once and shared (issue 18): ``ui.data.karte_table``, ``sources``,
-``published_figures`` and ``warm``. Real SQLite database, seeded by one run of the app."""
+"""The start page's first view is computed once and shared (issue 18): ``ui.firstview.karte_table``,
+``sources`` and ``warm``, and ``ui.data.published_figures``. Real SQLite database, seeded by one run of the app."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 
 from asskomm.analysis.filters import Filters
-from asskomm.ui import data, views
+from asskomm.ui import boundaries, data, firstview, views
 
 
 @pytest.fixture
@@ -27,10 +27,10 @@ def _direct(filters: Filters) -> pd.DataFrame:
     table = data.status_table(filters.stand)
     return views.karte_table(
         table,
-        data.gemeinden_index(),
+        boundaries.gemeinden_index(),
         data.matched(filters, table),
         problemfeld_labels=data.vocab_labels()[0],
-        kreis_labels=data.kreis_labels(),
+        kreis_labels=boundaries.kreis_labels(),
         sources=views.sources_by_ags(data.records(), filters.stand, table["ags"]),
     )
 
@@ -38,7 +38,7 @@ def _direct(filters: Filters) -> pd.DataFrame:
 @pytest.mark.parametrize("kreise", [(), ("14626",)])
 def test_shared_table_is_the_table_the_page_built(seeded, kreise) -> None:
     filters = Filters(dt.date.today(), kreise)
-    shared = data.karte_table(filters)
+    shared = firstview.karte_table(filters)
     direct = _direct(filters)
     assert len(shared) == len(direct) > 0
     pd.testing.assert_frame_equal(shared, direct)
@@ -47,7 +47,7 @@ def test_shared_table_is_the_table_the_page_built(seeded, kreise) -> None:
 
 
 def test_warm_fills_what_the_first_view_reads(seeded, monkeypatch) -> None:
-    done = data.warm()
+    done = firstview.warm()
     assert done[0] == "geo" and done[1].startswith("records ")
 
     def must_not_run(*args, **kwargs):
@@ -56,11 +56,11 @@ def test_warm_fills_what_the_first_view_reads(seeded, monkeypatch) -> None:
     monkeypatch.setattr(views, "karte_table", must_not_run)
     monkeypatch.setattr(views, "sources_by_ags", must_not_run)
     today = dt.date.today()
-    assert len(data.karte_table(Filters(today))) > 0
-    assert isinstance(data.sources(today), dict)
+    assert len(firstview.karte_table(Filters(today))) > 0
+    assert isinstance(firstview.sources(today), dict)
     # another filter is not warmed: it is computed (and here refused)
     with pytest.raises(AssertionError, match="computed again"):
-        data.karte_table(Filters(today, ("14626",)))
+        firstview.karte_table(Filters(today, ("14626",)))
 
 
 def test_published_figures_follow_the_date(seeded) -> None:

@@ -1,0 +1,36 @@
+"""Messages on every page: user text made inert for Streamlit markdown (:func:`md`) and the confirmation of
+an action that survives the rerun it causes (:func:`flash`, shown by :func:`show_flash`)."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+# Session keys of the confirmation (``ed_``: dropped at sign-out, ``auth.EDIT_PREFIXES``).
+K_FLASH = "ed_flash"
+K_TOAST = "ed_toast"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def md(text: object) -> str:
+    """User text made inert for Streamlit markdown (no links, images, emphasis or HTML from it)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def flash(message: str, *, toast: bool = False) -> None:
+    """Confirm an action on the next run: as a message (where ``show_flash`` stands) and, with ``toast``,
+    also as a toast in the corner of the window, where it is seen whatever part of the page is in view."""
+    st.session_state[K_FLASH] = message
+    if toast:
+        st.session_state[K_TOAST] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(K_FLASH, None)
+    toast = st.session_state.pop(K_TOAST, None)
+    if toast:
+        st.toast(toast, icon=":material/check_circle:", duration="long")
+    if message:
+        st.success(message, icon=":material/check_circle:")
