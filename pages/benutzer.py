@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from asskomm.store import accounts as auth
-from asskomm.store import editing
+from asskomm.store import credentials, editing, roles
 from asskomm.ui import auth as ui_auth
 from asskomm.ui.messages import flash, md
 
@@ -13,7 +12,7 @@ def _apply(action, message: str) -> None:
     """Run one account change: confirm it after the rerun, or say why it was refused (nothing changed then)."""
     try:
         action()
-    except auth.AuthError as exc:
+    except credentials.AuthError as exc:
         st.error(md(exc), icon=":material/block:")
         return
     flash(message)
@@ -22,7 +21,7 @@ def _apply(action, message: str) -> None:
 
 def _add_user(name: str, pw1: str, pw2: str, role: str) -> None:
     if pw1 != pw2:
-        raise auth.AuthError("Die beiden Passwörter stimmen nicht überein.")
+        raise credentials.AuthError("Die beiden Passwörter stimmen nicht überein.")
     accounts.add(name, pw1, role, actor=admin.name)
 
 
@@ -61,10 +60,10 @@ st.caption(
 tab_new, tab_edit = st.tabs(["Neuer Benutzer", "Benutzer ändern"])
 with tab_new, st.form("usr_new", clear_on_submit=True):
     name = st.text_input("Benutzername", max_chars=64)
-    role = st.selectbox("Rolle", options=list(auth.ROLES), format_func=auth.ROLE_LABELS.get, index=1)
-    pw1 = st.text_input("Erstes Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH,
-                        help=f"mindestens {auth.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
-    pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
+    role = st.selectbox("Rolle", options=list(roles.ROLES), format_func=roles.ROLE_LABELS.get, index=1)
+    pw1 = st.text_input("Erstes Passwort", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH,
+                        help=f"mindestens {credentials.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
+    pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH)
     if st.form_submit_button("Anlegen", type="primary"):
         _apply(lambda: _add_user(name, pw1, pw2, role), f"Benutzer »{md(name)}« angelegt.")
 
@@ -75,13 +74,13 @@ with tab_edit:
         chosen = next(u for u in users if u.name == target)
         c1, c2 = st.columns(2)
         with c1, st.form("usr_role"):
-            new_role = st.selectbox("Rolle", options=list(auth.ROLES), format_func=auth.ROLE_LABELS.get,
-                                    index=auth.ROLES.index(chosen.role))
+            new_role = st.selectbox("Rolle", options=list(roles.ROLES), format_func=roles.ROLE_LABELS.get,
+                                    index=roles.ROLES.index(chosen.role))
             if st.form_submit_button("Rolle speichern"):
                 _apply(lambda: accounts.set_role(target, new_role, actor=admin.name),
                        f"Rolle von »{md(target)}« geändert.")
         with c2, st.form("usr_pw", clear_on_submit=True):
-            pw = st.text_input("Neues Passwort", type="password", max_chars=auth.MAX_PASSWORD_LENGTH)
+            pw = st.text_input("Neues Passwort", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH)
             if st.form_submit_button("Passwort setzen"):
                 _apply(lambda: accounts.set_password(target, pw, actor=admin.name),
                        f"Passwort von »{md(target)}« neu gesetzt.")

@@ -21,12 +21,16 @@ Ties are broken by inhabitants, then by name. The score is a conversation aid, n
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
+
+from asskomm.labels import fmt_int, fmt_num, fmt_pct
 
 WEIGHTS: dict[str, float] = {
     "einwohner": 30.0,  # points at ≥ 100.000 inhabitants (log scale from 1.000)
@@ -70,9 +74,39 @@ def centroids_km(gemeinden) -> dict[str, tuple[float, float]]:
 
 
 def _fmt(points: float) -> str:
-    from asskomm.labels import fmt_num
-
     return fmt_num(points, 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Scoring:
+    """What scoring a Gemeinde needs: the weights, the inputs, and the lookups built from them once."""
+
+    w: Mapping[str, float]
+    einwohner: Mapping[str, int]
+    nachbarn: Mapping[str, set[str]]
+    centroids: Mapping[str, tuple[float, float]]
+    pf_labels: Mapping[str, str]
+    kreis_labels: Mapping[str, str]
+    st: pd.DataFrame  # status by AGS
+    names: dict[str, str]
+    kreis_of: dict[str, str]
+    part: set[str]  # participating Gemeinden
+    kpr: list[str]  # Gemeinden with a Präventionsrat
+    share_of: dict[str, float]  # Kreis → share of participating Gemeinden
+
+
+@dataclasses.dataclass(frozen=True)
+class _Score:
+    """One candidate's reasons (unrounded) and the points of each."""
+
+    einwohner: int
+    near: list[str]  # participating neighbours, by name
+    kpr_name: str
+    kpr_km: float | None
+    share: float
+    kreis_name: str
+    pfs: list[str]  # Problemfelder of those neighbours
+    points: tuple[float, float, float, float, float]  # Einwohner, Nachbarn, KPR, Kreis, Problemfelder
 
 
 def candidates(
@@ -88,11 +122,26 @@ def candidates(
     weights: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The ranked candidates (columns ``COLUMNS``); ``kreise`` limits the list (neighbours stay statewide)."""
-    from asskomm.labels import fmt_int, fmt_pct
+    s = _Scoring(
+        w={**WEIGHTS, **(weights or {})}, einwohner=einwohner, nachbarn=nachbarn, centroids=centroids,
+        pf_labels=problemfeld_labels or {}, kreis_labels=kreis_labels or {}, **_lookups(status, gemeinden),
+    )
+    wanted = set(kreise)
+    rows = [
+        _row(s, ags, _score(s, ags))
+        for ags in s.st.index
+        if not (ags in s.part or (wanted and s.kreis_of.get(ags) not in wanted))
+    ]
+    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rang"])
+    if frame.empty:
+        return pd.DataFrame(columns=list(COLUMNS))
+    frame = frame.sort_values(["punkte", "einwohner", "name"], ascending=[False, False, True]).reset_index(drop=True)
+    frame.insert(0, "rang", range(1, len(frame) + 1))
+    return frame
 
-    w = {**WEIGHTS, **(weights or {})}
-    pf_labels = problemfeld_labels or {}
-    kreis_labels = kreis_labels or {}
+
+def _lookups(status: pd.DataFrame, gemeinden: pd.DataFrame) -> dict[str, Any]:
+    """The fields of ``_Scoring`` built from the status and the Gemeinden."""
     st = status.set_index(status["ags"].astype(str))
     names = dict(zip(gemeinden["ags"].astype(str), gemeinden["name"].astype(str), strict=True))
     kreis_of = dict(zip(gemeinden["ags"].astype(str), gemeinden["kreis_ags"].astype(str), strict=True))
@@ -102,58 +151,69 @@ def candidates(
     for kreis in set(kreis_of.values()):
         members = [a for a, k in kreis_of.items() if k == kreis]
         share_of[kreis] = sum(1 for a in members if a in part) / len(members) if members else 0.0
-    wanted = set(kreise)
-    rows = []
-    for ags in st.index:
-        if ags in part or (wanted and kreis_of.get(ags) not in wanted):
-            continue
-        e = int(einwohner.get(ags, 0))
-        p_e = w["einwohner"] * min(1.0, max(0.0, math.log10(e / 1000) / 2)) if e > 0 else 0.0
-        near = sorted((a for a in nachbarn.get(ags, ()) if a in part), key=lambda a: names.get(a, a))
-        p_n = w["nachbar"] * min(len(near), int(w["nachbarn_max"]))
-        kpr_name, kpr_km, p_k = "", None, 0.0
-        if kpr and ags in centroids:
-            x, y = centroids[ags]
-            best = min(kpr, key=lambda a: math.dist((x, y), centroids[a]) if a in centroids else math.inf)
-            if best in centroids:
-                kpr_km = math.dist((x, y), centroids[best])
-                kpr_name = names.get(best, best)
-                p_k = w["kpr_naehe"] * max(0.0, 1 - kpr_km / w["kpr_radius_km"])
-        share = share_of.get(kreis_of.get(ags, ""), 0.0)
-        p_g = w["kreis_luecke"] * (1 - share)
-        pfs: list[str] = []
-        for a in near:
-            for p in st.at[a, "problemfelder"] or ():
-                if p not in pfs:
-                    pfs.append(p)
-        p_p = w["problemfeld"] * min(len(pfs), int(w["problemfelder_max"]))
-        kreis_name = kreis_labels.get(kreis_of.get(ags, ""), kreis_of.get(ags, ""))
-        reasons = [
-            f"{fmt_int(e)} Einwohner: +{_fmt(p_e)}",
-            (f"{len(near)} beteiligte Nachbarn ({', '.join(names.get(a, a) for a in near)}): +{_fmt(p_n)}"
-             if near else "keine beteiligten Nachbarn: +0"),
-            (f"nächster Präventionsrat {kpr_name}, {fmt_int(round(kpr_km))} km: +{_fmt(p_k)}"
-             if kpr_km is not None else "kein Präventionsrat erfasst: +0"),
-            f"{kreis_name} zu {fmt_pct(share, 0)} beteiligt: +{_fmt(p_g)}",
-            (f"Problemfelder der Nachbarn: {', '.join(pf_labels.get(p, p) for p in pfs)}: +{_fmt(p_p)}"
-             if pfs else "keine Problemfelder der Nachbarn: +0"),
-        ]
-        rows.append({
-            "ags": ags, "name": names.get(ags, ags), "kreis": kreis_name, "einwohner": e,
-            "punkte": round(p_e + p_n + p_k + p_g + p_p, 1),
-            "p_einwohner": round(p_e, 1), "p_nachbarn": round(p_n, 1), "p_kpr": round(p_k, 1),
-            "p_kreis": round(p_g, 1), "p_problemfelder": round(p_p, 1),
-            "nachbarn": ", ".join(names.get(a, a) for a in near), "kpr_name": kpr_name,
-            "kpr_km": None if kpr_km is None else round(kpr_km, 1), "kreis_anteil": share,
-            "problemfelder": ", ".join(pf_labels.get(p, p) for p in pfs),
-            "begruendung": " · ".join(reasons),
-        })
-    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rang"])
-    if frame.empty:
-        return pd.DataFrame(columns=list(COLUMNS))
-    frame = frame.sort_values(["punkte", "einwohner", "name"], ascending=[False, False, True]).reset_index(drop=True)
-    frame.insert(0, "rang", range(1, len(frame) + 1))
-    return frame
+    return {"st": st, "names": names, "kreis_of": kreis_of, "part": part, "kpr": kpr, "share_of": share_of}
+
+
+def _score(s: _Scoring, ags: str) -> _Score:
+    """The five reasons of one Gemeinde and their points (see the module docstring)."""
+    w = s.w
+    e = int(s.einwohner.get(ags, 0))
+    p_e = w["einwohner"] * min(1.0, max(0.0, math.log10(e / 1000) / 2)) if e > 0 else 0.0
+    near = sorted((a for a in s.nachbarn.get(ags, ()) if a in s.part), key=lambda a: s.names.get(a, a))
+    p_n = w["nachbar"] * min(len(near), int(w["nachbarn_max"]))
+    kpr_name, kpr_km, p_k = _nearest_kpr(s, ags)
+    share = s.share_of.get(s.kreis_of.get(ags, ""), 0.0)
+    p_g = w["kreis_luecke"] * (1 - share)
+    pfs: list[str] = []
+    for a in near:
+        for p in s.st.at[a, "problemfelder"] or ():
+            if p not in pfs:
+                pfs.append(p)
+    p_p = w["problemfeld"] * min(len(pfs), int(w["problemfelder_max"]))
+    kreis_name = s.kreis_labels.get(s.kreis_of.get(ags, ""), s.kreis_of.get(ags, ""))
+    return _Score(e, near, kpr_name, kpr_km, share, kreis_name, pfs, (p_e, p_n, p_k, p_g, p_p))
+
+
+def _nearest_kpr(s: _Scoring, ags: str) -> tuple[str, float | None, float]:
+    """(name, distance in km, points) of the nearest Gemeinde with a Präventionsrat; ("", None, 0) if none."""
+    if not (s.kpr and ags in s.centroids):
+        return "", None, 0.0
+    x, y = s.centroids[ags]
+    best = min(s.kpr, key=lambda a: math.dist((x, y), s.centroids[a]) if a in s.centroids else math.inf)
+    if best not in s.centroids:
+        return "", None, 0.0
+    km = math.dist((x, y), s.centroids[best])
+    return s.names.get(best, best), km, s.w["kpr_naehe"] * max(0.0, 1 - km / s.w["kpr_radius_km"])
+
+
+def _reasons(s: _Scoring, sc: _Score) -> list[str]:
+    """The German explanation of each reason with its points."""
+    p_e, p_n, p_k, p_g, p_p = sc.points
+    return [
+        f"{fmt_int(sc.einwohner)} Einwohner: +{_fmt(p_e)}",
+        (f"{len(sc.near)} beteiligte Nachbarn ({', '.join(s.names.get(a, a) for a in sc.near)}): +{_fmt(p_n)}"
+         if sc.near else "keine beteiligten Nachbarn: +0"),
+        (f"nächster Präventionsrat {sc.kpr_name}, {fmt_int(round(sc.kpr_km))} km: +{_fmt(p_k)}"
+         if sc.kpr_km is not None else "kein Präventionsrat erfasst: +0"),
+        f"{sc.kreis_name} zu {fmt_pct(sc.share, 0)} beteiligt: +{_fmt(p_g)}",
+        (f"Problemfelder der Nachbarn: {', '.join(s.pf_labels.get(p, p) for p in sc.pfs)}: +{_fmt(p_p)}"
+         if sc.pfs else "keine Problemfelder der Nachbarn: +0"),
+    ]
+
+
+def _row(s: _Scoring, ags: str, sc: _Score) -> dict:
+    """One row of the candidates' table (points rounded to one decimal)."""
+    p_e, p_n, p_k, p_g, p_p = sc.points
+    return {
+        "ags": ags, "name": s.names.get(ags, ags), "kreis": sc.kreis_name, "einwohner": sc.einwohner,
+        "punkte": round(p_e + p_n + p_k + p_g + p_p, 1),
+        "p_einwohner": round(p_e, 1), "p_nachbarn": round(p_n, 1), "p_kpr": round(p_k, 1),
+        "p_kreis": round(p_g, 1), "p_problemfelder": round(p_p, 1),
+        "nachbarn": ", ".join(s.names.get(a, a) for a in sc.near), "kpr_name": sc.kpr_name,
+        "kpr_km": None if sc.kpr_km is None else round(sc.kpr_km, 1), "kreis_anteil": sc.share,
+        "problemfelder": ", ".join(s.pf_labels.get(p, p) for p in sc.pfs),
+        "begruendung": " · ".join(_reasons(s, sc)),
+    }
 
 
 # German headers of the page table and the call list (one place)
@@ -198,8 +258,6 @@ def call_list(frame: pd.DataFrame) -> pd.DataFrame:
 
 def weights_text(*, markdown: bool = False) -> str:
     """The scoring rules in German, with the current weights (shown on the page and in the call list)."""
-    from asskomm.labels import fmt_int, fmt_num
-
     w = WEIGHTS
     lines = [
         f"Einwohner: bis {fmt_num(w['einwohner'], 0)} Punkte (0 bei 1.000 Einwohnern, die Hälfte bei 10.000, "

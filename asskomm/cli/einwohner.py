@@ -9,7 +9,7 @@ from pathlib import Path
 
 from asskomm.cli.argparse_de import command_group
 from asskomm.labels import fmt_date, fmt_int
-from asskomm.records import einwohner
+from asskomm.records import einwohner, einwohner_import
 
 EXIT_OK, EXIT_INVALID = 0, 2
 DEFAULT_SOURCE = "Statistisches Bundesamt (Destatis), Gemeindeverzeichnis (GV-ISys)"
@@ -35,7 +35,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     gaz = load_gazetteer()
     target = args.ziel or einwohner.EINWOHNER_FILE
     current = einwohner.load(target).total if Path(target).exists() else None
-    parsed = einwohner.parse(args.file, gaz, stichtag=args.stichtag, current_total=current or None)
+    parsed = einwohner_import.parse(args.file, gaz, stichtag=args.stichtag, current_total=current or None)
     for w in parsed.warnings:
         print(f"Hinweis: {w}")
     if not parsed.ok:
@@ -48,6 +48,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"Probelauf (nichts geschrieben): {summary}.")
         return EXIT_OK
-    einwohner.write(parsed, gaz, args.quelle, target)
+    einwohner_import.write(parsed, gaz, args.quelle, target)
     print(f"{target} geschrieben: {summary}.")
     return EXIT_OK

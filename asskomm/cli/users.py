@@ -20,6 +20,7 @@ import sys
 from asskomm.cli.argparse_de import command_group
 from asskomm.cli.guard import guarded
 from asskomm.store import accounts as auth
+from asskomm.store import credentials, roles
 
 PASSWORD_ENV = "ASSKOMM_PASSWORD"  # noqa: S105 - name of the environment variable, not a password
 CLI_ACTOR = "cli"
@@ -36,13 +37,13 @@ def _read_password(name: str) -> str:
     if password:
         return password
     if not sys.stdin.isatty():
-        raise auth.AuthError(
+        raise credentials.AuthError(
             f"Kein Terminal für die Passworteingabe: Passwort über die Umgebungsvariable {PASSWORD_ENV} angeben."
         )
     first = getpass.getpass(f"Passwort für {name}: ")
     second = getpass.getpass("Passwort wiederholen: ")
     if first != second:
-        raise auth.AuthError("Die beiden Eingaben stimmen nicht überein.")
+        raise credentials.AuthError("Die beiden Eingaben stimmen nicht überein.")
     return first
 
 
@@ -52,8 +53,8 @@ def _actor() -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     accounts = _accounts()
-    auth.check_name(args.name)
-    auth.check_role(args.role)
+    credentials.check_name(args.name)
+    roles.check_role(args.role)
     user = accounts.add(args.name, _read_password(args.name), args.role, actor=_actor())
     print(f"Benutzer »{user.name}« mit der Rolle {user.role} angelegt.")
     return 0
@@ -74,7 +75,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_passwd(args: argparse.Namespace) -> int:
     accounts = _accounts()
     if accounts.get(args.name) is None:
-        raise auth.AuthError(f"Den Benutzer »{args.name}« gibt es nicht.")
+        raise credentials.AuthError(f"Den Benutzer »{args.name}« gibt es nicht.")
     accounts.set_password(args.name, _read_password(args.name), actor=_actor())
     print(f"Passwort von »{args.name}« geändert.")
     return 0
@@ -107,7 +108,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def _guarded(func):
-    return guarded(func, (auth.AuthError, lambda exc, args: f"Fehler: {exc}"), status=2)
+    return guarded(func, (credentials.AuthError, lambda exc, args: f"Fehler: {exc}"), status=2)
 
 
 def _action(sub: argparse._SubParsersAction, name: str, help: str, func, *, named: bool = True):
@@ -122,11 +123,11 @@ def _action(sub: argparse._SubParsersAction, name: str, help: str, func, *, name
 def register(subparsers: argparse._SubParsersAction) -> None:
     sub = command_group(subparsers, "user", "Benutzerkonten verwalten (Anmeldung in der App)", metavar="AKTION")
     p = _action(sub, "add", "Benutzer anlegen (Passwort ohne Echo oder aus $" + PASSWORD_ENV + ")", cmd_add)
-    p.add_argument("--role", choices=auth.ROLES, required=True)
+    p.add_argument("--role", choices=roles.ROLES, required=True)
     _action(sub, "list", "Benutzer auflisten", cmd_list, named=False)
     _action(sub, "passwd", "Passwort neu setzen", cmd_passwd)
     p = _action(sub, "role", "Rolle ändern", cmd_role)
-    p.add_argument("role", choices=auth.ROLES)
+    p.add_argument("role", choices=roles.ROLES)
     _action(sub, "lock", "Konto sperren", cmd_lock)
     _action(sub, "unlock", "Konto entsperren und Fehlversuche zurücksetzen", cmd_unlock)
     _action(sub, "remove", "Konto löschen", cmd_remove)

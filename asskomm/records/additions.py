@@ -30,6 +30,7 @@ existing seed rows. The rules (README, »Zählregeln«) are small functions, eac
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -253,9 +254,34 @@ def convert(
     return rows, counts
 
 
+@dataclasses.dataclass(frozen=True)
+class _Addition:
+    """One addition row as the rules read it (before its participants are known)."""
+
+    kreis: str
+    baustein: str
+    datum: str
+    reason: str  # for doubt (»unbestätigt«), or ""
+    url: str
+    problemfelder: tuple[str, ...]
+    note: str  # paraphrase, date note, hint, the source's words
+
+
 def _convert_row(
     add: Mapping[str, str], rows: list[dict[str, str]], gaz: Gazetteer
 ) -> tuple[list[dict[str, str]], int]:
+    """The new seed rows of one addition, and 1 if it made seed milestones more precise instead (else 0)."""
+    addition = _read_addition(add)
+    targets = _targets(add.get("gemeinde", ""), addition, rows, gaz)
+    done = _make_precise(addition, targets, rows)
+    out = [
+        _seed_row(addition, ags, gruppe, note, gaz) for ags, gruppe, note in targets if (ags, gruppe) not in done
+    ]
+    return out, 1 if done else 0
+
+
+def _read_addition(add: Mapping[str, str]) -> _Addition:
+    """Apply the column rules to one row (ConversionError at the first one it breaks)."""
     kreis = (add.get("kreis") or "").strip()
     paraphrase = (add.get("paraphrase") or "").strip()
     baustein = baustein_of(add.get("fakt", ""), paraphrase)
@@ -265,58 +291,68 @@ def _convert_row(
     if not url:
         raise ConversionError("Quelle fehlt")
     words = [w.strip() for w in (add.get("problemfelder") or "").split(";") if w.strip()]
-    pfs = map_problemfelder(words)
-
-    def resolve(town: str) -> str:
-        ags, error, _ = gaz.resolve_name(town, kreis)
-        if ags is None:
-            raise ConversionError(error or f"Gemeinde »{town}« nicht gefunden")
-        return ags
-
-    name, members, lead = split_name(add.get("gemeinde", ""))
-    if members:
-        targets = participants_for(name, members, lead, baustein, url, rows, resolve)
-    else:
-        targets = [(resolve(name), "", "")]
-    text = paraphrase.removeprefix(FUNDING_MARK).strip()
-    note_base = _join(
-        text,
+    note = _join(
+        paraphrase.removeprefix(FUNDING_MARK).strip(),
         date_note,
         f"Hinweis: {hint}" if hint else "",
         f"Stichworte laut Quelle: {'; '.join(words)}" if words else "",
     )
+    return _Addition(kreis, baustein, datum, reason, url, map_problemfelder(words), note)
 
-    # Präzisierung: a confirmed fact that makes a seed milestone of the same participant more precise
+
+def _targets(
+    gemeinde: str, addition: _Addition, rows: list[dict[str, str]], gaz: Gazetteer
+) -> list[tuple[str, str, str]]:
+    """[(ags, gruppe, note)] that receive the milestone: the named town, or a group's by ``participants_for``."""
+
+    def resolve(town: str) -> str:
+        ags, error, _ = gaz.resolve_name(town, addition.kreis)
+        if ags is None:
+            raise ConversionError(error or f"Gemeinde »{town}« nicht gefunden")
+        return ags
+
+    name, members, lead = split_name(gemeinde)
+    if members:
+        return participants_for(name, members, lead, addition.baustein, addition.url, rows, resolve)
+    return [(resolve(name), "", "")]
+
+
+def _make_precise(
+    addition: _Addition, targets: list[tuple[str, str, str]], rows: list[dict[str, str]]
+) -> set[tuple[str, str]]:
+    """Präzisierung: a confirmed fact makes a seed milestone of the same participant more precise.
+
+    Returns the (ags, gruppe) of the targets served that way (they get no new row)."""
     done: set[tuple[str, str]] = set()
-    if not reason and baustein in MERGEABLE:
-        for ags, gruppe, _ in targets:
-            for r in rows:
-                if (r["ags"], r["gruppe"], r["baustein"]) == (ags, gruppe, baustein) and (
-                    _within(datum, r["datum"]) or (r["datum"] == datum and datum)
-                ) and not r["unbestaetigt"]:
-                    r["datum"] = datum
-                    if url not in r["quelle"].split(SOURCE_SEPARATOR):
-                        r["quelle"] = _join(r["quelle"], url, sep=SOURCE_SEPARATOR)
-                    r["bemerkung"] = _join(r["bemerkung"], f"Präzisiert: {note_base}")
-                    merged_pfs = set(filter(None, r["problemfelder"].split(";"))) | set(pfs)
-                    r["problemfelder"] = ";".join(p for p in vocab.problemfeld_ids() if p in merged_pfs)
-                    done.add((ags, gruppe))
-    targets = [t for t in targets if (t[0], t[1]) not in done]
-    out = []
-    for ags, gruppe, note in targets:
-        out.append(
-            {
-                "ags": ags,
-                "gemeinde": gaz.names[ags],
-                "kreis": kreis,
-                "baustein": baustein,
-                "datum": datum,
-                "problemfelder": ";".join(pfs),
-                "betrag_eur": "",
-                "quelle": url,
-                "bemerkung": _join(note_base, note),
-                "gruppe": gruppe,
-                "unbestaetigt": reason,
-            }
-        )
-    return out, 1 if done else 0
+    if addition.reason or addition.baustein not in MERGEABLE:
+        return done
+    datum = addition.datum
+    for ags, gruppe, _ in targets:
+        for r in rows:
+            if (r["ags"], r["gruppe"], r["baustein"]) == (ags, gruppe, addition.baustein) and (
+                _within(datum, r["datum"]) or (r["datum"] == datum and datum)
+            ) and not r["unbestaetigt"]:
+                r["datum"] = datum
+                if addition.url not in r["quelle"].split(SOURCE_SEPARATOR):
+                    r["quelle"] = _join(r["quelle"], addition.url, sep=SOURCE_SEPARATOR)
+                r["bemerkung"] = _join(r["bemerkung"], f"Präzisiert: {addition.note}")
+                merged_pfs = set(filter(None, r["problemfelder"].split(";"))) | set(addition.problemfelder)
+                r["problemfelder"] = ";".join(p for p in vocab.problemfeld_ids() if p in merged_pfs)
+                done.add((ags, gruppe))
+    return done
+
+
+def _seed_row(addition: _Addition, ags: str, gruppe: str, note: str, gaz: Gazetteer) -> dict[str, str]:
+    return {
+        "ags": ags,
+        "gemeinde": gaz.names[ags],
+        "kreis": addition.kreis,
+        "baustein": addition.baustein,
+        "datum": addition.datum,
+        "problemfelder": ";".join(addition.problemfelder),
+        "betrag_eur": "",
+        "quelle": addition.url,
+        "bemerkung": _join(addition.note, note),
+        "gruppe": gruppe,
+        "unbestaetigt": addition.reason,
+    }

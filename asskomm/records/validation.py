@@ -1,4 +1,4 @@
-"""Validation of an import table: the header, then each data row by a table of small named rules.
+"""Validation of an import table: the header (``header``), then each data row by a table of small named rules.
 
 Validation never stops at the first problem: every problem is reported with file, row (as the spreadsheet
 shows it, header = row 1) and column, in German. A file with any error changes nothing.
@@ -16,18 +16,15 @@ from typing import Any
 from asskomm.records import vocabulary as vocab
 from asskomm.records.dates import DateError, normalise_datum, period_end, period_start
 from asskomm.records.gazetteer import Gazetteer, _is_kreis_name, landkreis_name, name_keys
+from asskomm.records.header import data_rows, read_header
 from asskomm.records.importformat import (
-    _HEADER_ALIASES,
     _NEUTRALISED,
     COLUMNS,
-    DERIVED_COLUMNS,
     EARLIEST_DATE,
     EARLIEST_DATE_BY_BAUSTEIN,
     FORMULA_START,
     LAND_PREFIX,
     MAX_CELL_CHARS,
-    MAX_IMPORT_ROWS,
-    REQUIRED_COLUMNS,
     SOURCE_SEPARATOR,
     Issue,
 )
@@ -52,56 +49,6 @@ class RowCheck:
 
     def warn(self, message: str, column: str | None = None) -> None:
         self.warnings.append(Issue(message, self.line, column, self.file))
-
-
-# ------------------------------------------------------------------------------------------- the header
-
-
-def read_header(
-    table: list[list[Any]], name: str, issues: list[Issue], warnings: list[Issue]
-) -> tuple[int, dict[str, int]] | None:
-    """(header row index, column name → index), or None after reporting why the file has no usable header."""
-    header_row = next((i for i, r in enumerate(table) if any(cell_text(c) for c in r)), None)
-    if header_row is None:
-        issues.append(Issue("Die Datei ist leer.", file=name))
-        return None
-    columns: dict[str, int] = {}
-    for i, raw in enumerate(table[header_row]):
-        h = vocab.fold(cell_text(raw))
-        canon = _HEADER_ALIASES.get(h)
-        if canon is None:
-            if h and h not in DERIVED_COLUMNS:
-                warnings.append(
-                    Issue(f"Unbekannte Spalte »{cell_text(raw)}« wird ignoriert.", header_row + 1, None, name)
-                )
-            continue
-        if canon in columns:
-            issues.append(Issue(f"Spalte »{canon}« kommt doppelt vor.", header_row + 1, canon, name))
-        columns[canon] = i
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if "ags" not in columns and "gemeinde" not in columns:
-        missing.insert(0, "ags oder gemeinde")
-    if missing:
-        message = f"Pflichtspalte fehlt: {', '.join(missing)}. Erwartete Spalten: {', '.join(COLUMNS)}."
-        issues.append(Issue(message, header_row + 1, None, name))
-        return None
-    return header_row, columns
-
-
-def data_rows(table: list[list[Any]], header_row: int, name: str, issues: list[Issue]) -> list | None:
-    """(line, raw cells) of the non-empty rows below the header, or None after reporting too few or many."""
-    body = [
-        (i + 1, r)
-        for i, r in enumerate(table[header_row + 1 :], start=header_row + 1)
-        if any(cell_text(c) for c in r)
-    ]
-    if not body:
-        issues.append(Issue("Die Datei enthält nur die Kopfzeile, keine Datenzeilen.", file=name))
-        return None
-    if len(body) > MAX_IMPORT_ROWS:
-        issues.append(Issue(f"Zu viele Zeilen ({len(body)}); erlaubt sind höchstens {MAX_IMPORT_ROWS}.", file=name))
-        return None
-    return body
 
 
 # ------------------------------------------------------------------------------------------- cells
@@ -398,5 +345,3 @@ def validate(
     if issues:
         return ParsedImport(name, (), tuple(issues), tuple(warnings))
     return ParsedImport(name, tuple(rows), (), tuple(warnings))
-
-

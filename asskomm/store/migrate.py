@@ -11,7 +11,7 @@ of the program) is refused with a German message. Upgrades run in one transactio
 upgrade the database exactly once.
 
 Adding a revision (see README »Betrieb« and ``python -m asskomm db revision``): change the tables in
-``asskomm.store.schema`` / ``asskomm.store.accounts``, then ``python -m asskomm db revision -m "what changed"`` writes the
+``asskomm.store.schema`` / ``asskomm.store.account_tables``, then ``python -m asskomm db revision -m "what changed"`` writes the
 next numbered file with the operations Alembic detects; check and edit it, run the migration tests.
 """
 
@@ -30,6 +30,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from asskomm.store import account_tables, schema  # noqa: F401  (account_tables adds its tables to schema.metadata)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 7_243_901  # any constant: the advisory lock that serialises upgrades
 
@@ -39,9 +41,7 @@ class SchemaError(RuntimeError):
 
 
 def target_metadata() -> sa.MetaData:
-    """All tables of the application (the account tables register themselves on import)."""
-    from asskomm.store import accounts, schema  # noqa: F401  (accounts adds users and login_throttle)
-
+    """All tables of the application (``account_tables`` adds its tables to the schema's metadata)."""
     return schema.metadata
 
 

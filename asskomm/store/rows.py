@@ -1,4 +1,4 @@
-"""Row helpers shared by the store's concerns: audit entries, fields of a row, comparison."""
+"""Row helpers shared by the store's concerns: audit entries, stored times, fields of a row, comparison."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def jsonable(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time with its zone: SQLite returns naive datetimes for timezone-aware columns (written in UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def iso_text(value: dt.datetime | None) -> str:

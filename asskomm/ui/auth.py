@@ -1,4 +1,4 @@
-"""Sign-in state of a browser (Streamlit side of ``asskomm.store.accounts``).
+"""Sign-in state of a browser (Streamlit side of ``asskomm.store.accounts`` and ``asskomm.store.sessions``).
 
 A sign-in is a row of the database table ``user_sessions`` (so it holds on every app server). The browser
 tab that signed in keeps the row's id in ``st.session_state``; other tabs, reloads and bookmarks find it
@@ -7,7 +7,7 @@ through the HttpOnly cookie that :mod:`asskomm.ui.webroutes` sets right after th
 (in any tab), a password change, a lock, a deleted account or an expired session takes effect at the next
 click; a changed role too. A sidebar fragment re-checks every ``CHECK_SECONDS`` so an idle tab notices.
 
-    user = ui.auth.current_user()          # auth.User or None
+    user = ui.auth.current_user()          # roles.User or None
     ui.auth.require("bearbeiter")          # German notice + link to sign in, then st.stop()
     ui.auth.can("admin")
 """
@@ -20,7 +20,9 @@ import os
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from asskomm.store import accounts as auth
+from asskomm.store.accounts import Accounts
+from asskomm.store.roles import ROLE_LABELS, User
+from asskomm.store.sessions import Session, SessionCheck, session_timeout
 from asskomm.ui import data, layout, messages, webroutes
 
 K_SID = "auth_session"
@@ -38,19 +40,19 @@ CHECK_SECONDS = 30  # at most; a third of the session length if that is shorter
 
 
 def _check_every() -> float:
-    return min(CHECK_SECONDS, auth.session_timeout().total_seconds() / 3)
+    return min(CHECK_SECONDS, session_timeout().total_seconds() / 3)
 
 
 @st.cache_resource(show_spinner=False)
-def _accounts(db_setting: str) -> auth.Accounts:
-    return auth.Accounts(data.store())
+def _accounts(db_setting: str) -> Accounts:
+    return Accounts(data.store())
 
 
-def accounts() -> auth.Accounts:
+def accounts() -> Accounts:
     return _accounts(os.environ.get("ASSKOMM_DB", ""))
 
 
-def sign_in(user: auth.User) -> None:
+def sign_in(user: User) -> None:
     """Start a session for ``user`` in this tab; the next run hands the browser the code for its cookie."""
     _clear()
     sid, code = accounts().start_session(user)
@@ -84,7 +86,7 @@ def _cookie_value() -> str | None:
     return value if isinstance(value, str) else None  # (AppTest has a stand-in object there)
 
 
-def current_session() -> auth.Session | None:
+def current_session() -> Session | None:
     """This browser's session (re-checked in the database), or None; tells the user why one ended."""
     sid = st.session_state.get(K_SID)
     if sid is not None:
@@ -97,7 +99,7 @@ def current_session() -> auth.Session | None:
     if not cookie or cookie == st.session_state.get(K_NO_COOKIE):
         return None
     token = webroutes.unsign(cookie)
-    check = accounts().session_by_token(token) if token else auth.SessionCheck(None)
+    check = accounts().session_by_token(token) if token else SessionCheck(None)
     if check.session is None:
         st.session_state[K_NO_COOKIE] = cookie
         if check.ended:
@@ -108,7 +110,7 @@ def current_session() -> auth.Session | None:
     return check.session
 
 
-def current_user() -> auth.User | None:
+def current_user() -> User | None:
     """The signed-in user (re-read from the database), or None; ends idle sessions."""
     session = current_session()
     return session.user if session else None
@@ -119,7 +121,7 @@ def can(role: str) -> bool:
     return user is not None and user.can(role)
 
 
-def actor(user: auth.User) -> str:
+def actor(user: User) -> str:
     return user.name
 
 
@@ -127,7 +129,7 @@ def pop_notice() -> str | None:
     return st.session_state.pop(K_NOTICE, None)
 
 
-def require(role: str, what: str = "Diese Seite") -> auth.User:
+def require(role: str, what: str = "Diese Seite") -> User:
     """Stop the page unless the signed-in user has ``role`` (checked in the page, not only in the menu)."""
     user = current_user()
     if user is not None and user.can(role):
@@ -135,7 +137,7 @@ def require(role: str, what: str = "Diese Seite") -> auth.User:
     notice = pop_notice()
     if notice:
         st.info(notice)
-    label = auth.ROLE_LABELS[role]
+    label = ROLE_LABELS[role]
     if user is None:
         st.warning(f"{what} ist nur nach der Anmeldung zugänglich (Rolle »{label}« oder höher).", icon=":material/lock:")
         sign_in_link("Zur Anmeldung", back=True)
@@ -270,7 +272,7 @@ def watch_session() -> None:
             watch()
 
 
-def restricted_page(role: str, what: str, *, title: str, caption: str = "") -> auth.User:
+def restricted_page(role: str, what: str, *, title: str, caption: str = "") -> User:
     """The start of every page for a role: navigation, style, the role check (stops the page otherwise), the
     sign-in status in the sidebar, then the page's title, its caption and the last action's confirmation.
     Returns the signed-in user."""

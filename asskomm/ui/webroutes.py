@@ -6,7 +6,7 @@ streamlit/streamlit#14730 asks for that and is open). Its supported way to answe
 streamlit/streamlit#861), which ``streamlit run app.py`` serves. So:
 
 * ``POST /api/sitzung`` with the JSON body ``{"code": "…"}``: the one-time activation code the app gave the
-  browser right after a successful sign-in (:meth:`asskomm.store.accounts.Accounts.start_session`). The answer sets
+  browser right after a successful sign-in (:meth:`asskomm.store.sessions.UserSessions.start_session`). The answer sets
   the cookie ``asskomm_sitzung`` = an opaque random token plus its HMAC (key: Streamlit's
   ``server.cookieSecret``), ``HttpOnly``, ``SameSite=Strict``, ``Path=/``, ``Secure`` over HTTPS. The
   database keeps only the token's SHA-256 hash.
@@ -90,7 +90,7 @@ def _accounts():
 
 
 async def _activate(request: Request) -> Response:
-    from asskomm.store import accounts as auth
+    from asskomm.store.sessions import session_max_age
 
     if not _same_origin(request) or request.headers.get("content-type", "").split(";")[0] != "application/json":
         return Response(status_code=403)
@@ -105,7 +105,7 @@ async def _activate(request: Request) -> Response:
     response.set_cookie(
         COOKIE,
         sign(token),
-        max_age=int(auth.session_max_age().total_seconds()),
+        max_age=int(session_max_age().total_seconds()),
         path=base_path() or "/",
         secure=_secure(request),
         httponly=True,

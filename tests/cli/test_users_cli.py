@@ -7,6 +7,7 @@ import sys
 import sqlalchemy as sa
 
 from asskomm.cli import main as cli
+from asskomm.store import account_tables
 from asskomm.store import accounts as auth
 from asskomm.store.database import Store
 
@@ -31,7 +32,7 @@ def test_add_list_role_lock(tmp_path, monkeypatch, capsys):
     accounts = auth.Accounts(store)
     assert accounts.authenticate("anna", "Ein-langes-Passwort-1").ok
     with store.engine.connect() as conn:
-        hashes = [r[0] for r in conn.execute(sa.select(auth.users.c.password_hash))]
+        hashes = [r[0] for r in conn.execute(sa.select(account_tables.users.c.password_hash))]
     assert all(h.startswith("$argon2id$") for h in hashes)
     store.dispose()
 

@@ -6,6 +6,7 @@ import datetime as dt
 import harness
 import pytest
 
+from asskomm.store import account_tables, sessions, sign_in
 from asskomm.store import accounts as auth
 from asskomm.store.database import Store
 from asskomm.ui import auth as ui_auth
@@ -34,7 +35,7 @@ def _as(at, name, *, idle: dt.timedelta | None = None):
     sid, _ = accounts.start_session(accounts.get(name))
     if idle is not None:
         with store.engine.begin() as conn:
-            conn.execute(auth.user_sessions.update().values(last_seen_at=dt.datetime.now(dt.UTC) - idle))
+            conn.execute(account_tables.user_sessions.update().values(last_seen_at=dt.datetime.now(dt.UTC) - idle))
     store.dispose()
     at.session_state[ui_auth.K_SID] = sid
     return at
@@ -118,7 +119,7 @@ def test_viewer_role_sees_no_contacts(apptest, db):
 
 def test_idle_session_expires(apptest, db):
     at = apptest("pages/kommune.py", query_params={"ags": "14626110"}, run=False)
-    _as(at, "berta", idle=auth.session_timeout() + dt.timedelta(minutes=1)).run()
+    _as(at, "berta", idle=sessions.session_timeout() + dt.timedelta(minutes=1)).run()
     assert "kpr@goerlitz.example" not in text(at)
     assert ui_auth.K_SID not in at.session_state
     assert "ohne Aktivität abgelaufen" in at.session_state[ui_auth.K_NOTICE]
@@ -157,7 +158,7 @@ def test_bearbeiter_cannot_open_user_admin(db):
 
 def test_sign_in_page_throttles(apptest, db):
     at = apptest("pages/anmelden.py")
-    for i in range(auth.FREE_ATTEMPTS + 1):
+    for i in range(sign_in.FREE_ATTEMPTS + 1):
         at.text_input[0].set_value("berta")
         at.text_input[1].set_value(f"falsch-{i}-xxxxx")
         at.button[0].click().run()

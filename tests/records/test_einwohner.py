@@ -7,7 +7,7 @@ import pytest
 from records_support import GEMEINDEN, gazetteer
 
 from asskomm.cli.main import main
-from asskomm.records import einwohner
+from asskomm.records import einwohner, einwohner_import
 
 TODAY = dt.date(2024, 6, 30)
 ALL = list(GEMEINDEN["ags"])
@@ -30,7 +30,7 @@ def full_rows(skip=(), extra=()):
 
 def parse(path, **kw):
     kw.setdefault("stichtag", dt.date(2023, 12, 31))
-    return einwohner.parse(path, gazetteer(), today=TODAY, **kw)
+    return einwohner_import.parse(path, gazetteer(), today=TODAY, **kw)
 
 
 def test_csv_with_old_keys_is_mapped_and_summed(tmp_path):
@@ -96,7 +96,7 @@ def gv_isys(tmp_path, *, land_total=None, pop_of=None, name="Auszug.xlsx"):
 
 
 def test_gv_isys_xlsx_reads_saxony_and_its_date(tmp_path):
-    got = einwohner.parse(gv_isys(tmp_path), gazetteer(), today=TODAY)
+    got = einwohner_import.parse(gv_isys(tmp_path), gazetteer(), today=TODAY)
     assert got.ok, got.report()
     assert got.stichtag == dt.date(2023, 12, 31)
     assert got.einwohner["14626110"] == 1000 + ALL.index("14626110")
@@ -104,7 +104,7 @@ def test_gv_isys_xlsx_reads_saxony_and_its_date(tmp_path):
 
 
 def test_gv_isys_land_total_must_match(tmp_path):
-    got = einwohner.parse(gv_isys(tmp_path, land_total=5), gazetteer(), today=TODAY)
+    got = einwohner_import.parse(gv_isys(tmp_path, land_total=5), gazetteer(), today=TODAY)
     assert not got.ok and "Landessumme" in got.errors[0].message
 
 
@@ -127,7 +127,7 @@ def test_size_classes_have_no_gaps():
 
 def test_write_and_load_round_trip(tmp_path):
     got = parse(csv_file(tmp_path, full_rows()))
-    target = einwohner.write(got, gazetteer(), "Testquelle", tmp_path / "out" / "einwohner.csv")
+    target = einwohner_import.write(got, gazetteer(), "Testquelle", tmp_path / "out" / "einwohner.csv")
     pop = einwohner.load(target)
     assert pop.einwohner == got.einwohner and pop.stichtag == dt.date(2023, 12, 31)
     assert pop.attribution() == "Einwohner: Testquelle, Stand 31.12.2023, dl-de/by-2-0"

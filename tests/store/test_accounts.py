@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from records_support import make_store
 
+from asskomm.store import account_tables, credentials, roles, sessions, sign_in
 from asskomm.store import accounts as auth
 
 PW = "Sehr-geheim-123"
@@ -21,22 +22,22 @@ def accounts(tmp_path, db_url):
 def test_hash_is_argon2_and_never_the_password(accounts):
     accounts.add("anna", PW, "admin", actor="test")
     with accounts.engine.connect() as conn:
-        stored = conn.execute(sa.select(auth.users.c.password_hash)).scalar_one()
+        stored = conn.execute(sa.select(account_tables.users.c.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$")
     assert PW not in stored
-    assert auth.verify_password(stored, PW)
-    assert not auth.verify_password(stored, PW + "x")
-    assert not auth.verify_password("kein hash", PW)
+    assert credentials.verify_password(stored, PW)
+    assert not credentials.verify_password(stored, PW + "x")
+    assert not credentials.verify_password("kein hash", PW)
 
 
 def test_roles_are_ordered():
-    assert auth.has_role("admin", "bearbeiter") and auth.has_role("admin", "betrachter")
-    assert auth.has_role("bearbeiter", "bearbeiter") and not auth.has_role("bearbeiter", "admin")
-    assert not auth.has_role("betrachter", "bearbeiter")
-    assert not auth.has_role(None, "betrachter") and not auth.has_role("root", "betrachter")
+    assert roles.has_role("admin", "bearbeiter") and roles.has_role("admin", "betrachter")
+    assert roles.has_role("bearbeiter", "bearbeiter") and not roles.has_role("bearbeiter", "admin")
+    assert not roles.has_role("betrachter", "bearbeiter")
+    assert not roles.has_role(None, "betrachter") and not roles.has_role("root", "betrachter")
     with pytest.raises(ValueError):
-        auth.has_role("admin", "gott")
-    assert not auth.User(1, "x", "admin", active=False).can("betrachter")
+        roles.has_role("admin", "gott")
+    assert not roles.User(1, "x", "admin", active=False).can("betrachter")
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_roles_are_ordered():
     ],
 )
 def test_bad_accounts_are_refused(accounts, name, password, role, fragment):
-    with pytest.raises(auth.AuthError, match=fragment):
+    with pytest.raises(credentials.AuthError, match=fragment):
         accounts.add(name, password, role, actor="test")
     assert accounts.list() == []
 
@@ -69,7 +70,7 @@ def test_sign_in_and_wrong_password(accounts):
 def test_failed_sign_ins_are_slowed_down_and_stored(accounts):
     accounts.add("anna", PW, "admin", actor="test")
     t0 = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
-    for i in range(auth.FREE_ATTEMPTS - 1):
+    for i in range(sign_in.FREE_ATTEMPTS - 1):
         assert accounts.authenticate("anna", f"falsch-{i}-xxxx", now=t0).wait_seconds == 0
     third = accounts.authenticate("anna", "falsch-3-xxxx", now=t0)
     assert third.wait_seconds == 1
@@ -87,15 +88,15 @@ def test_failed_sign_ins_are_slowed_down_and_stored(accounts):
 
 
 def test_throttle_delay_is_capped():
-    assert auth.throttle_delay(2) == dt.timedelta(0)
-    assert auth.throttle_delay(3) == dt.timedelta(seconds=1)
-    assert auth.throttle_delay(8) == dt.timedelta(seconds=32)
-    assert auth.throttle_delay(100) == auth.MAX_DELAY
+    assert sign_in.throttle_delay(2) == dt.timedelta(0)
+    assert sign_in.throttle_delay(3) == dt.timedelta(seconds=1)
+    assert sign_in.throttle_delay(8) == dt.timedelta(seconds=32)
+    assert sign_in.throttle_delay(100) == sign_in.MAX_DELAY
 
 
 def test_unknown_names_are_throttled_too(accounts):
     t0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a fixed clock: slow hashing on a busy machine
-    for i in range(auth.FREE_ATTEMPTS):
+    for i in range(sign_in.FREE_ATTEMPTS):
         accounts.authenticate("mallory", f"rate-{i}-xxxx", now=t0)
     assert accounts.throttle_state("mallory", t0)[1] >= 1
 
@@ -115,7 +116,7 @@ def test_last_admin_is_protected(accounts):
         lambda: accounts.set_active("anna", False, actor="anna"),
         lambda: accounts.remove("anna", actor="anna"),
     ):
-        with pytest.raises(auth.AuthError, match="letzte"):
+        with pytest.raises(credentials.AuthError, match="letzte"):
             action()
     accounts.add("bea", PW + "!", "admin", actor="anna")
     accounts.set_role("anna", "bearbeiter", actor="bea")
@@ -132,13 +133,13 @@ def test_user_changes_are_audited_without_secrets(accounts):
 
 def test_session_expiry(monkeypatch):
     now = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
-    assert auth.session_expired(None, now)
-    assert not auth.session_expired(now - dt.timedelta(hours=7, minutes=59), now)  # default: 8 hours
-    assert auth.session_expired(now - dt.timedelta(hours=8, minutes=1), now)
-    assert auth.describe_timeout() == "8 Stunden"
+    assert sessions.session_expired(None, now)
+    assert not sessions.session_expired(now - dt.timedelta(hours=7, minutes=59), now)  # default: 8 hours
+    assert sessions.session_expired(now - dt.timedelta(hours=8, minutes=1), now)
+    assert sessions.describe_timeout() == "8 Stunden"
     monkeypatch.setenv("ASSKOMM_SESSION_MINUTES", "5")
-    assert auth.session_expired(now - dt.timedelta(minutes=6), now)
-    assert auth.describe_timeout() == "5 Minuten"
+    assert sessions.session_expired(now - dt.timedelta(minutes=6), now)
+    assert sessions.describe_timeout() == "5 Minuten"
 
 
 def _session(accounts, now):
@@ -155,9 +156,9 @@ def test_session_lives_in_the_database_with_only_hashes(accounts):
     check = accounts.session_by_token(token, now)
     assert check.session is not None and check.session.id == sid and check.session.user.name == "anna"
     with accounts.engine.connect() as conn:
-        row = conn.execute(sa.select(auth.user_sessions)).one()
+        row = conn.execute(sa.select(account_tables.user_sessions)).one()
     assert token not in str(tuple(row)) and code not in str(tuple(row))  # only hashes are stored
-    assert row.token_hash == auth.token_hash(token) and row.activation_hash is None
+    assert row.token_hash == sessions.token_hash(token) and row.activation_hash is None
     # the activation code works once
     assert accounts.activate_session(code, now) is None
     assert accounts.session_by_token(token + "x", now).session is None
@@ -169,7 +170,7 @@ def test_activation_code_expires(accounts):
     now = dt.datetime.now(dt.UTC)
     user = accounts.add("anna", PW, "bearbeiter", actor="test")
     _, code = accounts.start_session(user, now)
-    assert accounts.activate_session(code, now + auth.ACTIVATION_WINDOW + dt.timedelta(seconds=1)) is None
+    assert accounts.activate_session(code, now + sessions.ACTIVATION_WINDOW + dt.timedelta(seconds=1)) is None
 
 
 def test_session_slides_and_ends_after_inactivity(accounts, monkeypatch):

@@ -14,6 +14,7 @@ import pytest
 from records_support import BASE_ROWS, gazetteer, make_store, parse, row, write_csv
 
 from asskomm.store import accounts as auth
+from asskomm.store import sign_in
 from asskomm.store.database import Store
 from asskomm.store.results import ConflictError
 
@@ -140,7 +141,7 @@ def test_sign_in_throttling_counts_attempts_from_all_servers(pg_store):
     refused = [m for m in messages if m.startswith("Zu viele Fehlversuche")]
     assert len(checked) + len(refused) == 6
     failures, wait = accounts.throttle_state("mallory")
-    assert failures == len(checked) >= auth.FREE_ATTEMPTS  # every checked attempt counted, none lost
+    assert failures == len(checked) >= sign_in.FREE_ATTEMPTS  # every checked attempt counted, none lost
     assert wait > 0
     # the wait applies on every server, also to the right password
     other = Store(url, seed_file=None, gazetteer=gazetteer())
