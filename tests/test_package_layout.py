@@ -14,8 +14,10 @@ LAYERS = {
 }
 # modules that are the package itself (asskomm/__init__, __main__) may import anything
 ENTRY = {"__init__", "__main__"}
-MAX_MODULE_LINES = 760  # issue 11 aims at ~400; the modules above it are listed in the closing note
-MAX_FUNCTION_LINES = 240
+MAX_MODULE_LINES = 400  # issue 11
+MAX_FUNCTION_LINES = 60
+# Alembic revisions are history: the baseline spells out the schema as it was, table by table, and is never edited
+FROZEN = PACKAGE / "store" / "migrations" / "versions"
 
 
 def _part(module: str) -> str:
@@ -77,6 +79,8 @@ def _function_lengths(tree: ast.AST):
 def test_sizes_stay_bounded(limit_kind):
     too_big = []
     for path in _modules():
+        if FROZEN in path.parents:
+            continue
         text = path.read_text()
         if limit_kind == "module" and len(text.splitlines()) > MAX_MODULE_LINES:
             too_big.append(f"{path.relative_to(PACKAGE.parent)}: {len(text.splitlines())} lines")
