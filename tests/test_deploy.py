@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+import harness
 import yaml
 from proxy import CONFIG, config_for
 
@@ -68,7 +68,7 @@ def test_session_length_of_the_deployment_is_the_apps_default():
 def test_nginx_accepts_the_configuration():
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
-        pytest.skip("nginx is not installed")
+        harness.not_installed("nginx is not installed")
     prefix = Path(__import__("tempfile").mkdtemp(prefix="asskomm-nginx-t-"))
     try:
         conf = prefix / "nginx.conf"
