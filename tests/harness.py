@@ -38,6 +38,21 @@ if TYPE_CHECKING:  # imported lazily so AppTest-only runs need no Playwright
     from streamlit.testing.v1 import AppTest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def not_installed(reason: str) -> None:
+    """A program the tests need (Chromium, PostgreSQL, nginx) is missing: a failure under CI=true (.ci/run
+    installs them all), a skip on a developer's machine."""
+    import pytest
+
+    if in_ci():
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
 ENTRYPOINT = "dashboard.py"
 #: What ``streamlit run`` is given to serve ENTRYPOINT as users run it: with the sign-in cookie routes.
 SERVER_ENTRYPOINT = "app.py"

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+import harness
 import yaml
 from proxy import CONFIG, config_for
 
@@ -50,12 +50,25 @@ def test_dockerfile_is_slim_unprivileged_pinned_and_health_checked():
         if line.strip() and not line.startswith("#"):
             assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line.strip()), line
     assert (ROOT / ".dockerignore").read_text().count(".venv")
+    # the app with its sign-in cookie routes (app.py), as scripts/start.sh starts it
+    command = re.findall(r"^CMD (.*)", text, re.M)[-1]
+    assert '"streamlit", "run", "app.py"' in command
+    assert "streamlit run app.py" in (ROOT / "scripts" / "start.sh").read_text()
+
+
+def test_session_length_of_the_deployment_is_the_apps_default():
+    from asskomm.store.accounts import DEFAULT_SESSION_MINUTES
+
+    compose = (DEPLOY / "compose.yaml").read_text()
+    example = (DEPLOY / "env.example").read_text()
+    assert f"${{ASSKOMM_SESSION_MINUTES:-{DEFAULT_SESSION_MINUTES}}}" in compose
+    assert f"\nASSKOMM_SESSION_MINUTES={DEFAULT_SESSION_MINUTES}\n" in example
 
 
 def test_nginx_accepts_the_configuration():
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
-        pytest.skip("nginx is not installed")
+        harness.not_installed("nginx is not installed")
     prefix = Path(__import__("tempfile").mkdtemp(prefix="asskomm-nginx-t-"))
     try:
         conf = prefix / "nginx.conf"

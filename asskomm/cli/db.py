@@ -93,6 +93,19 @@ def cmd_revision(args: argparse.Namespace) -> int:
     return 0
 
 
+DESCRIPTION = """Schemastand, Kopien zwischen Datenbanken und Sicherungen.
+
+    asskomm db current                     # Schemastand der Datenbank (ASSKOMM_DB)
+    asskomm db upgrade                     # auf den neuesten Schemastand bringen
+    asskomm db copy --from data/asskomm.db --to postgresql+psycopg://…   [--ersetzen]
+    asskomm db backup sicherung.sqlite     # stimmige Sicherung, auch während die App läuft
+    asskomm db restore sicherung.sqlite    # wird zuerst geprüft; alles oder nichts
+    asskomm db revision -m "Sitzungen"     # für Entwickler: die nächste Migration anlegen
+
+--db nennt eine andere Datenbank als ASSKOMM_DB (ein Pfad oder eine SQLAlchemy-URL, wie dort).
+Meldungen zeigen nie ein Passwort."""
+
+
 def _guarded(func):
     return guarded(
         func,
@@ -104,7 +117,7 @@ def _guarded(func):
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    cmds = command_group(sub, "db", "Datenbank: Schema, Kopie, Sicherung", metavar="AKTION", description=__doc__,
+    cmds = command_group(sub, "db", "Datenbank: Schema, Kopie, Sicherung", metavar="AKTION", description=DESCRIPTION,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
 
     def add(name: str, func, help_: str) -> argparse.ArgumentParser:

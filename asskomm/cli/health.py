@@ -16,6 +16,7 @@ import urllib.request
 
 import sqlalchemy as sa
 
+from asskomm.cli import argparse_de
 from asskomm.store.connection import safe_url, unavailable_message, url_from_setting
 
 
@@ -51,9 +52,15 @@ def check_app(app_url: str, timeout: float = 5.0) -> tuple[bool, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m asskomm.cli.health", description=__doc__.split("\n\n")[0])
+    argparse_de.use_german()
+    parser = argparse.ArgumentParser(
+        prog="python -m asskomm.cli.health",
+        description="Gesundheitsprüfung für Container und Proxys: die Datenbank (ASSKOMM_DB) und, mit --app, der "
+        "Streamlit-Server. Exit-Status 0 = gesund, 1 = nicht gesund.",
+    )
     parser.add_argument("--app", help="Adresse des Streamlit-Servers, z. B. http://127.0.0.1:8501")
-    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--timeout", type=float, default=5.0, metavar="SEKUNDEN",
+                        help="Wartezeit je Prüfung in Sekunden (Vorgabe: 5)")
     args = parser.parse_args(argv)
     results = []
     if args.app:

@@ -43,7 +43,7 @@ def cluster(pg_cluster, tmp_path_factory):
         try:
             proxy = start_nginx([s.port for s in servers], tmp_path_factory.mktemp("nginx"))
         except NginxMissing as exc:
-            pytest.skip(str(exc))
+            harness.not_installed(str(exc))
         yield servers, proxy
         proxy.stop()
     finally:

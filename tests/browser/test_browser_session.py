@@ -288,4 +288,12 @@ def test_no_english_from_streamlit_on_any_page(page, url, tmp_path):
             page.get_by_text("Vorschau: gut.csv").first.wait_for(timeout=30_000)
             idle(page)
             scan("angemeldet Import mit Datei")
+    # the admin's pages (a new sign-in: without the cookie the next page load is a visitor's)
+    page.context.clear_cookies()
+    sign_in(page, url, "admin")
+    for path in ("/benutzer", "/problemfelder"):
+        page.goto(url + path)
+        idle(page)
+        assert page.get_by_role("heading", name=path.strip("/").capitalize()).count() >= 1, path
+        scan("Administrator " + path)
     assert not found, found
