@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from asskomm import labels
+from asskomm.analysis import figures
 from asskomm.analysis.bericht_model import Region
 from asskomm.geo import polizei
 from asskomm.records import SOURCE_SEPARATOR, Milestone, Participant, RecordSet, counts_at, period_end
@@ -61,6 +62,18 @@ class Context:
 
     def in_region(self, p: Participant) -> bool:
         return self.home_kreis(p) in self.region.kreise
+
+    @property
+    def published_region(self) -> tuple[str, ...]:
+        """Kreis keys whose published figures fit the region (``()``: Saxony), as ``kpis.published_region`` for
+        the map: a Kreis its own, a PD its Kreise (PD Görlitz = Bautzen + Görlitz = »Ostsachsen«)."""
+        return () if self.region.ist_land else tuple(sorted(self.region.kreise))
+
+    def published(self, fig: figures.Figure) -> str:
+        """A published figure as the notes name it, its source cited: »30 (…, 09.02.2023; Quelle: https://…)«."""
+        self.cite(fig.source)
+        extra = f", {fig.qualifier}" if fig.qualifier else ""
+        return f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}{extra}; Quelle: {fig.source})"
 
     def kreis_name(self, key: str) -> str:
         return self.kreis_labels.get(key, key)

@@ -34,14 +34,13 @@ def partner_table(ctx: Context, nummer: int) -> Tabelle:
     official = _official_numbers(ctx)
     rows, shown_ags, used = _partner_rows(ctx, official)
     hints = _gap_hints(ctx, official, shown_ags) + _number_hints(rows)
-    if ctx.region.ist_land:
-        fig = figures.latest("cooperation_agreements", ctx.stichtag)
-        if fig is not None and fig.value > len(rows):
-            ctx.cite(fig.source)
-            hints.insert(0, (
-                f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "
-                f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}; Quelle: {fig.source})."
-            ))
+    # the figure beside the KPI card »Kooperationsvereinbarungen« for the same Stichtag and region
+    fig = figures.published_for_kpi("Kooperationsvereinbarungen", ctx.stichtag, region=ctx.published_region)
+    if fig is not None and fig.value > len(rows):
+        hints.insert(0, (
+            f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "
+            f"{ctx.published(fig)}."
+        ))
     undated = sum(1 for r in rows if r["datum"] == "ohne Datum")
     rule = (
         f"{labels.TEILNEHMER_REGEL}: ein Verbund steht in einer Zeile, seine Mitglieder unter »Mitglieder«. "

@@ -218,8 +218,32 @@ def test_partner_count_below_the_published_total_is_named(db):
     partner = build(db.load(), TODAY).tabelle("Partner")
     from asskomm.analysis import figures
 
-    published = figures.latest("cooperation_agreements", TODAY)
+    published = figures.published_for_kpi("Kooperationsvereinbarungen", TODAY)  # as the KPI card
     assert published is not None and published.value > len(partner.zeilen)
     assert partner.hinweise[0].startswith(f"Die Datenbank kennt {len(partner.zeilen)} Partner mit Vereinbarung")
     assert published.source in partner.hinweise[0]
     assert published.source in build(db.load(), TODAY).quellen
+
+
+def test_published_totals_are_those_beside_the_kpi_cards(db):
+    """The notes name ``figures.published_for_kpi``'s figure for the same Stichtag: Saxony's beside the Sachsen row,
+    the region's own beside the region's sum (as the map with that filter)."""
+    from asskomm.analysis import figures
+
+    kreise = build(db.load(), TODAY, region="14625").tabelle("Kreise")
+    sachsen, bautzen = kreise.row("Sachsen"), kreise.row("Summe Bautzen")
+    for kpi, rule in figures.KPI_RULES.items():
+        title = next(s.titel for s in kreise.spalten if s.key == rule.field)
+        for where, figs, region in (("Sachsen", sachsen, ()), ("Bautzen", bautzen, ("14625",))):
+            fig = figures.published_for_kpi(kpi, TODAY, region=region)
+            notes = [h for h in kreise.hinweise if h.startswith(f"{title}, {where}: ")]
+            if fig is None or fig.value <= figs[rule.field]:
+                assert notes == [], (kpi, where)
+            else:
+                assert notes == [
+                    f"{title}, {where}: Datenbank {labels.fmt_int(figs[rule.field])}, veröffentlicht "
+                    f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}"
+                    f"{', ' + fig.qualifier if fig.qualifier else ''}; Quelle: {fig.source})."
+                ], (kpi, where)
+    assert any(h.startswith("Vereinbarungen (Partner), Bautzen: Datenbank 0, veröffentlicht 4 (") and
+               "für Landkreis Bautzen" in h for h in kreise.hinweise)
