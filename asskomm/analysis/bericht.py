@@ -10,7 +10,8 @@
 3. Partner: each agreement partner (a Verbund once, with its members), its Kreis, PD, date, running numbers in
    Saxony and in its Kreis (entries of the database) and, beside them, the number a source states
    (``data/amtliche_nummern.csv``), so a gap in the data shows.
-4. Förderung: grants from the records' amounts per partner and year within the period, summed per Kreis.
+4. Förderung: grants from the records' amounts per partner and year within the period (von … bis, by default
+   06.02.2019 … Stichtag), summed per Kreis.
 5. Weg: how many advised partners went on to an agreement, a council and an analysis; median months between.
 6. Änderungen: what is new in the period, and what ended.
 
@@ -206,16 +207,18 @@ def build(
     stichtag: dt.date,
     *,
     von: dt.date | None = None,
+    bis: dt.date | None = None,
     region: Region | str | None = None,
     today: dt.date | None = None,
 ) -> Bericht:
     """The report at ``stichtag`` for ``region`` (default Sachsen), grants and changes from ``von`` (default
-    06.02.2019). Raises :class:`BerichtInputError` (German) for a bad date or region."""
+    06.02.2019) to ``bis`` (default: the Stichtag). Raises :class:`BerichtInputError` (German) for a bad date or
+    region."""
     today = today or dt.date.today()
-    check_dates(stichtag, von, today)
+    check_dates(stichtag, von, today, bis)
     if not isinstance(region, Region):
         region = parse_region(region, kreis_labels)
-    ctx = Context(records, gemeinden, kreis_labels, stichtag, von or PROGRAMME_START, region, today)
+    ctx = Context(records, gemeinden, kreis_labels, stichtag, von or PROGRAMME_START, region, today, bis=bis)
     summ = _summary(ctx)
     land = _figures(summ.land)
     tables = (
@@ -226,4 +229,4 @@ def build(
         bericht_partner.path_table(ctx, 5),
         bericht_partner.change_table(ctx, 6),
     )
-    return Bericht(stichtag, ctx.von, region, today, tables, tuple(ctx.quellen))
+    return Bericht(stichtag, ctx.von, ctx.bis, region, today, tables, tuple(ctx.quellen))

@@ -32,9 +32,10 @@ class Context:
     """What every table needs: records, Gemeinden, Kreis and PD of each participant."""
 
     def __init__(self, records: RecordSet, gemeinden: pd.DataFrame, kreis_labels: Mapping[str, str],
-                 stichtag: dt.date, von: dt.date, region: Region, today: dt.date) -> None:
+                 stichtag: dt.date, von: dt.date, region: Region, today: dt.date, *, bis: dt.date | None = None) -> None:
         self.records, self.gemeinden, self.kreis_labels = records, gemeinden, kreis_labels
         self.stichtag, self.von, self.region, self.today = stichtag, von, region, today
+        self.bis = bis or stichtag  # end of the period (grants, changes)
         self.kreis_of = {str(a): str(k) for a, k in zip(gemeinden["ags"], gemeinden["kreis_ags"], strict=True)}
         self.name_of = {str(a): str(n) for a, n in zip(gemeinden["ags"], gemeinden["name"], strict=True)}
         self.pd_of_kreis = polizei.pd_of_kreis()
@@ -86,7 +87,7 @@ class Context:
 
     def in_period(self, datum: str) -> bool:
         end = period_end(datum)
-        return end is not None and self.von <= end <= self.stichtag
+        return end is not None and self.von <= end <= self.bis
 
     def members_text(self, p: Participant) -> str:
         if p.kind != "gruppe":

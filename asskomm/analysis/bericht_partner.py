@@ -222,7 +222,7 @@ def grant_table(ctx: Context, nummer: int) -> Tabelle:
     return Tabelle(
         nummer,
         "Förderung",
-        f"Förderung nach Partner und Jahr, {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.stichtag)}",
+        f"Förderung nach Partner und Jahr, {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.bis)}",
         (
             Spalte("kreis", "Kreis"),
             Spalte("partner", "Partner"),
@@ -329,10 +329,10 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
                 kreis = ctx.home_kreis(p)
                 rows.append({"art": art, "datum": first.datum, "partner": p.name, "kreis": ctx.kreis_name(kreis),
                              "pd": ctx.pd_name(kreis), "quelle": ctx.cite(first.quelle), "_art": ""})
-    # Ended: a Gemeinde whose status at the Stichtag is lower than at the start of the period.
+    # Ended: a Gemeinde whose status at the end of the period is lower than at its start.
     rank = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
     before = status.status_table(ctx.records, ctx.gemeinden, ctx.von, today=ctx.today)
-    after = status.status_table(ctx.records, ctx.gemeinden, ctx.stichtag, today=ctx.today)
+    after = status.status_table(ctx.records, ctx.gemeinden, ctx.bis, today=ctx.today)
     for ags, s0, s1 in zip(before["ags"], before["status"], after["status"], strict=True):
         kreis = ctx.kreis_of.get(ags, "")
         if rank[s1] < rank[s0] and kreis in ctx.region.kreise:
@@ -347,7 +347,7 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
     return Tabelle(
         nummer,
         "Änderungen",
-        f"Änderungen vom {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.stichtag)}",
+        f"Änderungen vom {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.bis)}",
         (
             Spalte("datum", "Datum", "date"),
             Spalte("art", "Art"),
@@ -358,8 +358,8 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
         ),
         tuple(rows),
         "»neu«: der früheste datierte Eintrag eines Partners für diesen Schritt liegt im Zeitraum (Anfang und Ende "
-        "eingeschlossen). »beendet«: eine Gemeinde, deren Status am Stichtag niedriger ist als am Anfang des "
-        "Zeitraums. Die Datenbank kennt keinen Eintrag für das Ende einer Vereinbarung; ein Ende kann daher nur so "
+        "eingeschlossen). »beendet«: eine Gemeinde, deren Status am Ende des Zeitraums niedriger ist als an seinem "
+        "Anfang. Die Datenbank kennt keinen Eintrag für das Ende einer Vereinbarung; ein Ende kann daher nur so "
         "erkannt werden. " + REGEL_ZEITPUNKT,
         ctx.basis(used, "Einträge im Zeitraum"),
         (summary_line,),
