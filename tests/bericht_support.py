@@ -1,12 +1,16 @@
-"""The report's fixture (shared by tests/analysis/test_bericht.py and tests/render/test_bericht_export.py):
-the Kreis labels, the records and the CLI's database built from them."""
+"""The report's fixture (shared by tests/analysis/test_bericht.py, tests/render/test_bericht_export.py and
+tests/cli/test_bericht_cli.py): the Kreis labels, the records and the CLI's database built from them, and
+``run_cli`` for ``python -m asskomm bericht``."""
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
-from records_support import BASE_ROWS, GEMEINDEN, gazetteer, row, write_csv
+from records_support import BASE_ROWS, GEMEINDEN, TODAY, gazetteer, row, write_csv
 
 from asskomm import records as rec
+from asskomm.cli import bericht as bericht_cli
 from asskomm.store import database as store_mod
 
 # All 13 Kreise (the fixture's Gemeinden lie in seven of them).
@@ -42,3 +46,20 @@ def db(tmp_path, monkeypatch):
     store = store_mod.Store.from_env(gazetteer=gazetteer)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def cli_env(db, monkeypatch):
+    """The fixture database, with the fixture's Kreis labels for the command."""
+    from asskomm.geo import layers as geo
+
+    monkeypatch.setattr(geo, "kreis_display_names", lambda _frame: dict(KREIS_LABELS))
+    return db
+
+
+def run_cli(*argv: str) -> int:
+    """``python -m asskomm bericht …`` on the fixture (today is ``records_support.TODAY``)."""
+    parser = argparse.ArgumentParser()
+    bericht_cli.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["bericht", *argv])
+    return bericht_cli.cmd_bericht(args, today=TODAY)

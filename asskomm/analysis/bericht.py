@@ -10,12 +10,15 @@
 3. Partner: each agreement partner (a Verbund once, with its members), its Kreis, PD, date, running numbers in
    Saxony and in its Kreis (entries of the database) and, beside them, the number a source states
    (``data/amtliche_nummern.csv``), so a gap in the data shows.
-4. Förderung: grants from the records' amounts per partner and year within the period, summed per Kreis.
+4. Förderung: grants from the records' amounts per partner and year within the period (von … bis, by default
+   06.02.2019 … Stichtag), summed per Kreis.
 5. Weg: how many advised partners went on to an agreement, a council and an analysis; median months between.
 6. Änderungen: what is new in the period, and what ended.
 
 Under each table: its counting rule, its count of sourced entries and, where a figure is below a published
-total (``asskomm.analysis.figures``), that total.
+total, that total: the one ``asskomm.analysis.figures.published_for_kpi`` puts beside the KPI card for the same
+Stichtag and region (Saxony's beside the Sachsen row, the region's own beside its sum), as on the map, in the PDF
+and on the page »Quellen«.
 
 The report's shape and inputs (region, dates, tables, cells, official running numbers) are in
 ``asskomm.analysis.bericht_model``; this module re-exports them, so ``bericht.parse_region`` and the like work.
@@ -87,14 +90,6 @@ _FIGURE_COLUMNS = (
     Spalte("praeventionsraete", "Präventionsräte (KPR)", "int"),
     Spalte("sicherheitsanalysen", "Sicherheitsanalysen", "int"),
 )
-# Published metric → column of the figure tables (the same pairs as the KPI cards).
-_PUBLISHED = (
-    ("kommunen_advised", "beraten"),
-    ("cooperation_agreements", "vereinbarungen"),
-    ("model_municipalities", "modellkommunen"),
-    ("kpr_constituted_or_reactivated", "praeventionsraete"),
-    ("security_analyses_conducted", "sicherheitsanalysen"),
-)
 
 
 def _figures(k: status.Kennzahlen) -> dict[str, int]:
@@ -113,19 +108,17 @@ def _summary(ctx: Context, **filters: Any) -> status.Summary:
     return status.summary(ctx.records, ctx.gemeinden, Filters(ctx.stichtag, **filters), today=ctx.today)
 
 
-def _published_hints(ctx: Context, land: Mapping[str, int]) -> list[str]:
-    """»Vereinbarungen (Partner): Datenbank 35, veröffentlicht 60 (11.04.2025)« where the database is below."""
+def _published_hints(ctx: Context, where: str, figs: Mapping[str, int], region: tuple[str, ...] = ()) -> list[str]:
+    """»Vereinbarungen (Partner), Sachsen: Datenbank 35, veröffentlicht 60 (…, 11.04.2025; Quelle: …).« where the
+    database is below the published figure that ``figures.published_for_kpi`` puts beside the KPI card."""
     titles = {s.key: s.titel for s in _FIGURE_COLUMNS}
     out = []
-    for metric, key in _PUBLISHED:
-        fig = figures.latest(metric, ctx.stichtag)
-        if fig is None or fig.value <= land[key]:
-            continue
-        ctx.cite(fig.source)
-        out.append(
-            f"{titles[key]}, Sachsen: Datenbank {labels.fmt_int(land[key])}, veröffentlicht "
-            f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}; Quelle: {fig.source})."
-        )
+    for kpi, fig in figures.published_kpis(ctx.stichtag, region=region).items():
+        key = figures.KPI_RULES[kpi].field
+        if fig.value > figs[key]:
+            out.append(
+                f"{titles[key]}, {where}: Datenbank {labels.fmt_int(figs[key])}, veröffentlicht {ctx.published(fig)}."
+            )
     return out
 
 
@@ -172,8 +165,9 @@ def _kreise_table(ctx: Context, nummer: int, summ: status.Summary, land: dict[st
     if not ctx.region.ist_land:
         region_fig = _figures(_summary(ctx, kreise=ctx.region.kreise).land)
         rows.append({"name": f"Summe {ctx.region.name}", "pd": "", **region_fig, "_art": "summe"})
+        hints += _published_hints(ctx, ctx.region.name, region_fig, ctx.published_region)
     rows.append({"name": "Sachsen", "pd": "", **land, "_art": "sachsen"})
-    hints += _published_hints(ctx, land)
+    hints += _published_hints(ctx, "Sachsen", land)
     columns = (Spalte("name", "Kreis"), Spalte("pd", "Polizeidirektion"), *_FIGURE_COLUMNS)
     return Tabelle(nummer, "Kreise", ctx.at_stichtag("Landkreise und Kreisfreie Städte"), columns, tuple(rows),
                    _figure_rule(ctx), ctx.basis(_counted_milestones(ctx)), tuple(hints))
@@ -213,16 +207,18 @@ def build(
     stichtag: dt.date,
     *,
     von: dt.date | None = None,
+    bis: dt.date | None = None,
     region: Region | str | None = None,
     today: dt.date | None = None,
 ) -> Bericht:
     """The report at ``stichtag`` for ``region`` (default Sachsen), grants and changes from ``von`` (default
-    06.02.2019). Raises :class:`BerichtInputError` (German) for a bad date or region."""
+    06.02.2019) to ``bis`` (default: the Stichtag). Raises :class:`BerichtInputError` (German) for a bad date or
+    region."""
     today = today or dt.date.today()
-    check_dates(stichtag, von, today)
+    check_dates(stichtag, von, today, bis)
     if not isinstance(region, Region):
         region = parse_region(region, kreis_labels)
-    ctx = Context(records, gemeinden, kreis_labels, stichtag, von or PROGRAMME_START, region, today)
+    ctx = Context(records, gemeinden, kreis_labels, stichtag, von or PROGRAMME_START, region, today, bis=bis)
     summ = _summary(ctx)
     land = _figures(summ.land)
     tables = (
@@ -233,4 +229,4 @@ def build(
         bericht_partner.path_table(ctx, 5),
         bericht_partner.change_table(ctx, 6),
     )
-    return Bericht(stichtag, ctx.von, region, today, tables, tuple(ctx.quellen))
+    return Bericht(stichtag, ctx.von, ctx.bis, region, today, tables, tuple(ctx.quellen))

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from asskomm import labels
+from asskomm.analysis import figures
 from asskomm.analysis.bericht_model import Region
 from asskomm.geo import polizei
 from asskomm.records import SOURCE_SEPARATOR, Milestone, Participant, RecordSet, counts_at, period_end
@@ -31,9 +32,10 @@ class Context:
     """What every table needs: records, Gemeinden, Kreis and PD of each participant."""
 
     def __init__(self, records: RecordSet, gemeinden: pd.DataFrame, kreis_labels: Mapping[str, str],
-                 stichtag: dt.date, von: dt.date, region: Region, today: dt.date) -> None:
+                 stichtag: dt.date, von: dt.date, region: Region, today: dt.date, *, bis: dt.date | None = None) -> None:
         self.records, self.gemeinden, self.kreis_labels = records, gemeinden, kreis_labels
         self.stichtag, self.von, self.region, self.today = stichtag, von, region, today
+        self.bis = bis or stichtag  # end of the period (grants, changes)
         self.kreis_of = {str(a): str(k) for a, k in zip(gemeinden["ags"], gemeinden["kreis_ags"], strict=True)}
         self.name_of = {str(a): str(n) for a, n in zip(gemeinden["ags"], gemeinden["name"], strict=True)}
         self.pd_of_kreis = polizei.pd_of_kreis()
@@ -62,6 +64,18 @@ class Context:
     def in_region(self, p: Participant) -> bool:
         return self.home_kreis(p) in self.region.kreise
 
+    @property
+    def published_region(self) -> tuple[str, ...]:
+        """Kreis keys whose published figures fit the region (``()``: Saxony), as ``kpis.published_region`` for
+        the map: a Kreis its own, a PD its Kreise (PD Görlitz = Bautzen + Görlitz = »Ostsachsen«)."""
+        return () if self.region.ist_land else tuple(sorted(self.region.kreise))
+
+    def published(self, fig: figures.Figure) -> str:
+        """A published figure as the notes name it, its source cited: »30 (…, 09.02.2023; Quelle: https://…)«."""
+        self.cite(fig.source)
+        extra = f", {fig.qualifier}" if fig.qualifier else ""
+        return f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}{extra}; Quelle: {fig.source})"
+
     def kreis_name(self, key: str) -> str:
         return self.kreis_labels.get(key, key)
 
@@ -73,7 +87,7 @@ class Context:
 
     def in_period(self, datum: str) -> bool:
         end = period_end(datum)
-        return end is not None and self.von <= end <= self.stichtag
+        return end is not None and self.von <= end <= self.bis
 
     def members_text(self, p: Participant) -> str:
         if p.kind != "gruppe":

@@ -2,7 +2,7 @@
 a source states. :mod:`asskomm.analysis.bericht` fills these; the page and ``asskomm.render.bericht_export`` show them.
 
     parse_region("PD Görlitz", kreis_labels)   # Region("pd", "goerlitz", "PD Görlitz", (...Kreis keys...))
-    check_dates(stichtag, von, today)          # BerichtInputError with a German message, or nothing
+    check_dates(stichtag, von, today, bis)     # BerichtInputError with a German message, or nothing
     zelle(160000, "eur")                       # "160.000 €"
 """
 
@@ -79,8 +79,9 @@ def parse_region(text: str | None, kreis_labels: Mapping[str, str]) -> Region:
     raise BerichtInputError(f"Unbekannte Region »{text}«. Gültig sind: {region_list(kreis_labels)}.")
 
 
-def check_dates(stichtag: dt.date, von: dt.date | None, today: dt.date) -> None:
-    """German message for a Stichtag or period outside 06.02.2019 … today."""
+def check_dates(stichtag: dt.date, von: dt.date | None, today: dt.date, bis: dt.date | None = None) -> None:
+    """German message for a Stichtag outside 06.02.2019 … today, or a period »von« – »bis« that does not lie
+    between 06.02.2019 and the Stichtag (»von« ≤ »bis«)."""
     start = labels.fmt_date(PROGRAMME_START)
     if stichtag > today:
         raise BerichtInputError(
@@ -95,6 +96,21 @@ def check_dates(stichtag: dt.date, von: dt.date | None, today: dt.date) -> None:
     if von is not None and von > stichtag:
         raise BerichtInputError(
             f"Der Beginn des Zeitraums {labels.fmt_date(von)} liegt nach dem Stichtag {labels.fmt_date(stichtag)}."
+        )
+    if bis is not None:
+        _check_bis(stichtag, von or PROGRAMME_START, bis)
+
+
+def _check_bis(stichtag: dt.date, von: dt.date, bis: dt.date) -> None:
+    if bis > stichtag:
+        raise BerichtInputError(
+            f"Das Ende des Zeitraums (»bis«) {labels.fmt_date(bis)} liegt nach dem Stichtag "
+            f"{labels.fmt_date(stichtag)}; »bis« darf höchstens der Stichtag sein."
+        )
+    if bis < von:
+        raise BerichtInputError(
+            f"Das Ende des Zeitraums (»bis«) {labels.fmt_date(bis)} liegt vor seinem Beginn (»von«) "
+            f"{labels.fmt_date(von)}."
         )
 
 
@@ -141,7 +157,8 @@ class Tabelle:
 @dataclasses.dataclass(frozen=True)
 class Bericht:
     stichtag: dt.date
-    von: dt.date
+    von: dt.date  # the period of the tables »Förderung« and »Änderungen«: von … bis (default: the Stichtag)
+    bis: dt.date
     region: Region
     erstellt: dt.date
     tabellen: tuple[Tabelle, ...]
@@ -155,7 +172,7 @@ class Bericht:
     def untertitel(self) -> str:
         return (
             f"Region: {self.region.name} · Zeitraum für Förderung und Änderungen: "
-            f"{labels.fmt_date(self.von)} bis {labels.fmt_date(self.stichtag)} · "
+            f"{labels.fmt_date(self.von)} bis {labels.fmt_date(self.bis)} · "
             f"Quelle: ASSKomm-Datenbank (Veröffentlichungen von SMI und LPR), erstellt am {labels.fmt_date(self.erstellt)}"
         )
 

@@ -34,14 +34,13 @@ def partner_table(ctx: Context, nummer: int) -> Tabelle:
     official = _official_numbers(ctx)
     rows, shown_ags, used = _partner_rows(ctx, official)
     hints = _gap_hints(ctx, official, shown_ags) + _number_hints(rows)
-    if ctx.region.ist_land:
-        fig = figures.latest("cooperation_agreements", ctx.stichtag)
-        if fig is not None and fig.value > len(rows):
-            ctx.cite(fig.source)
-            hints.insert(0, (
-                f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "
-                f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}; Quelle: {fig.source})."
-            ))
+    # the figure beside the KPI card »Kooperationsvereinbarungen« for the same Stichtag and region
+    fig = figures.published_for_kpi("Kooperationsvereinbarungen", ctx.stichtag, region=ctx.published_region)
+    if fig is not None and fig.value > len(rows):
+        hints.insert(0, (
+            f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "
+            f"{ctx.published(fig)}."
+        ))
     undated = sum(1 for r in rows if r["datum"] == "ohne Datum")
     rule = (
         f"{labels.TEILNEHMER_REGEL}: ein Verbund steht in einer Zeile, seine Mitglieder unter »Mitglieder«. "
@@ -223,7 +222,7 @@ def grant_table(ctx: Context, nummer: int) -> Tabelle:
     return Tabelle(
         nummer,
         "Förderung",
-        f"Förderung nach Partner und Jahr, {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.stichtag)}",
+        f"Förderung nach Partner und Jahr, {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.bis)}",
         (
             Spalte("kreis", "Kreis"),
             Spalte("partner", "Partner"),
@@ -330,10 +329,10 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
                 kreis = ctx.home_kreis(p)
                 rows.append({"art": art, "datum": first.datum, "partner": p.name, "kreis": ctx.kreis_name(kreis),
                              "pd": ctx.pd_name(kreis), "quelle": ctx.cite(first.quelle), "_art": ""})
-    # Ended: a Gemeinde whose status at the Stichtag is lower than at the start of the period.
+    # Ended: a Gemeinde whose status at the end of the period is lower than at its start.
     rank = {s: i for i, s in enumerate(labels.STATUS_ORDER)}
     before = status.status_table(ctx.records, ctx.gemeinden, ctx.von, today=ctx.today)
-    after = status.status_table(ctx.records, ctx.gemeinden, ctx.stichtag, today=ctx.today)
+    after = status.status_table(ctx.records, ctx.gemeinden, ctx.bis, today=ctx.today)
     for ags, s0, s1 in zip(before["ags"], before["status"], after["status"], strict=True):
         kreis = ctx.kreis_of.get(ags, "")
         if rank[s1] < rank[s0] and kreis in ctx.region.kreise:
@@ -348,7 +347,7 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
     return Tabelle(
         nummer,
         "Änderungen",
-        f"Änderungen vom {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.stichtag)}",
+        f"Änderungen vom {labels.fmt_date(ctx.von)} bis {labels.fmt_date(ctx.bis)}",
         (
             Spalte("datum", "Datum", "date"),
             Spalte("art", "Art"),
@@ -359,8 +358,8 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
         ),
         tuple(rows),
         "»neu«: der früheste datierte Eintrag eines Partners für diesen Schritt liegt im Zeitraum (Anfang und Ende "
-        "eingeschlossen). »beendet«: eine Gemeinde, deren Status am Stichtag niedriger ist als am Anfang des "
-        "Zeitraums. Die Datenbank kennt keinen Eintrag für das Ende einer Vereinbarung; ein Ende kann daher nur so "
+        "eingeschlossen). »beendet«: eine Gemeinde, deren Status am Ende des Zeitraums niedriger ist als an seinem "
+        "Anfang. Die Datenbank kennt keinen Eintrag für das Ende einer Vereinbarung; ein Ende kann daher nur so "
         "erkannt werden. " + REGEL_ZEITPUNKT,
         ctx.basis(used, "Einträge im Zeitraum"),
         (summary_line,),

@@ -1,5 +1,5 @@
-"""CLI for the report: ``python -m asskomm bericht --stichtag JJJJ-MM-TT [--von JJJJ-MM-TT] [--region …]
---format docx|xlsx --out DATEI``.
+"""CLI for the report: ``python -m asskomm bericht --stichtag JJJJ-MM-TT [--von JJJJ-MM-TT] [--bis JJJJ-MM-TT]
+[--region …] --format docx|xlsx --out DATEI``.
 
 Exit status: 0 written, 2 bad input (German message on stderr, nothing written). The file is written to a
 temporary file beside the target and renamed, so a failure never leaves a half-written file.
@@ -58,8 +58,9 @@ def cmd_bericht(args: argparse.Namespace, today: dt.date | None = None) -> int:
         target = _target(args.out, args.format)
         stichtag = _date(args.stichtag, "--stichtag")
         von = _date(args.von, "--von")
+        bis = _date(args.bis, "--bis")
         kreis_labels = geo.kreis_display_names(geo.kreise())
-        bericht.check_dates(stichtag, von, today)  # type: ignore[arg-type]
+        bericht.check_dates(stichtag, von, today, bis)  # type: ignore[arg-type]
         region = bericht.parse_region(args.region, kreis_labels)
     except (InputError, bericht.BerichtInputError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
@@ -67,8 +68,8 @@ def cmd_bericht(args: argparse.Namespace, today: dt.date | None = None) -> int:
     from asskomm.store.database import Store
 
     store = Store.from_env(gazetteer=rec.load_gazetteer)
-    report = bericht.build(store.load().confirmed_only(), rec.load_gemeinden(), kreis_labels, stichtag, von=von, region=region,
-                           today=today)
+    report = bericht.build(store.load().confirmed_only(), rec.load_gemeinden(), kreis_labels, stichtag, von=von, bis=bis,
+                           region=region, today=today)
     payload = bericht_export.render(report, args.format)
     try:
         _write(target, payload)
@@ -91,6 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--stichtag", required=True, metavar="JJJJ-MM-TT", help="Stichtag (06.02.2019 bis heute)")
     p.add_argument("--von", metavar="JJJJ-MM-TT", help="Beginn des Zeitraums für Förderung und Änderungen "
                    "(Standard: 06.02.2019)")
+    p.add_argument("--bis", metavar="JJJJ-MM-TT", help="Ende des Zeitraums für Förderung und Änderungen "
+                   "(Standard: der Stichtag; frühestens --von, höchstens der Stichtag)")
     p.add_argument("--region", default="Sachsen", metavar="REGION",
                    help="Sachsen (Standard), ein Kreis (Schlüssel wie 14626 oder Name) oder eine Polizeidirektion "
                    "(»PD Görlitz«)")

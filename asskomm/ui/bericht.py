@@ -20,6 +20,7 @@ from asskomm.ui import boundaries, data, sidebar
 
 K_STICHTAG = "ber_stichtag"
 K_VON = "ber_von"
+K_BIS = "ber_bis"
 K_REGION = "ber_region"
 
 DOWNLOADS = {
@@ -32,16 +33,19 @@ DOWNLOADS = {
 class Auswahl:
     stichtag: dt.date
     von: dt.date | None
+    bis: dt.date | None  # end of the period; None: the Stichtag
     region: str  # region token (»Sachsen«, »14626«, »PD Görlitz«)
     notices: tuple[str, ...] = ()
 
 
 def _init_from_url(kreis_labels: dict[str, str]) -> list[str]:
-    """Read ``stichtag``, ``von`` and ``region`` from the URL once; bad values become German notices."""
+    """Read ``stichtag``, ``von``, ``bis`` and ``region`` from the URL once; bad values become German notices.
+    Whether »von« and »bis« fit the Stichtag is checked by the report (``bericht.check_dates``, as for the command)."""
     today = sidebar.today()
     notices: list[str] = []
-    stichtag, von, region = today, None, "Sachsen"
-    for name in ("stichtag", "von"):
+    dates: dict[str, dt.date | None] = {"stichtag": today, "von": None, "bis": None}
+    region = "Sachsen"
+    for name in dates:
         raw = st.query_params.get(name)
         if not raw:
             continue
@@ -56,18 +60,16 @@ def _init_from_url(kreis_labels: dict[str, str]) -> list[str]:
                 f"bis {labels.fmt_date(today)}."
             )
             continue
-        if name == "stichtag":
-            stichtag = value
-        else:
-            von = value
+        dates[name] = value
     raw_region = st.query_params.get("region")
     if raw_region:
         try:
             region = bericht.parse_region(raw_region, kreis_labels).token
         except bericht.BerichtInputError as exc:
             notices.append(f"Parameter »region={raw_region}« ignoriert: {exc}")
-    st.session_state[K_STICHTAG] = stichtag
-    st.session_state[K_VON] = von
+    st.session_state[K_STICHTAG] = dates["stichtag"]
+    st.session_state[K_VON] = dates["von"]
+    st.session_state[K_BIS] = dates["bis"]
     st.session_state[K_REGION] = region
     return notices
 
@@ -85,11 +87,11 @@ def current_stichtag() -> dt.date:
 
 
 def auswahl(kreis_labels: dict[str, str], notices: list[str] | None = None) -> Auswahl:
-    """Stichtag, optional start of the period and region, in one row; written back to the URL."""
+    """Stichtag, optional period (von, bis) and region, in one row; written back to the URL."""
     notices = notices or []
     today = sidebar.today()
     regions = {r.token: r.name for r in bericht.regions(kreis_labels)}
-    col_date, col_von, col_region = st.columns([1, 1, 1.6])
+    col_date, col_von, col_bis, col_region = st.columns([1, 1, 1, 1.6])
     with col_date:
         stichtag = st.date_input(
             "Stichtag", key=K_STICHTAG, min_value=PROGRAMME_START, max_value=today, format="DD.MM.YYYY",
@@ -100,47 +102,66 @@ def auswahl(kreis_labels: dict[str, str], notices: list[str] | None = None) -> A
             "Zeitraum ab (optional)", key=K_VON, min_value=PROGRAMME_START, max_value=today, format="DD.MM.YYYY",
             help="Beginn des Zeitraums für Förderung und Änderungen (leer: Start am 06.02.2019).",
         )
+    with col_bis:
+        bis = st.date_input(
+            "Zeitraum bis (optional)", key=K_BIS, min_value=PROGRAMME_START, max_value=today, format="DD.MM.YYYY",
+            help="Ende des Zeitraums für Förderung und Änderungen (leer: der Stichtag; höchstens der Stichtag).",
+        )
     with col_region:
         region = st.selectbox(
             "Region", options=list(regions), format_func=lambda k: regions.get(k, k), key=K_REGION,
             help="Sachsen, ein Kreis oder eine Polizeidirektion.",
         )
-    wanted = {"stichtag": stichtag.isoformat(), "region": region, "von": von.isoformat() if von else None}
+    wanted = {"stichtag": stichtag.isoformat(), "region": region, "von": von.isoformat() if von else None,
+              "bis": bis.isoformat() if bis else None}
     if {k: st.query_params.get(k) for k in wanted} != wanted:
         st.query_params.from_dict({k: v for k, v in wanted.items() if v})
-    return Auswahl(stichtag, von, region, tuple(notices))
+    return Auswahl(stichtag, von, bis, region, tuple(notices))
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _day(iso: str) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _bericht(version: str, key: str, stichtag_iso: str, von_iso: str, region: str, today_iso: str) -> bericht.Bericht:
+def _bericht(
+    version: str, key: str, stichtag_iso: str, von_iso: str, bis_iso: str, region: str, today_iso: str
+) -> bericht.Bericht:
     return bericht.build(
         data.records(), boundaries.gemeinden_index(), boundaries.kreis_labels(), dt.date.fromisoformat(stichtag_iso),
-        von=dt.date.fromisoformat(von_iso) if von_iso else None, region=region,
-        today=dt.date.fromisoformat(today_iso),
+        von=_day(von_iso), bis=_day(bis_iso), region=region, today=dt.date.fromisoformat(today_iso),
+    )
+
+
+def _key(choice: Auswahl) -> tuple[str, ...]:
+    """The cache key of the report for the choice (database version, geodata, dates, region, today)."""
+    return (
+        data.data_version(), boundaries.geo_key(), choice.stichtag.isoformat(), _iso(choice.von), _iso(choice.bis),
+        choice.region, sidebar.today().isoformat(),
     )
 
 
 def report(choice: Auswahl) -> bericht.Bericht:
     """The report for the choice (cached per database version); raises ``bericht.BerichtInputError``."""
-    return _bericht(
-        data.data_version(), boundaries.geo_key(), choice.stichtag.isoformat(),
-        choice.von.isoformat() if choice.von else "", choice.region, sidebar.today().isoformat(),
-    )
+    return _bericht(*_key(choice))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _file(version: str, key: str, stichtag_iso: str, von_iso: str, region: str, today_iso: str, fmt: str) -> bytes:
+def _file(
+    version: str, key: str, stichtag_iso: str, von_iso: str, bis_iso: str, region: str, today_iso: str, fmt: str
+) -> bytes:
     from asskomm.render import bericht_export
 
-    return bericht_export.render(_bericht(version, key, stichtag_iso, von_iso, region, today_iso), fmt)
+    return bericht_export.render(_bericht(version, key, stichtag_iso, von_iso, bis_iso, region, today_iso), fmt)
 
 
 def downloads(choice: Auswahl) -> None:
     """DOCX and XLSX buttons; the files are made on click, from the report the page shows."""
-    args = (
-        data.data_version(), boundaries.geo_key(), choice.stichtag.isoformat(),
-        choice.von.isoformat() if choice.von else "", choice.region, sidebar.today().isoformat(),
-    )
+    args = _key(choice)
     stem = f"asskomm_bericht_{choice.stichtag.isoformat()}_{labels.fold(choice.region).replace(' ', '-')}"
     for col, (fmt, (label, mime)) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS.items(), strict=True):
         with col:

@@ -197,18 +197,56 @@ def test_region_pd_and_kreis(db):
     assert bericht.parse_region("landkreis leipzig", KREIS_LABELS).key == "14729"
 
 
+def test_period_until_bis(db):
+    """»bis« ends the period of grants and changes (default: the Stichtag); the tables at the Stichtag stay."""
+    stichtag = dt.date(2023, 6, 30)
+    whole = build(db.load(), stichtag)
+    assert whole.bis == stichtag
+    report = build(db.load(), stichtag, von=dt.date(2021, 1, 1), bis=dt.date(2021, 12, 31))
+    assert (report.von, report.bis, report.stichtag) == (dt.date(2021, 1, 1), dt.date(2021, 12, 31), stichtag)
+    assert "Zeitraum für Förderung und Änderungen: 01.01.2021 bis 31.12.2021" in report.untertitel
+    grants = report.tabelle("Förderung")
+    assert grants.titel == "Förderung nach Partner und Jahr, 01.01.2021 bis 31.12.2021"
+    # Leipzig 2021 (160.000 €) and Görlitz 06/2021 (10.000,50 €) count, Leipzig 01.05.2022 (40.000 €) does not
+    assert grants.zeilen[-1]["betrag"] == 170000.5
+    assert {(r["partner"], r["jahr"]) for r in grants.zeilen if r["_art"] == ""} == {
+        ("Leipzig", 2021), ("Görlitz", 2021)}
+    changes = report.tabelle("Änderungen")
+    assert changes.titel == "Änderungen vom 01.01.2021 bis 31.12.2021"
+    new = {(r["art"], r["partner"]) for r in changes.zeilen}
+    assert ("neue Sicherheitsanalyse", "Görlitz") in new  # 09/2021
+    assert ("neue Kooperationsvereinbarung", "Städtebund Silberberg") in new  # 17.12.2021
+    assert not any(r["partner"] == "Auerbach/Vogtl." for r in changes.zeilen)  # its agreement: 22.07.2022
+    assert ("neue Kooperationsvereinbarung", "Auerbach/Vogtl.") in {
+        (r["art"], r["partner"]) for r in whole.tabelle("Änderungen").zeilen}
+    # what is counted at the Stichtag does not depend on the period
+    assert report.tabelle("Kreise").zeilen == whole.tabelle("Kreise").zeilen
+    assert report.tabelle("Partner").zeilen == whole.tabelle("Partner").zeilen
+    # »bis« = the Stichtag is the default
+    same = build(db.load(), stichtag, bis=stichtag)
+    assert same.tabelle("Förderung").zeilen == whole.tabelle("Förderung").zeilen
+
+
 @pytest.mark.parametrize(
-    ("stichtag", "von", "region", "message"),
+    ("stichtag", "von", "bis", "region", "message"),
     [
-        (TODAY + dt.timedelta(days=1), None, None, "liegt in der Zukunft"),
-        (dt.date(2019, 2, 5), None, None, "vor dem Start von ASSKomm am 06.02.2019"),
-        (dt.date(2022, 1, 1), dt.date(2022, 6, 1), None, "nach dem Stichtag 01.01.2022"),
-        (dt.date(2022, 1, 1), None, "Atlantis", "Unbekannte Region »Atlantis«. Gültig sind: Sachsen, 14625 (Bautzen)"),
+        (TODAY + dt.timedelta(days=1), None, None, None, "liegt in der Zukunft"),
+        (dt.date(2019, 2, 5), None, None, None, "vor dem Start von ASSKomm am 06.02.2019"),
+        (dt.date(2022, 1, 1), dt.date(2022, 6, 1), None, None, "nach dem Stichtag 01.01.2022"),
+        (dt.date(2022, 1, 1), None, None, "Atlantis",
+         "Unbekannte Region »Atlantis«. Gültig sind: Sachsen, 14625 (Bautzen)"),
+        (dt.date(2022, 1, 1), None, dt.date(2022, 1, 2), None,
+         "Das Ende des Zeitraums (»bis«) 02.01.2022 liegt nach dem Stichtag 01.01.2022; »bis« darf höchstens der "
+         "Stichtag sein."),
+        (dt.date(2022, 1, 1), dt.date(2021, 6, 1), dt.date(2021, 5, 31), None,
+         "Das Ende des Zeitraums (»bis«) 31.05.2021 liegt vor seinem Beginn (»von«) 01.06.2021."),
+        (dt.date(2022, 1, 1), None, dt.date(2019, 1, 31), None,
+         "Das Ende des Zeitraums (»bis«) 31.01.2019 liegt vor seinem Beginn (»von«) 06.02.2019."),
     ],
 )
-def test_bad_input_german_message(db, stichtag, von, region, message):
+def test_bad_input_german_message(db, stichtag, von, bis, region, message):
     with pytest.raises(bericht.BerichtInputError) as err:
-        build(db.load(), stichtag, von=von, region=region)
+        build(db.load(), stichtag, von=von, bis=bis, region=region)
     assert message in str(err.value)
     if region:
         assert "PD Zwickau" in str(err.value)
@@ -218,8 +256,32 @@ def test_partner_count_below_the_published_total_is_named(db):
     partner = build(db.load(), TODAY).tabelle("Partner")
     from asskomm.analysis import figures
 
-    published = figures.latest("cooperation_agreements", TODAY)
+    published = figures.published_for_kpi("Kooperationsvereinbarungen", TODAY)  # as the KPI card
     assert published is not None and published.value > len(partner.zeilen)
     assert partner.hinweise[0].startswith(f"Die Datenbank kennt {len(partner.zeilen)} Partner mit Vereinbarung")
     assert published.source in partner.hinweise[0]
     assert published.source in build(db.load(), TODAY).quellen
+
+
+def test_published_totals_are_those_beside_the_kpi_cards(db):
+    """The notes name ``figures.published_for_kpi``'s figure for the same Stichtag: Saxony's beside the Sachsen row,
+    the region's own beside the region's sum (as the map with that filter)."""
+    from asskomm.analysis import figures
+
+    kreise = build(db.load(), TODAY, region="14625").tabelle("Kreise")
+    sachsen, bautzen = kreise.row("Sachsen"), kreise.row("Summe Bautzen")
+    for kpi, rule in figures.KPI_RULES.items():
+        title = next(s.titel for s in kreise.spalten if s.key == rule.field)
+        for where, figs, region in (("Sachsen", sachsen, ()), ("Bautzen", bautzen, ("14625",))):
+            fig = figures.published_for_kpi(kpi, TODAY, region=region)
+            notes = [h for h in kreise.hinweise if h.startswith(f"{title}, {where}: ")]
+            if fig is None or fig.value <= figs[rule.field]:
+                assert notes == [], (kpi, where)
+            else:
+                assert notes == [
+                    f"{title}, {where}: Datenbank {labels.fmt_int(figs[rule.field])}, veröffentlicht "
+                    f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}"
+                    f"{', ' + fig.qualifier if fig.qualifier else ''}; Quelle: {fig.source})."
+                ], (kpi, where)
+    assert any(h.startswith("Vereinbarungen (Partner), Bautzen: Datenbank 0, veröffentlicht 4 (") and
+               "für Landkreis Bautzen" in h for h in kreise.hinweise)

@@ -82,3 +82,30 @@ def test_pd_filter_on_the_map_page(apptest):
     at.multiselect(key="flt_polizeidirektionen").set_value(["zwickau", "goerlitz"]).run()
     assert at.query_params["polizeidirektion"] == ["zwickau", "goerlitz"]
     assert set(at.dataframe[0].value["Polizeidirektion"]) == {"PD Zwickau", "PD Görlitz"}
+
+
+def test_period_bis_from_url_and_its_checks(apptest):
+    at = apptest(PAGE, query_params={"stichtag": "2022-12-31", "von": "2022-01-01", "bis": "2022-06-30"}, timeout=90)
+    _no_exception(at)
+    assert not at.warning and not at.error
+    assert at.date_input(key="ber_bis").value == dt.date(2022, 6, 30)
+    headers = [s.value for s in at.subheader]
+    assert "Tabelle 1: Landkreise und Kreisfreie Städte, Stichtag 31.12.2022" in headers
+    assert "Tabelle 4: Förderung nach Partner und Jahr, 01.01.2022 bis 30.06.2022" in headers
+    assert headers[-1] == "Tabelle 6: Änderungen vom 01.01.2022 bis 30.06.2022"
+    assert any("Zeitraum für Förderung und Änderungen: 01.01.2022 bis 30.06.2022" in c.value for c in at.caption)
+    # »bis« after the Stichtag: the report's German message names the field, no tables
+    at.date_input(key="ber_bis").set_value(dt.date(2023, 1, 1)).run()
+    _no_exception(at)
+    assert at.query_params["bis"] == "2023-01-01"  # kept in the URL like »von«
+    assert [e.value for e in at.error] == [
+        "Das Ende des Zeitraums (»bis«) 01.01.2023 liegt nach dem Stichtag 31.12.2022; »bis« darf höchstens der "
+        "Stichtag sein."]
+    assert not at.dataframe
+    # »bis« before »von«
+    at.date_input(key="ber_bis").set_value(dt.date(2021, 12, 31)).run()
+    assert "liegt vor seinem Beginn (»von«) 01.01.2022" in at.error[0].value
+    # a »bis« outside the programme in the URL is ignored with a notice (as »von«)
+    later = apptest(PAGE, query_params={"stichtag": "2022-12-31", "bis": "2099-01-01"}, timeout=90)
+    assert "»bis=2099-01-01« ignoriert" in " ".join(w.value for w in later.warning)
+    assert [s.value for s in later.subheader][-1] == "Tabelle 6: Änderungen vom 06.02.2019 bis 31.12.2022"

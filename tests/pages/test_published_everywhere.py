@@ -1,18 +1,23 @@
-"""Issue 19.6: the card, the PDF briefing, the offline snapshot and the Quellen page show the same published
-figure per KPI (``figures.published_for_kpi``), for Saxony and for a filtered Landkreis."""
+"""Issue 19.6: the card, the PDF briefing, the offline snapshot, the Quellen page and the report for the Landtag
+(page »Bericht«, DOCX) show the same published figure per KPI (``figures.published_for_kpi``), for Saxony and for
+a Landkreis or Polizeidirektion."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 
 from asskomm import labels
-from asskomm.analysis import exportdata, figures
+from asskomm import records as rec
+from asskomm.analysis import bericht, exportdata, figures, kpis
 from asskomm.analysis.filters import Filters
-from asskomm.render import briefing, snapshot
+from asskomm.geo import layers as geo
+from asskomm.render import bericht_export, briefing, snapshot
 from asskomm.store import database
 
 STAND = dt.date(2024, 12, 31)
@@ -64,3 +69,79 @@ def test_cards_and_quellen_page_show_the_same_figures(apptest):
     text = " ".join(md.value for md in quellen.markdown)
     for kpi, (value, date) in expected.items():
         assert f"**{kpi}: {value}** ({date}" in text, kpi
+
+
+# --------------------------------------------------------------------------------------------- the report
+# The report's regions and the map filter for the same region: both name the published figures of
+# ``kpis.published_region`` (Saxony's, a Landkreis' own, Bautzen + Görlitz = »Ostsachsen« for PD Görlitz).
+REPORT_REGIONS = (
+    ("Sachsen", {}),
+    ("14625", {"kreise": ("14625",)}),
+    ("14626", {"kreise": ("14626",)}),
+    ("PD Görlitz", {"polizeidirektionen": ("goerlitz",)}),
+)
+
+
+def _report(store, region: str) -> bericht.Bericht:
+    kreis_labels = geo.kreis_display_names(geo.kreise())
+    return bericht.build(store.load().confirmed_only(), rec.load_gemeinden(), kreis_labels, STAND, region=region)
+
+
+def _report_hints(report: bericht.Bericht, region_keys: tuple[str, ...]) -> dict[str, str]:
+    """KPI → the report's note naming the published total beside the region's row (Sachsen for ``()``), after
+    checking it is the chosen figure and stands exactly where the database is below it."""
+    table = report.tabelle("Kreise")
+    titles = {s.key: s.titel for s in table.spalten}
+    where = "Sachsen" if not region_keys else report.region.name
+    row = table.row("Sachsen" if not region_keys else f"Summe {report.region.name}")
+    chosen = figures.published_kpis(STAND, region=region_keys)
+    out: dict[str, str] = {}
+    for kpi, rule in figures.KPI_RULES.items():
+        notes = [h for h in table.hinweise if h.startswith(f"{titles[rule.field]}, {where}: ")]
+        assert len(notes) <= 1, notes
+        fig = chosen.get(kpi)
+        if fig is None or fig.value <= row[rule.field]:
+            assert not notes, (kpi, notes)
+            continue
+        assert notes, (kpi, "no note although the database is below the published figure", fig)
+        assert f"veröffentlicht {labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}" in notes[0], (
+            kpi, fig, notes[0])
+        assert fig.source in notes[0] and fig.source in report.quellen
+        out[kpi] = notes[0]
+    return out
+
+
+def _docx_text(payload: bytes) -> str:
+    doc = Document(io.BytesIO(payload))
+    parts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return " ".join(" ".join(parts).split())
+
+
+def test_report_names_the_chosen_figure_per_kpi(seeded):
+    for region, map_filter in REPORT_REGIONS:
+        keys = kpis.published_region(Filters(STAND, **map_filter))
+        assert keys is not None
+        report = _report(seeded, region)
+        notes = list(_report_hints(report, keys).values())
+        if keys:  # beside the Sachsen row stand Saxony's figures, in every region
+            notes += _report_hints(report, ()).values()
+        if region == "14625":  # Landkreis Bautzen: 4 agreements published (18.12.2023), fewer in the database
+            assert any(n.startswith("Vereinbarungen (Partner), Bautzen: ") and "für Landkreis Bautzen" in n
+                       for n in notes), notes
+        text = _docx_text(bericht_export.render_docx(report))
+        for note in notes:
+            assert " ".join(note.split()) in text
+    sachsen = _report_hints(_report(seeded, "Sachsen"), ())
+    # 31.12.2024: Präventionsräte 30 (Görlitz the 30th, 09.02.2023), Sicherheitsanalysen 25 (02/2024)
+    assert "veröffentlicht 30 (" in sachsen["Präventionsräte"] and "09.02.2023" in sachsen["Präventionsräte"]
+    assert "veröffentlicht 25 (" in sachsen["Sicherheitsanalysen"] and "02/2024" in sachsen["Sicherheitsanalysen"]
+
+
+def test_report_page_shows_the_chosen_figures(apptest):
+    at = apptest("pages/bericht.py", query_params={"stichtag": STAND.isoformat()}, timeout=90)
+    assert not at.exception, [e.value for e in at.exception]
+    bodies = " ".join(h.proto.body for h in at.get("html"))
+    notes = _report_hints(_report(database.Store.from_env(), "Sachsen"), ())  # the page's database
+    assert {"Präventionsräte", "Sicherheitsanalysen"} <= set(notes)
+    for kpi, note in notes.items():
+        assert html.escape(note) in bodies, kpi

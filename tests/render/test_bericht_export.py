@@ -3,7 +3,6 @@ LibreOffice opens the DOCX, bad input writes nothing."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import os
@@ -11,6 +10,7 @@ import shutil
 import subprocess
 import zipfile
 
+import bericht_support
 import openpyxl
 import pytest
 from bericht_support import KREIS_LABELS, db  # noqa: F401 (fixture)
@@ -19,7 +19,6 @@ from records_support import GEMEINDEN, TODAY
 
 from asskomm.analysis import bericht
 from asskomm.analysis.filters import PROGRAMME_START
-from asskomm.cli import bericht as bericht_cli
 from asskomm.cli import exports as exports_cli
 from asskomm.cli import main as cli
 from asskomm.render import bericht_export
@@ -134,19 +133,8 @@ def test_docx_opens_in_libreoffice(report, tmp_path):
 
 
 # --------------------------------------------------------------------------------------------- CLI
-def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    bericht_cli.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["bericht", *argv])
-    return bericht_cli.cmd_bericht(args, today=TODAY)
-
-
-@pytest.fixture
-def cli_env(db, monkeypatch):  # noqa: F811
-    from asskomm.geo import layers as geo
-
-    monkeypatch.setattr(geo, "kreis_display_names", lambda _frame: dict(KREIS_LABELS))
-    return db
+run = bericht_support.run_cli  # python -m asskomm bericht … on the fixture
+cli_env = bericht_support.cli_env  # the fixture database with the fixture's Kreis labels
 
 
 def test_registered():
