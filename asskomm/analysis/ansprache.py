@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from asskomm.geo import polizei
 from asskomm.labels import fmt_int, fmt_num, fmt_pct
 
 WEIGHTS: dict[str, float] = {
@@ -44,7 +45,7 @@ WEIGHTS: dict[str, float] = {
 }
 PARTICIPATING = ("beraten", "kooperation")
 METRIC_CRS = "EPSG:25833"
-COLUMNS = ("rang", "ags", "name", "kreis", "einwohner", "punkte", "p_einwohner", "p_nachbarn", "p_kpr",
+COLUMNS = ("rang", "ags", "name", "kreis", "polizeidirektion", "einwohner", "punkte", "p_einwohner", "p_nachbarn", "p_kpr",
            "p_kreis", "p_problemfelder", "nachbarn", "kpr_name", "kpr_km", "kreis_anteil", "problemfelder",
            "begruendung")
 
@@ -93,6 +94,7 @@ class _Scoring:
     part: set[str]  # participating Gemeinden
     kpr: list[str]  # Gemeinden with a Präventionsrat
     share_of: dict[str, float]  # Kreis → share of participating Gemeinden
+    pd_of_kreis: dict[str, str]  # Kreis → »PD Görlitz«
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,7 +153,9 @@ def _lookups(status: pd.DataFrame, gemeinden: pd.DataFrame) -> dict[str, Any]:
     for kreis in set(kreis_of.values()):
         members = [a for a, k in kreis_of.items() if k == kreis]
         share_of[kreis] = sum(1 for a in members if a in part) / len(members) if members else 0.0
-    return {"st": st, "names": names, "kreis_of": kreis_of, "part": part, "kpr": kpr, "share_of": share_of}
+    pd_of_kreis = {k: polizei.label(p) for k, p in polizei.pd_of_kreis().items()}
+    return {"st": st, "names": names, "kreis_of": kreis_of, "part": part, "kpr": kpr, "share_of": share_of,
+            "pd_of_kreis": pd_of_kreis}
 
 
 def _score(s: _Scoring, ags: str) -> _Score:
@@ -205,7 +209,8 @@ def _row(s: _Scoring, ags: str, sc: _Score) -> dict:
     """One row of the candidates' table (points rounded to one decimal)."""
     p_e, p_n, p_k, p_g, p_p = sc.points
     return {
-        "ags": ags, "name": s.names.get(ags, ags), "kreis": sc.kreis_name, "einwohner": sc.einwohner,
+        "ags": ags, "name": s.names.get(ags, ags), "kreis": sc.kreis_name,
+        "polizeidirektion": s.pd_of_kreis.get(s.kreis_of.get(ags, ""), ""), "einwohner": sc.einwohner,
         "punkte": round(p_e + p_n + p_k + p_g + p_p, 1),
         "p_einwohner": round(p_e, 1), "p_nachbarn": round(p_n, 1), "p_kpr": round(p_k, 1),
         "p_kreis": round(p_g, 1), "p_problemfelder": round(p_p, 1),
@@ -221,6 +226,7 @@ CALL_LIST_COLUMNS = {
     "rang": "Rang",
     "name": "Gemeinde",
     "kreis": "Kreis",
+    "polizeidirektion": "Polizeidirektion",
     "einwohner": "Einwohner",
     "punkte": "Punkte",
     "begruendung": "Warum (Punkte je Grund)",
@@ -239,7 +245,7 @@ POINT_COLUMNS = {
 
 def page_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The page's table: rank, name, Kreis, inhabitants, points in total and per reason, and what they rest on."""
-    out = frame[["rang", "name", "kreis", "einwohner", "punkte", *POINT_COLUMNS]].rename(
+    out = frame[["rang", "name", "kreis", "polizeidirektion", "einwohner", "punkte", *POINT_COLUMNS]].rename(
         columns={**CALL_LIST_COLUMNS, **POINT_COLUMNS})
     out["Beteiligte Nachbarn"] = frame["nachbarn"]
     out["Nächster Präventionsrat"] = [

@@ -92,12 +92,24 @@ def test_a_gap_in_the_kreis_gives_more_points():
 def test_call_list_is_formula_safe(tmp_path):
     from asskomm.ui import views
 
-    frame = pd.DataFrame([{"rang": 1, "ags": "14000001", "name": "=HYPERLINK(\"x\")", "kreis": "K", "einwohner": 5,
-                           "punkte": 1.0, "begruendung": "+1"}])
+    frame = pd.DataFrame([{"rang": 1, "ags": "14000001", "name": "=HYPERLINK(\"x\")", "kreis": "K",
+                           "polizeidirektion": "PD Görlitz", "einwohner": 5, "punkte": 1.0, "begruendung": "+1"}])
     wb = openpyxl.load_workbook(io.BytesIO(views.xlsx_bytes(ansprache.call_list(frame), sheet="Ansprache",
                                                             note=ansprache.weights_text())))
     ws = wb["Ansprache"]
-    assert [c.value for c in ws[1]][:3] == ["Rang", "Gemeinde", "Kreis"]
+    assert [c.value for c in ws[1]][:4] == ["Rang", "Gemeinde", "Kreis", "Polizeidirektion"]
     assert ws["B2"].value.startswith("'=") and ws["B2"].data_type == "s"
-    assert ws["F2"].value == "'+1"
+    assert ws["G2"].value == "'+1"  # »Warum«, after Rang, Gemeinde, Kreis, PD, Einwohner, Punkte
     assert "Nachbar" in "\n".join(str(c.value) for c in wb["Hinweise"]["A"])
+
+
+def test_each_candidate_names_its_polizeidirektion_also_in_the_call_list():
+    g = grid()
+    g["kreis_ags"] = g["kreis_ags"].map({"14001": "14626", "14002": "14522"})  # Görlitz, Mittelsachsen
+    frame = ansprache.candidates(status_of(), g, {}, ansprache.neighbours(g), ansprache.centroids_km(g))
+    by_ags = dict(zip(frame["ags"], frame["polizeidirektion"], strict=True))
+    assert by_ags["14000001"] == "PD Görlitz" and by_ags["14000003"] == "PD Chemnitz"
+    listed = ansprache.call_list(frame)
+    assert list(listed.columns[:4]) == ["Rang", "Gemeinde", "Kreis", "Polizeidirektion"]
+    assert "PD Görlitz" in set(listed["Polizeidirektion"])
+    assert "Polizeidirektion" in ansprache.page_table(frame).columns
