@@ -9,6 +9,7 @@ import harness
 import pytest
 
 from asskomm import labels
+from asskomm.ui.mapblock import TABLE_TAB
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +22,7 @@ def _kpis(page) -> list[str]:
 
 
 def _view_count(page) -> int:
+    harness.open_tab(page, TABLE_TAB)  # the table's tab (closed in the first view)
     text = page.get_by_text(re.compile(r"Gemeinden in dieser Ansicht \(\d+\)")).inner_text()
     return int(re.search(r"\((\d+)\)", text).group(1))
 
