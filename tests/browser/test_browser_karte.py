@@ -4,7 +4,6 @@ a click selects a Gemeinde, nothing is loaded from outside the app's origin, no 
 from __future__ import annotations
 
 import re
-import urllib.request
 
 import harness
 import pytest
@@ -45,8 +44,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     # the content-named geometry file: cached by the browser for a year (app.py's middleware)
     geometry = [u for u in recorder.requests if "/app/static/generated/karte-geometrie-" in u]
     assert geometry
-    with urllib.request.urlopen(geometry[0], timeout=30) as response:
-        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert page.request.get(geometry[0]).headers["cache-control"] == "public, max-age=31536000, immutable"
     before_kpis, before_count = _kpis(page), _view_count(page)
     assert before_count == 418
     # Mark the live map; a remount would create a new window and Leaflet map without these marks.
