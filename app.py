@@ -1,4 +1,5 @@
-"""Server entry: ``streamlit run app.py`` serves the app (``dashboard.py``) and the sign-in cookie routes.
+"""Server entry: ``streamlit run app.py`` serves the app (``dashboard.py``), the sign-in cookie routes and a
+year's caching for the content-named map geometry (``ui.static_cache``).
 
 ``streamlit run dashboard.py`` still works, but then a sign-in lasts only for its browser tab.
 """
@@ -7,8 +8,10 @@ import logging
 import threading
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from asskomm.ui import firstview, webroutes
+from asskomm.ui.static_cache import ImmutableGeometry
 
 
 def _warm() -> None:
@@ -20,4 +23,4 @@ def _warm() -> None:
 
 
 threading.Thread(target=_warm, name="asskomm-warm", daemon=True).start()
-app = st.App("dashboard.py", routes=webroutes.routes())
+app = st.App("dashboard.py", routes=webroutes.routes(), middleware=[Middleware(ImmutableGeometry)])

@@ -8,7 +8,7 @@ import streamlit as st
 from asskomm.store import editing
 from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import boundaries, data, views
+from asskomm.ui import boundaries, data
 from asskomm.ui.messages import flash, md
 
 user = ui_auth.restricted_page(
@@ -21,7 +21,7 @@ user = ui_auth.restricted_page(
 store = data.store()
 
 gemeinden = boundaries.gemeinden_index()
-options = views.search_options(gemeinden, boundaries.kreis_labels())
+options = boundaries.search_options()
 c1, c2, c3 = st.columns([1.4, 1, 1.4])
 with c1:
     ags = st.selectbox("Gemeinde", options=list(options), format_func=options.get, index=None,

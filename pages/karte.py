@@ -1,5 +1,5 @@
 """Karte (start page, URL ``/``): KPIs, the status map with legend and selection, the meeting tools
-(Zeitraffer, take-aways, growth, »Neu seit …«), the linked table, sources."""
+(Zeitraffer, take-aways, growth, »Neu seit …«) and the linked table in tabs below the map, sources."""
 
 import streamlit as st
 
@@ -32,7 +32,7 @@ problemfeld_labels, baustein_labels = data.vocab_labels()
 kreis_labels = boundaries.kreis_labels()
 gemeinden = boundaries.gemeinden_index()
 state = sidebar.filter_sidebar(
-    kreis_labels, problemfeld_labels, baustein_labels, views.search_options(gemeinden, kreis_labels)
+    kreis_labels, problemfeld_labels, baustein_labels, boundaries.search_options()
 )
 filters = state.filters
 
@@ -99,9 +99,10 @@ map_slot = st.container()
 caption_slot = st.container()
 since = None
 if not presentation:  # the projected screen has no downloads and no tabs below the map
-    # Meeting tools below the map; only the open tab runs (a closed tab costs nothing while the Zeitraffer plays).
-    tab_files, tab_growth, tab_since = st.tabs(
-        ["Mitnehmen: Bild, PDF, Offline-Karte", "Wachstum seit 2019", "Neu seit …"],
+    # The meeting tools and the table below the map; only the open tab runs (a closed tab costs nothing while
+    # the Zeitraffer plays, and the first view needs no table code, so the map is drawn sooner).
+    tab_files, tab_table, tab_growth, tab_since = st.tabs(
+        ["Mitnehmen: Bild, PDF, Offline-Karte", mapblock.TABLE_TAB, "Wachstum seit 2019", "Neu seit …"],
         key="karte_tabs",
         on_change="rerun",
     )
@@ -125,6 +126,7 @@ with map_slot:
             presentation=presentation,
             highlight=highlight,
             fit_kreise=tuple(sorted(filters.scope_kreise() or ())),  # Kreis and PD filter zoom alike
+            filters=filters,
         )
 
 summary = data.summary(filters)
@@ -177,21 +179,23 @@ if not presentation:
     if tab_files.open:
         with tab_files:
             takeaways.downloads(filters, filter_text=filter_text)
+    if tab_table.open:
+        with tab_table:
+            st.subheader(
+                f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
+            )
+            frame = firstview.karte_table(filters)  # shared by all sessions (once per data version and filters)
+            note = (
+                f"ASSKomm-Karte, Stand {labels.fmt_date(filters.stand)}; Filter: {filter_text}; "
+                f"Grenzen: {boundaries.bkg_attribution()}"
+            )
+            widgets.table_with_downloads(frame, filename=f"asskomm_{filters.stand.isoformat()}", note=note)
     if tab_growth.open:
         with tab_growth:
             growth.growth_chart(filters)
     if since is not None:
         with tab_since:
             neu_seit.since_view(filters, sidebar.K_STAND, diff=since)
-    st.subheader(
-        f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
-    )
-    frame = firstview.karte_table(filters)  # shared by all sessions (once per data version and filters)
-    note = (
-        f"ASSKomm-Karte, Stand {labels.fmt_date(filters.stand)}; Filter: {filter_text}; "
-        f"Grenzen: {boundaries.bkg_attribution()}"
-    )
-    widgets.table_with_downloads(frame, filename=f"asskomm_{filters.stand.isoformat()}", note=note)
     layout.sources_footer(
         data_stand=f"Datenbank-Version {data.store().data_version()}, abgefragt für den {labels.fmt_date(filters.stand)}",
         attribution=boundaries.bkg_attribution(),

@@ -16,7 +16,7 @@ from asskomm.geo import layers as geo
 from asskomm.records import vocabulary as vocab
 from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import boundaries, data, kommune_editor, layout, mapblock, views
+from asskomm.ui import boundaries, data, kommune_editor, layout, mapblock
 from asskomm.ui import kommune as ui
 from asskomm.ui.messages import md, show_flash
 
@@ -32,7 +32,7 @@ user = ui_auth.current_user()
 gemeinden = boundaries.gemeinden_index()
 kreis_labels = boundaries.kreis_labels()
 names = dict(zip(gemeinden["ags"].astype(str), gemeinden["name"].astype(str), strict=True))
-options = views.search_options(gemeinden, kreis_labels)
+options = boundaries.search_options()
 
 
 def _go(key: str) -> None:

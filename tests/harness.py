@@ -494,6 +494,14 @@ def wait_for_app_idle(page: Page, timeout: float = 60_000, quiet_ms: int = 400) 
     )
 
 
+def open_tab(page: Page, name: str) -> None:
+    """Open the tab ``name`` below the map (only the open tab's content is drawn) and wait for its rerun."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()
+        wait_for_app_idle(page)
+
+
 def map_frame(page: Page, timeout: float = 60_000, index: int = 0) -> Frame:
     """The Frame of the ``index``-th streamlit-folium map iframe (waits until it is attached)."""
     locator = page.locator(SEL_MAP_IFRAME).nth(index)

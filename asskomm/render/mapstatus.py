@@ -99,8 +99,13 @@ def status_layers(table: pd.DataFrame, matched: pd.Series, **options: Any) -> li
     ``options`` are those of :func:`map_state` (labels, selection, markers, ``highlight``, ``fit_kreise``):
     everything that changes is part of the state the controller applies – no second map, no remount.
     """
+    return layers_for_state(map_state(table, matched, **options))
+
+
+def layers_for_state(state: dict) -> list[folium.FeatureGroup]:
+    """The changing layers for a state of :func:`map_state` (which a page may have computed once for all)."""
     group = folium.FeatureGroup(name="ASSKomm-Status", control=False)
-    _StatusUpdate(map_state(table, matched, **options)).add_to(group)
+    _StatusUpdate(state).add_to(group)
     return [group]
 
 

@@ -65,7 +65,8 @@ def map_summary(table: pd.DataFrame, matched: pd.Series, *, table_hint: bool = T
         noun = "Modellkommune" if models == 1 else "Modellkommunen"
         parts.append(f"{labels.fmt_int(models)} {noun} (orange umrandet).")
     if table_hint:
-        parts.append("Jede Gemeinde steht mit Status und Quelle in der Tabelle »Gemeinden in dieser Ansicht«.")
+        parts.append("Jede Gemeinde steht mit Status und Quelle in der Tabelle »Gemeinden in dieser Ansicht« "
+                     "(Reiter »Tabelle der Gemeinden« unter der Karte).")
     return " ".join(parts)
 
 

@@ -73,6 +73,9 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
         self._snapshot: rec.RecordSet | None = None
         self._vocab_rows: tuple[dict[str, str], ...] = ()
         self._vocab_version = -1
+        #: writes through this object in this process; a reader that keeps data_version() for a while
+        #: (ui.runmemo: for one script run) asks again when this changes
+        self.writes = 0
         try:
             migrate.ensure_schema(url)  # creates or upgrades the tables (Alembic), refuses a newer schema
             with self.engine.connect() as conn:
@@ -192,8 +195,8 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
             query = query.with_for_update()
         return int(conn.execute(query).scalar_one())
 
-    @staticmethod
-    def _bump(conn: sa.Connection, seed: bool = False) -> int:
+    def _bump(self, conn: sa.Connection, seed: bool = False) -> int:
+        self.writes += 1
         conn.execute(meta.update().where(meta.c.key == "data_version").values(value=meta.c.value + 1))
         if seed:
             conn.execute(meta.update().where(meta.c.key == "seeded").values(value=1))

@@ -17,6 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from asskomm.render import mapgeometry
+from asskomm.ui import views
+from asskomm.ui.runmemo import once_per_run
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,7 +30,11 @@ def layers_for(key: str) -> tuple[Any, Any, Any]:
 
 
 def geo_key() -> str:
-    """Version of the boundary layers (changes when ``geo/`` is rebuilt)."""
+    """Version of the boundary layers (changes when ``geo/`` is rebuilt; read once per run)."""
+    return once_per_run("geo_key", _read_geo_key)
+
+
+def _read_geo_key() -> str:
     from asskomm.paths import GEO_DIR
 
     h = hashlib.sha256()
@@ -81,13 +87,29 @@ def kreise_index() -> pd.DataFrame:
 
 
 def kreis_labels() -> dict[str, str]:
-    """Kreis key → display name (»Landkreis Leipzig« vs. »Leipzig«), sorted by name."""
+    """Kreis key → display name (»Landkreis Leipzig« vs. »Leipzig«), sorted by name (shared: do not mutate)."""
+    return kreis_labels_for(geo_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def kreis_labels_for(key: str) -> dict[str, str]:
     from asskomm.geo.layers import kreis_display_names
 
-    return dict(sorted(kreis_display_names(kreise_index()).items(), key=lambda kv: kv[1]))
+    return dict(sorted(kreis_display_names(kreise_index_for(key)).items(), key=lambda kv: kv[1]))
 
 
-@st.cache_data(show_spinner=False)
+def search_options() -> dict[str, str]:
+    """AGS → label of the Gemeinde search box (``views.search_options``; shared: do not mutate)."""
+    return _search_options(geo_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _search_options(key: str) -> dict[str, str]:
+    return views.search_options(gemeinden_index_for(key), kreis_labels_for(key))
+
+
+# immutable (strings): shared by all sessions without a copy per call
+@st.cache_resource(show_spinner=False)
 def map_geometry_for(key: str) -> mapgeometry.MapGeometry:
     gem, kr, _ = layers_for(key)
     return mapgeometry.prepare_geometry(gem, kr, attribution=bkg_attribution())

@@ -23,6 +23,7 @@ import streamlit as st
 
 from asskomm.analysis.filters import Filters
 from asskomm.ui import boundaries
+from asskomm.ui.runmemo import once_per_run
 
 
 # ----------------------------------------------------------------------------------------------- records
@@ -35,7 +36,8 @@ def _store(db_setting: str):
 
 def store():
     """The store named by ``ASSKOMM_DB`` (one per setting, so tests with their own database stay apart)."""
-    return _store(os.environ.get("ASSKOMM_DB", ""))
+    setting = os.environ.get("ASSKOMM_DB", "")
+    return once_per_run(f"store:{setting}", lambda: _store(setting))
 
 
 # Session key of the »unbestätigte Angaben einbeziehen« toggle (sidebar; URL parameter ``unbestaetigt=1``).
@@ -105,8 +107,12 @@ def data_version(unconfirmed: bool | None = None) -> str:
     """
     if unconfirmed is None:
         unconfirmed = include_unconfirmed()
-    db = hashlib.sha256(os.environ.get("ASSKOMM_DB", "").encode()).hexdigest()[:8]
-    return f"{db}:{store().data_version()}:{'u' if unconfirmed else 'c'}"
+    setting = os.environ.get("ASSKOMM_DB", "")
+    db = hashlib.sha256(setting.encode()).hexdigest()[:8]
+    current = store()
+    # once per run; again after a write of this process in the same run (e.g. a save, then the page drawn)
+    version = once_per_run(f"data_version:{setting}", current.data_version, unless=(id(current), current.writes))
+    return f"{db}:{version}:{'u' if unconfirmed else 'c'}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

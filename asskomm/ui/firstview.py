@@ -8,11 +8,13 @@ The results are plain values; pages must not mutate them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
 
 from asskomm.analysis.filters import Filters
+from asskomm.render import mapstatus, maptext
 from asskomm.ui import boundaries, coverage, data, views
 
 
@@ -54,6 +56,29 @@ def karte_table(filters: Filters) -> pd.DataFrame:
     return _karte_table(data.data_version(), boundaries.geo_key(), filters.cache_key())
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_state(version: str, key: str, fkey: tuple, selected: str | None, markers: tuple, highlight: tuple,
+               fit: tuple, table_hint: bool) -> dict:
+    table = data.status_table_for(version, key, fkey[0])
+    if Filters.from_cache_key(fkey).is_default:
+        hit = pd.Series(True, index=table.index)
+    else:
+        hit = table["ags"].astype(str).isin(data.matching_for(version, key, fkey))
+    data.records_for(version)  # this version's Problemfelder in force before their labels are read
+    return mapstatus.map_state(
+        table, hit, problemfeld_labels=data.vocab_labels_for(version)[0], selected=selected, markers=markers,
+        highlight=highlight, fit_kreise=fit, summary=maptext.map_summary(table, hit, table_hint=table_hint),
+    )
+
+
+def map_state(filters: Filters, *, selected: str | None = None, markers: Iterable[str] = (),
+              highlight: Iterable[str] = (), fit_kreise: Iterable[str] = (), table_hint: bool = True) -> dict:
+    """The map's state for this view (``mapstatus.map_state``, its ``summary`` the map's text alternative),
+    computed once for all sessions that show the same view (shared: do not mutate)."""
+    return _map_state(data.data_version(), boundaries.geo_key(), filters.cache_key(), selected, tuple(markers),
+                      tuple(sorted(str(a) for a in highlight)), tuple(fit_kreise), table_hint)
+
+
 def warm(stand: dt.date | None = None) -> list[str]:
     """Fill the shared caches for the default first view (``/`` without filters at ``stand``, default today).
 
@@ -78,6 +103,7 @@ def warm(stand: dt.date | None = None) -> list[str]:
     data.summary_for(version, key, fkey)
     _sources(version, key, stand_iso)
     _karte_table(version, key, fkey)
+    _map_state(version, key, fkey, None, views.LAYER_KINDS, (), (), True)  # all marker layers by default
     data.published_figures_for(stand_iso, (), data.figures_file_key())
     coverage.population_for(coverage.population_key())
     done.append(f"records {version}")

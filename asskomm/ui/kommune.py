@@ -287,4 +287,5 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
         west, south, east, north = shapely.geometry.shape(me[0]["geometry"]).bounds
         pad_x, pad_y = (east - west) * 1.2 + 0.02, (north - south) * 1.2 + 0.02
         m.fit_bounds([[south - pad_y, west - pad_x], [north + pad_y, east + pad_x]])
-    st_folium(m, key=f"kommune_locator_{ags}", height=height, use_container_width=True, returned_objects=[])
+    st_folium(m, key=f"kommune_locator_{ags}", height=height, use_container_width=True, returned_objects=[],
+              render=False)  # st_folium renders the map once itself (see mapblock.status_map)

@@ -17,13 +17,33 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from asskomm.analysis.filters import Filters
 from asskomm.render import mapbase, mapcontrols, mapgeometry, mapstatus, maptext
-from asskomm.ui import boundaries
+from asskomm.ui import boundaries, firstview
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 
 MAP_KEY = "karte_map"
 #: Anchor of the table »Gemeinden in dieser Ansicht«, the map's text alternative.
 TABLE_ANCHOR = "tabelle"
+#: The tab below the map that holds the table (it runs only while open: the first view needs no table code).
+TABLE_TAB = "Tabelle der Gemeinden"
+# The skip link opens the table's tab and puts the focus on it (Tab then leads into the table and its downloads).
+_SKIP_TO_TAB_JS = """(() => {
+  if (window.__asskommSkipToTab) return;
+  window.__asskommSkipToTab = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[data-asskomm-tab]");
+    if (!link) return;
+    const name = link.getAttribute("data-asskomm-tab");
+    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === name);
+    if (!tab) return;
+    event.preventDefault();
+    history.replaceState(history.state, "", link.hash);
+    if (tab.getAttribute("aria-selected") !== "true") tab.click();
+    tab.scrollIntoView({block: "start"});
+    tab.focus();
+  });
+})();"""
 RETURNED = ["last_active_drawing", "last_object_clicked_count"]
 _LAST_COUNT = "karte_map_clicks"
 
@@ -56,11 +76,14 @@ def status_map(
     on_select: Callable[[], None] | None = None,
     highlight: Iterable[str] = (),
     fit_kreise: Iterable[str] = (),
+    filters: Filters | None = None,
 ) -> None:
     """The status map of all Gemeinden; a click selects a Gemeinde (``st.session_state['sel_ags']``).
 
     ``highlight``: AGS outlined in the same map (»Neu seit …«), sent with the status layer (no remount).
     ``fit_kreise``: the Kreis filter; the map zooms to these Kreise whenever the choice changes.
+    ``filters``: the view that ``status`` and ``matched`` show; with it the map's state comes from the cache
+    that all sessions share (``firstview.map_state``).
     """
     geometry = boundaries.map_geometry()
     m = mapbase.base_map(
@@ -72,18 +95,15 @@ def status_map(
         fill_height=presentation,
     )
     selected = st.session_state.get(K_SELECTED)
-    summary = maptext.map_summary(status, matched)
-    text_alternative(summary, None if presentation else TABLE_ANCHOR)  # the projector view has no table
-    layers = mapstatus.status_layers(
-        status,
-        matched,
-        problemfeld_labels=problemfeld_labels,
-        selected=selected,
-        markers=markers,
-        highlight=highlight,
-        fit_kreise=fit_kreise,
-        summary=summary,
-    )
+    if filters is not None:  # this view's state is shared by all sessions that show it
+        state = firstview.map_state(filters, selected=selected, markers=markers, highlight=highlight,
+                                    fit_kreise=fit_kreise)
+    else:
+        state = mapstatus.map_state(status, matched, problemfeld_labels=problemfeld_labels, selected=selected,
+                                    markers=markers, highlight=highlight, fit_kreise=fit_kreise,
+                                    summary=maptext.map_summary(status, matched))
+    text_alternative(state["summary"], None if presentation else TABLE_ANCHOR)  # the projector view has no table
+    layers = mapstatus.layers_for_state(state)
     center = zoom = None
     jump = st.session_state.get(K_JUMP)
     if jump:
@@ -99,20 +119,24 @@ def status_map(
             on_select()
 
     # the status layers travel as feature_group_to_add: a filter change repaints them without a remount
+    # render=False: st_folium renders the map once itself; True renders the whole figure before that as well,
+    # which gives the same arguments for twice the work (tests/render/test_mapview.py compares both)
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=RETURNED,
-              feature_group_to_add=layers, center=center, zoom=zoom, on_change=_changed)
+              feature_group_to_add=layers, center=center, zoom=zoom, on_change=_changed, render=False)
 
 
 def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> None:
     """Before the map: its summary for screen readers and a link to the table (shown when focused)."""
     skip = (
-        f'<a class="asskomm-skip" href="#{table_anchor}">Karte überspringen: zur Tabelle der Gemeinden</a>'
+        f'<a class="asskomm-skip" href="#{table_anchor}" data-asskomm-tab="{html.escape(TABLE_TAB)}">'
+        f"Karte überspringen: zur Tabelle der Gemeinden</a><script>{_SKIP_TO_TAB_JS}</script>"
         if table_anchor
         else ""
     )
     st.html(
         f'<p class="asskomm-sr" id="karte-zusammenfassung">{html.escape(mapcontrols.MAP_TITLE)}: '
-        f"{html.escape(summary)}</p>{skip}"
+        f"{html.escape(summary)}</p>{skip}",
+        unsafe_allow_javascript=bool(table_anchor),
     )
 
 

@@ -23,6 +23,7 @@ from asskomm import records as rec
 from asskomm.geo import layers as geo
 from asskomm.store import accounts as auth
 from asskomm.store.database import Store
+from asskomm.ui.mapblock import TABLE_TAB
 
 pytestmark = pytest.mark.browser
 
@@ -108,6 +109,7 @@ def test_kill_during_import_leaves_all_old(browser, tmp_path, screenshot):
         page.goto(restarted.url + "/")
         harness.wait_for_app_idle(page, timeout=90_000)
         harness.wait_for_map(page, min_polygons=418, timeout=90_000)
+        harness.open_tab(page, TABLE_TAB)
         assert "Gemeinden in dieser Ansicht (418)" in page.locator('[data-testid="stMain"]').inner_text()
         screenshot("crash-nach-neustart", page=page)
     finally:

@@ -9,6 +9,7 @@ import harness
 import pytest
 
 from asskomm import labels
+from asskomm.ui.mapblock import TABLE_TAB
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +22,7 @@ def _kpis(page) -> list[str]:
 
 
 def _view_count(page) -> int:
+    harness.open_tab(page, TABLE_TAB)  # the table's tab (closed in the first view)
     text = page.get_by_text(re.compile(r"Gemeinden in dieser Ansicht \(\d+\)")).inner_text()
     return int(re.search(r"\((\d+)\)", text).group(1))
 
@@ -39,6 +41,10 @@ def test_map_filters_without_remount(page, app_url, recorder):
     # Leaflet comes from our origin; the component iframe is served by Streamlit itself.
     assert any(u.endswith("/app/static/leaflet/leaflet.js") for u in recorder.requests)
     assert any("/component/streamlit_folium.st_folium/" in u for u in recorder.requests)
+    # the content-named geometry file: cached by the browser for a year (app.py's middleware)
+    geometry = [u for u in recorder.requests if "/app/static/generated/karte-geometrie-" in u]
+    assert geometry
+    assert page.request.get(geometry[0]).headers["cache-control"] == "public, max-age=31536000, immutable"
     before_kpis, before_count = _kpis(page), _view_count(page)
     assert before_count == 418
     # Mark the live map; a remount would create a new window and Leaflet map without these marks.

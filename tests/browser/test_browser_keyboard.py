@@ -10,6 +10,8 @@ import re
 import harness
 import pytest
 
+from asskomm.ui.mapblock import TABLE_TAB
+
 pytestmark = pytest.mark.browser
 
 # What has the focus: the Streamlit widget around it (test id | first line of its text) or the element itself,
@@ -103,25 +105,36 @@ def test_keyboard_only_kreis_gemeinde_zeitraffer_and_downloads(page, app_url, sc
     harness.wait_for_app_idle(page)
     assert re.search(r"Stand \d\d\.\d\d\.20(19|20)", page.locator("h1").first.inner_text())
 
-    # the skip link before the map jumps to the table, the text alternative; its downloads work with Enter
+    # the skip link before the map opens the table's tab, the text alternative, and puts the focus on it;
+    # the table's downloads work with Enter
     tab_to(page, r"^A\|Karte überspringen")
     assert page.locator("#karte-zusammenfassung").inner_text().startswith("Karte der Gemeinden Sachsens")
+    assert "Reiter »Tabelle der Gemeinden«" in page.locator("#karte-zusammenfassung").inner_text()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile("#tabelle"))
+    harness.wait_for_app_idle(page)
+    focused = page.evaluate("() => [document.activeElement.getAttribute('role'), document.activeElement.innerText]")
+    assert focused == ["tab", TABLE_TAB]
+    assert page.get_by_role("tab", name=TABLE_TAB).get_attribute("aria-selected") == "true"
     tab_to(page, r"^stDownloadButton\|BUTTON\|.*Tabelle als CSV")
     assert _download(page).endswith(".csv")
     tab_to(page, r"^stDownloadButton\|BUTTON\|.*Tabelle als Excel")
     assert _download(page).endswith(".xlsx")
 
-    # the take-aways (tab »Mitnehmen«, between map and table): backwards from the table
-    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Offline-Karte \(HTML\)", back=True, limit=40)
-    assert _download(page).endswith(".html")
-    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Kurzinformation \(PDF", back=True, limit=3)
-    assert _download(page).endswith(".pdf")
-    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Vektorgrafik \(SVG\)", back=True, limit=3)
-    assert _download(page).endswith(".svg")
-    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Folie \(PNG", back=True, limit=3)
+    # the take-aways: back to the tab bar, the tab »Mitnehmen« with the arrow key and Enter, then its downloads
+    tab_to(page, rf"^[A-Z]+\|{TABLE_TAB}$", back=True, limit=40)
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    harness.wait_for_app_idle(page)
+    assert page.get_by_role("tab", name=re.compile("Mitnehmen")).get_attribute("aria-selected") == "true"
+    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Folie \(PNG", limit=10)
     assert _download(page).endswith(".png")
+    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Vektorgrafik \(SVG\)", limit=3)
+    assert _download(page).endswith(".svg")
+    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Kurzinformation \(PDF", limit=3)
+    assert _download(page).endswith(".pdf")
+    tab_to(page, r"^stDownloadButton\|BUTTON\|.*Offline-Karte \(HTML\)", limit=6)
+    assert _download(page).endswith(".html")
 
 
 def test_gemeinde_in_the_map_focusable_and_selected_with_enter(page, app_url):

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from asskomm.ui import views
+from asskomm.ui.mapblock import TABLE_TAB
 from asskomm.ui.takeaways import DOWNLOADS
 
 KPI_LABELS = [
@@ -32,6 +33,11 @@ def _kpis(at) -> dict[str, str]:
 
 
 def _table(at) -> pd.DataFrame:
+    """The table »Gemeinden in dieser Ansicht«: its tab below the map opened (it runs only while open)."""
+    if not at.dataframe:
+        at.session_state["karte_tabs"] = TABLE_TAB
+        at.run()
+        _no_exception(at)
     return at.dataframe[0].value
 
 
@@ -41,15 +47,19 @@ def test_default_view(apptest):
     assert [m.label for m in at.metric] == KPI_LABELS
     assert "ASSKomm-Karte · Stand" in at.title[0].value
     assert not at.warning
+    assert int(_kpis(at)["Modellkommunen"]) == 8
+    assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
+    # the first view: the »Mitnehmen« tab open with the meeting take-aways; the table's tab closed (no table
+    # code needed before the map is drawn), named in the tab bar
+    takeaways = {label for label, *_ in DOWNLOADS.values()}
+    assert {b.label for b in at.get("download_button")} == takeaways
+    assert len(at.dataframe) == 0 and TABLE_TAB in [t.label for t in at.tabs]
     table = _table(at)
     assert len(table) == 418  # all Gemeinden match without filters
     assert list(table.columns) == list(views.TABLE_COLUMNS.values())
     assert table["Status"].iloc[0] == "Kooperationsvereinbarung"  # highest stage first
-    assert int(_kpis(at)["Modellkommunen"]) == 8
-    assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
-    # the linked table's downloads and, in the open »Mitnehmen« tab, the meeting take-aways
-    takeaways = {label for label, *_ in DOWNLOADS.values()}
-    assert {b.label for b in at.get("download_button")} == {"Tabelle als CSV", "Tabelle als Excel (XLSX)"} | takeaways
+    assert {b.label for b in at.get("download_button")} == {"Tabelle als CSV", "Tabelle als Excel (XLSX)"}
+    assert any(h.value.startswith("Gemeinden in dieser Ansicht (418)") for h in at.subheader)
 
 
 def test_kreis_filter_from_url(apptest):

@@ -314,3 +314,25 @@ def test_participant_names_only_with_a_kreis_filter_agreements_first(table):
     first = state["names"][0]
     fewer = mapstatus.map_state(table, table["ags"] != first, fit_kreise=["14626"])
     assert first not in fewer["names"]
+
+
+def test_st_folium_sends_the_same_map_without_rendering_the_figure_first(layers, table, monkeypatch):
+    """The pages call ``st_folium(..., render=False)`` (half the work per run): the arguments it sends the
+    browser must be those of ``render=True`` (folium's random element ids aside)."""
+    gem, kreise = layers
+    geo = mapgeometry.prepare_geometry(gem, kreise)
+    sent = []
+    monkeypatch.setattr(sf, "_component_func", lambda **kwargs: sent.append(kwargs) or kwargs.get("default"))
+
+    def args(render: bool) -> dict:
+        m = mapbase.base_map(geo, geometry_url="/app/static/generated/karte.js", fill_height=True)
+        groups = mapstatus.status_layers(table, pd.Series(True, index=table.index), markers=["kpr"])
+        sf.st_folium(m, key="karte", height=540, use_container_width=True, feature_group_to_add=groups,
+                     returned_objects=["last_object_clicked_count"], render=render)
+        text = {k: v for k, v in sent.pop().items() if isinstance(v, str)}
+        return {k: re.sub(r"[0-9a-f]{32}", "ID", v) for k, v in text.items()}
+
+    with_render, without = args(True), args(False)
+    assert {"script", "header", "feature_group"} <= set(with_render)
+    assert "window.asskomm.apply(" in without["feature_group"] and "L.map(" in without["script"]
+    assert without == with_render
