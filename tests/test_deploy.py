@@ -57,7 +57,7 @@ def test_dockerfile_is_slim_unprivileged_pinned_and_health_checked():
 
 
 def test_session_length_of_the_deployment_is_the_apps_default():
-    from asskomm.store.accounts import DEFAULT_SESSION_MINUTES
+    from asskomm.store.sessions import DEFAULT_SESSION_MINUTES
 
     compose = (DEPLOY / "compose.yaml").read_text()
     example = (DEPLOY / "env.example").read_text()
