@@ -494,6 +494,16 @@ def wait_for_app_idle(page: Page, timeout: float = 60_000, quiet_ms: int = 400) 
     )
 
 
+def choose_kreis(page: Page, name: str) -> None:
+    """Pick the Kreis ``name`` in the sidebar's »Kreis« filter (type, choose, close) and wait for the rerun."""
+    kreis = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Kreis")
+    kreis.locator("input").click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app_idle(page)
+
+
 def open_tab(page: Page, name: str) -> None:
     """Open the tab ``name`` below the map (only the open tab's content is drawn) and wait for its rerun."""
     tab = page.get_by_role("tab", name=name, exact=True)

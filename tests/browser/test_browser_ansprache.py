@@ -50,12 +50,7 @@ def test_ansprache_page_ranks_candidates_and_exports_a_call_list(page, server, r
     _sign_in(page, server.url)  # a reload would end the session: navigate inside the app
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Ansprache").click()
     harness.wait_for_app_idle(page, timeout=90_000)
-    kreis = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Kreis")
-    kreis.locator("input").click()
-    page.keyboard.type("Görlitz")
-    page.get_by_role("option", name="Görlitz", exact=True).click()
-    page.keyboard.press("Escape")
-    harness.wait_for_app_idle(page)
+    harness.choose_kreis(page, "Görlitz")
     page.wait_for_url(re.compile(r"/ansprache\?kreis=14626"), timeout=30_000)
     harness.wait_for_map(page, min_polygons=418, timeout=90_000)
     main = page.locator('[data-testid="stMain"]')

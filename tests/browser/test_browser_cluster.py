@@ -134,12 +134,7 @@ def test_proxy_map_filter_and_sticky_session(cluster, browser, screenshot):
     kpis = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     frame = harness.map_frame(page)
     applied = frame.evaluate("window.asskomm.applied")
-    kreis = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Kreis")
-    kreis.locator("input").click()
-    page.keyboard.type("Görlitz")
-    page.get_by_role("option", name="Görlitz", exact=True).click()
-    page.keyboard.press("Escape")
-    harness.wait_for_app_idle(page)
+    harness.choose_kreis(page, "Görlitz")
     frame.wait_for_function("(n) => window.asskomm && window.asskomm.applied > n", arg=applied)
     assert "kreis=14626" in page.url
     assert page.locator('[data-testid="stMetricValue"]').all_inner_texts() != kpis

@@ -53,12 +53,7 @@ def test_map_filters_without_remount(page, app_url, recorder):
     zoom_state = frame.evaluate("window.map.getZoom()")
     harness.save_tall_screenshot(page, "karte-01-start")
 
-    kreis = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Kreis")
-    kreis.locator("input").click()
-    page.keyboard.type("Görlitz")
-    page.get_by_role("option", name="Görlitz", exact=True).click()
-    page.keyboard.press("Escape")
-    harness.wait_for_app_idle(page)
+    harness.choose_kreis(page, "Görlitz")
     frame.wait_for_function("(n) => window.asskomm && window.asskomm.applied > n", arg=applied)
 
     assert "kreis=14626" in page.url

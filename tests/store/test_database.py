@@ -1,17 +1,10 @@
 import pytest
-from records_support import BASE_ROWS, TODAY, gazetteer, make_store, parse, row, write_csv
+from records_support import BASE_ROWS, TODAY, gazetteer, parse, row, write_csv
 
 from asskomm import records as rec
 from asskomm.store import database as store_mod
 from asskomm.store.database import Store
 from asskomm.store.results import ConflictError
-
-
-@pytest.fixture
-def store(tmp_path, db_url):
-    s = make_store(tmp_path, BASE_ROWS, db_url)
-    yield s
-    s.dispose()
 
 
 def test_load_snapshot(store):

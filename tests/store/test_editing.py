@@ -5,19 +5,12 @@ import datetime as dt
 import io
 
 import pytest
-from records_support import BASE_ROWS, HEADER, TODAY, make_store, row, write_csv
+from records_support import HEADER, TODAY, row, write_csv
 
 from asskomm import records as rec
 from asskomm.store import editing
 from asskomm.store.editing import EditError, MilestoneForm
 from asskomm.store.results import ConflictError
-
-
-@pytest.fixture
-def store(tmp_path, db_url):
-    s = make_store(tmp_path, BASE_ROWS, db_url)
-    yield s
-    s.dispose()
 
 
 def _goerlitz(store):
