@@ -7,9 +7,8 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from records_support import BASE_ROWS, GEMEINDEN, TODAY, gazetteer, row, write_csv
+from records_support import BASE_ROWS, TODAY, gazetteer, row, use_as_cli_database
 
-from asskomm import records as rec
 from asskomm.cli import bericht as bericht_cli
 from asskomm.store import database as store_mod
 
@@ -39,10 +38,7 @@ ROWS = [
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     """The fixture rows as the CLI's database (ASSKOMM_DB), with the fixture Gemeinden."""
-    monkeypatch.setenv("ASSKOMM_DB", str(tmp_path / "bericht.db"))
-    monkeypatch.setattr(store_mod, "SEED_FILE", write_csv(tmp_path / "seed.csv", ROWS))
-    monkeypatch.setattr(rec, "load_gazetteer", gazetteer)
-    monkeypatch.setattr(rec, "load_gemeinden", lambda: GEMEINDEN.copy())
+    use_as_cli_database(tmp_path, monkeypatch, ROWS, "bericht.db")
     store = store_mod.Store.from_env(gazetteer=gazetteer)
     yield store
     store.dispose()

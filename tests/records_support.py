@@ -81,6 +81,16 @@ BASE_ROWS = [
 ]
 
 
+def use_as_cli_database(tmp_path: Path, monkeypatch, rows: list[dict[str, str]], name: str = "cli.db") -> None:
+    """What the CLI reads set to this fixture: ``ASSKOMM_DB`` (a new file), seed rows, gazetteer, Gemeinden."""
+    from asskomm.store import database as store_mod
+
+    monkeypatch.setenv("ASSKOMM_DB", str(tmp_path / name))
+    monkeypatch.setattr(store_mod, "SEED_FILE", write_csv(tmp_path / "seed.csv", rows))
+    monkeypatch.setattr(rec, "load_gazetteer", gazetteer)
+    monkeypatch.setattr(rec, "load_gemeinden", lambda: GEMEINDEN.copy())
+
+
 def make_store(tmp_path: Path, rows: list[dict[str, str]] | None = None, url: str | None = None) -> Store:
     """A store on ``url`` (default: a SQLite file in ``tmp_path``), loaded with ``rows``."""
     store = Store(url or f"sqlite:///{tmp_path / 'test.db'}", seed_file=None, gazetteer=gazetteer())

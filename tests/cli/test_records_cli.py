@@ -2,20 +2,15 @@ import argparse
 import json
 
 import pytest
-from records_support import BASE_ROWS, GEMEINDEN, gazetteer, row, write_csv
+from records_support import BASE_ROWS, row, use_as_cli_database, write_csv
 
-from asskomm import records as rec
 from asskomm.cli import main as cli
 from asskomm.cli import records as records_cli
-from asskomm.store import database as store_mod
 
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("ASSKOMM_DB", str(tmp_path / "cli.db"))
-    monkeypatch.setattr(store_mod, "SEED_FILE", write_csv(tmp_path / "seed.csv", BASE_ROWS))
-    monkeypatch.setattr(rec, "load_gazetteer", gazetteer)
-    monkeypatch.setattr(rec, "load_gemeinden", lambda: GEMEINDEN.copy())
+    use_as_cli_database(tmp_path, monkeypatch, BASE_ROWS)
 
     def _run(*argv):
         parser = argparse.ArgumentParser()
