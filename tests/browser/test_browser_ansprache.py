@@ -65,8 +65,10 @@ def test_ansprache_page_ranks_candidates_and_exports_a_call_list(page, server, r
     wb = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))  # the file has no suffix
     ws = wb["Ansprache"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == ["Rang", "Gemeinde", "Kreis", "Einwohner", "Punkte", "Warum (Punkte je Grund)"]
+    assert header[:7] == ["Rang", "Gemeinde", "Kreis", "Polizeidirektion", "Einwohner", "Punkte",
+                          "Warum (Punkte je Grund)"]
     assert ws.max_row > 10 and {ws.cell(r, 3).value for r in range(2, ws.max_row + 1)} == {"Görlitz"}
+    assert {ws.cell(r, 4).value for r in range(2, ws.max_row + 1)} == {"PD Görlitz"}
     recorder.assert_same_origin(server.url)
 
 
