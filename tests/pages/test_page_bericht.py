@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from asskomm.ui.mapblock import TABLE_TAB
+
 PAGE = "pages/bericht.py"
 
 
@@ -76,6 +78,8 @@ def test_pd_filter_on_the_map_page(apptest):
     _no_exception(at)
     assert not at.warning
     assert at.multiselect(key="flt_polizeidirektionen").value == ["zwickau"]
+    at.session_state["karte_tabs"] = TABLE_TAB  # the table's tab below the map (closed in the first view)
+    at.run()
     table = at.dataframe[0].value
     assert set(table["Polizeidirektion"]) == {"PD Zwickau"}
     assert set(table["Kreis"]) == {"Vogtlandkreis", "Zwickau"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 from asskomm.ui.static_cache import IMMUTABLE, ImmutableGeometry
 
@@ -19,7 +20,9 @@ def _headers(path: str, status: int = 200) -> dict[bytes, bytes]:
         sent.append(message)
 
     scope = {"type": "http", "path": path, "method": "GET", "headers": []}
-    asyncio.run(ImmutableGeometry(downstream)(scope, None, send))
+    # in a thread of its own: another test may have left an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, ImmutableGeometry(downstream)(scope, None, send)).result()
     assert sent[1]["body"] == b"x"
     return dict(sent[0]["headers"])
 
