@@ -11,6 +11,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from asskomm.ui import firstview, webroutes
+from asskomm.ui.preload import PreloadFirstView
 from asskomm.ui.static_cache import ImmutableGeometry
 
 
@@ -23,4 +24,8 @@ def _warm() -> None:
 
 
 threading.Thread(target=_warm, name="asskomm-warm", daemon=True).start()
-app = st.App("dashboard.py", routes=webroutes.routes(), middleware=[Middleware(ImmutableGeometry)])
+app = st.App(
+    "dashboard.py",
+    routes=webroutes.routes(),
+    middleware=[Middleware(ImmutableGeometry), Middleware(PreloadFirstView)],
+)

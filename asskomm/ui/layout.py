@@ -178,10 +178,8 @@ def sources_footer(*, data_stand: str, attribution: str, extra: Iterable[str] = 
         f"**Gemeinde- und Kreisgrenzen:** {attribution}",
         *extra,
     ]
-    st.markdown(
-        '<div class="asskomm-source">' + "<br>".join(_md_inline(x) for x in lines) + "</div>",
-        unsafe_allow_html=True,
-    )
+    # st.html, not markdown with HTML: the page needs no extra front-end code for it (ui.preload)
+    st.html('<div class="asskomm-source">' + "<br>".join(_md_inline(x) for x in lines) + "</div>")
 
 
 def _md_inline(text: str) -> str:
