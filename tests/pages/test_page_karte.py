@@ -48,7 +48,7 @@ def test_default_view(apptest):
     assert "ASSKomm-Karte · Stand" in at.title[0].value
     assert not at.warning
     assert int(_kpis(at)["Modellkommunen"]) == 8
-    assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
+    assert any("GeoBasis-DE / BKG" in el.proto.body for el in at.get("html"))  # the sources footer
     # the first view: the »Mitnehmen« tab open with the meeting take-aways; the table's tab closed (no table
     # code needed before the map is drawn), named in the tab bar
     takeaways = {label for label, *_ in DOWNLOADS.values()}

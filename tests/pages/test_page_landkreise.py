@@ -38,7 +38,7 @@ def test_default_view(apptest):
     assert metrics["Anteil der Gemeinden"].endswith(" %") and "," in metrics["Anteil der Gemeinden"]
     assert [b.label for b in at.get("download_button")] == ["Tabelle als CSV"]
     assert len(at.get("image")) == 1 + 13  # the choropleth and one picture per Kreis
-    assert any("GeoBasis-DE / BKG" in md.value for md in at.markdown)
+    assert any("GeoBasis-DE / BKG" in el.proto.body for el in at.get("html"))  # the sources footer
     assert at.slider(key="lk_stand").value == dt.date.today()
 
 
