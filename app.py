@@ -11,7 +11,6 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from asskomm.ui import firstview, webroutes
-from asskomm.ui.preload import PreloadFirstView
 from asskomm.ui.static_cache import ImmutableGeometry
 
 
@@ -27,5 +26,5 @@ threading.Thread(target=_warm, name="asskomm-warm", daemon=True).start()
 app = st.App(
     "dashboard.py",
     routes=webroutes.routes(),
-    middleware=[Middleware(ImmutableGeometry), Middleware(PreloadFirstView)],
+    middleware=[Middleware(ImmutableGeometry)],
 )
