@@ -212,10 +212,14 @@ def matching_for(version: str, key: str, fkey: tuple) -> frozenset:
 
 def matched(filters: Filters, table: pd.DataFrame) -> pd.Series:
     """Boolean Series aligned with ``table``: the Gemeinden matching the filters (``status.matching_ags``)."""
-    if filters.is_default:
+    return matched_for(data_version(), boundaries.geo_key(), filters.cache_key(), table)
+
+
+def matched_for(version: str, key: str, fkey: tuple, table: pd.DataFrame) -> pd.Series:
+    """:func:`matched` for explicit cache keys (the shared first-view caches use it)."""
+    if Filters.from_cache_key(fkey).is_default:
         return pd.Series(True, index=table.index)
-    hits = matching_for(data_version(), boundaries.geo_key(), filters.cache_key())
-    return table["ags"].astype(str).isin(hits)
+    return table["ags"].astype(str).isin(matching_for(version, key, fkey))
 
 
 def figures_file_key() -> str:

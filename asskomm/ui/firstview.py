@@ -33,13 +33,9 @@ def sources(stand: dt.date) -> dict[str, list[str]]:
 def _karte_table(version: str, key: str, fkey: tuple) -> pd.DataFrame:
     from asskomm.geo.layers import kreis_display_names
 
-    filters = Filters.from_cache_key(fkey)
     stand_iso = fkey[0]
     table = data.status_table_for(version, key, stand_iso)
-    if filters.is_default:
-        hit = pd.Series(True, index=table.index)
-    else:
-        hit = table["ags"].astype(str).isin(data.matching_for(version, key, fkey))
+    hit = data.matched_for(version, key, fkey, table)
     data.records_for(version)  # this version's Problemfelder in force before their labels are read
     return views.karte_table(
         table,
@@ -60,10 +56,7 @@ def karte_table(filters: Filters) -> pd.DataFrame:
 def _map_state(version: str, key: str, fkey: tuple, selected: str | None, markers: tuple, highlight: tuple,
                fit: tuple, table_hint: bool) -> dict:
     table = data.status_table_for(version, key, fkey[0])
-    if Filters.from_cache_key(fkey).is_default:
-        hit = pd.Series(True, index=table.index)
-    else:
-        hit = table["ags"].astype(str).isin(data.matching_for(version, key, fkey))
+    hit = data.matched_for(version, key, fkey, table)
     data.records_for(version)  # this version's Problemfelder in force before their labels are read
     return mapstatus.map_state(
         table, hit, problemfeld_labels=data.vocab_labels_for(version)[0], selected=selected, markers=markers,
