@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "asskomm"
 
 # layer of each top-level part of asskomm (docs/architecture.md); a module may import its own layer and below
 LAYERS = {
-    "labels": 0, "paths": 0,
+    "labels": 0, "paths": 0, "securitylog": 0,
     "geo": 1, "records": 2, "store": 3, "analysis": 4, "render": 5, "cli": 6, "ui": 7,
 }
 # modules that are the package itself (asskomm/__init__, __main__) may import anything
