@@ -16,7 +16,7 @@ from asskomm.records.importformat import (
     SOURCE_SEPARATOR,
     Issue,
 )
-from asskomm.records.model import Contact, FocusAssignment, Milestone, Participant, RecordSet
+from asskomm.records.model import Contact, FocusAssignment, Milestone, OfficialFigure, Participant, RecordSet
 from asskomm.records.parsed import ImportRow, MilestoneSpec, ParsedImport, ParticipantSpec, group_key
 from asskomm.records.parsing import parse_bytes, parse_file
 from asskomm.records.reading import cell_text, read_table
@@ -38,6 +38,7 @@ __all__ = [
     "Issue",
     "Milestone",
     "MilestoneSpec",
+    "OfficialFigure",
     "ParsedImport",
     "Participant",
     "ParticipantSpec",
