@@ -5,7 +5,7 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis import sources
-from asskomm.ui import boundaries, coverage, kreise, layout, sidebar, widgets
+from asskomm.ui import boundaries, coverage, data, kreise, layout, sidebar, widgets
 
 layout.ensure_navigation()
 layout.apply_style(False)
@@ -76,7 +76,7 @@ st.markdown(
     "**Zuletzt veröffentlicht, je Kennzahl** – dieselbe Zahl wie auf den Kennzahl-Karten, in der Kurzinformation "
     "und in der Offline-Karte, mit der Regel, welche Angaben dasselbe zählen:"
 )
-st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today)))
+st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today, data.official_figures())))
 st.dataframe(
     sources.comparison_display(comp),
     hide_index=True,
@@ -98,7 +98,7 @@ st.dataframe(
 )
 with st.expander("Alle veröffentlichten Angaben"):
     st.dataframe(
-        sources.published_table(),
+        sources.published_table(official=data.official_figures()),
         hide_index=True,
         width="stretch",
         row_height=56,
@@ -107,7 +107,7 @@ with st.expander("Alle veröffentlichten Angaben"):
             "Angabe": st.column_config.TextColumn(width="medium"),
             "Wert": st.column_config.TextColumn(width="small"),
             "Gebiet": st.column_config.TextColumn(width="small"),
-            "genannt von": st.column_config.TextColumn(width="small"),
+            "Art der Quelle": st.column_config.TextColumn(width="small"),
             "Hinweis": st.column_config.TextColumn(width="large"),
             "Quelle": widgets.source_link_column(width="small"),
         },
@@ -115,7 +115,10 @@ with st.expander("Alle veröffentlichten Angaben"):
     st.caption(
         "Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle. »Gebiet«: eine Zahl für einen "
         "Landkreis oder eine Region erscheint auf der Karte, wenn genau dieses Gebiet gefiltert ist. "
-        "»genannt von«: Angaben, die nicht vom SMI oder LPR stammen, sind als solche gekennzeichnet."
+        "»Art der Quelle«: »SMI/LPR« (Seiten, Pressemitteilungen und Landtagsdrucksachen des Ministeriums und des "
+        "LPR), »Presse (Angabe des SMI/LPR)« (eine Zeitung berichtet die Zahl des Ministeriums), »SMI/LPR "
+        "(amtliche Zahl)« (vom Ministerium in der App eingetragen, mit interner Quelle) und »andere Angabe« "
+        "(z. B. ein Bürgermeister): diese steht nie neben einer Kennzahl."
     )
 
 st.header("Gemeinde- und Kreisgrenzen")

@@ -113,7 +113,7 @@ def _published_hints(ctx: Context, where: str, figs: Mapping[str, int], region: 
     database is below the published figure that ``figures.published_for_kpi`` puts beside the KPI card."""
     titles = {s.key: s.titel for s in _FIGURE_COLUMNS}
     out = []
-    for kpi, fig in figures.published_kpis(ctx.stichtag, region=region).items():
+    for kpi, fig in figures.published_kpis(ctx.stichtag, region=region, official=ctx.records.official_figures).items():
         key = figures.KPI_RULES[kpi].field
         if fig.value > figs[key]:
             out.append(

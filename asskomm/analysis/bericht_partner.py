@@ -35,7 +35,9 @@ def partner_table(ctx: Context, nummer: int) -> Tabelle:
     rows, shown_ags, used = _partner_rows(ctx, official)
     hints = _gap_hints(ctx, official, shown_ags) + _number_hints(rows)
     # the figure beside the KPI card »Kooperationsvereinbarungen« for the same Stichtag and region
-    fig = figures.published_for_kpi("Kooperationsvereinbarungen", ctx.stichtag, region=ctx.published_region)
+    fig = figures.published_for_kpi(
+        "Kooperationsvereinbarungen", ctx.stichtag, region=ctx.published_region, official=ctx.records.official_figures
+    )
     if fig is not None and fig.value > len(rows):
         hints.insert(0, (
             f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "

@@ -281,7 +281,7 @@ def test_published_totals_are_those_beside_the_kpi_cards(db):
                 assert notes == [
                     f"{title}, {where}: Datenbank {labels.fmt_int(figs[rule.field])}, veröffentlicht "
                     f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}"
-                    f"{', ' + fig.qualifier if fig.qualifier else ''}; Quelle: {fig.source})."
+                    f"{', ' + fig.qualifier if fig.qualifier else ''}; {fig.kind_label}; Quelle: {fig.source})."
                 ], (kpi, where)
     assert any(h.startswith("Vereinbarungen (Partner), Bautzen: Datenbank 0, veröffentlicht 4 (") and
                "für Landkreis Bautzen" in h for h in kreise.hinweise)

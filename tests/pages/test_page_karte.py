@@ -154,9 +154,11 @@ def test_presentation_shows_published_totals_with_date_and_source(apptest):
     units = {m.label: m.proto.delta for m in at.metric}
     assert re.fullmatch(r"Vereinbarungen? · [\d.]+ Gemeinden?", units["Kooperationsvereinbarungen"])
     bodies = [h.proto.body for h in at.get("html")]
-    assert any("veröffentlicht: <b>42</b> (28.11.2022)" in b for b in bodies)
-    notes = [b for b in bodies if "Veröffentlicht laut" in b]
-    assert len(notes) == 1 and "asskomm.sachsen.de" in notes[0]
+    # issue 24.6: the short source line (kind and date), no link and no site on the projector
+    assert any("veröffentlicht: <b>42</b> · SMI/LPR, 28.11.2022</div>" in b for b in bodies)
+    assert not any("<a href" in b for b in bodies if "asskomm-kpi-note" in b)
+    notes = [b for b in bodies if b.startswith("<div class=\"asskomm-source asskomm-sites\"")]
+    assert len(notes) == 1 and "Seite »Quellen«" in notes[0] and "sachsen.de" not in notes[0]
 
 
 def test_source_site_names_the_host():
