@@ -226,7 +226,9 @@ def since(
 ) -> SinceDiff:
     """What changed after ``von`` up to and including ``bis`` (undated milestones are never »new«).
 
-    ``only_ags`` restricts the result to participants colouring one of these Gemeinden (the filter).
+    ``only_ags`` restricts the result to participants colouring one of these Gemeinden (the filter). A council
+    older than ASSKomm (``Milestone.older_council``) is never »new«, whatever ``von`` is: it is not a success
+    of the programme.
     """
     if bis < von:
         von, bis = bis, von
@@ -247,7 +249,7 @@ def since(
             known.setdefault(m.participant_id, set()).update(m.problemfelder)
     for m in sorted(records.milestones, key=lambda m: (period_end(m.datum) or dt.date.max, m.id)):
         participant = by_id.get(m.participant_id)
-        if participant is None or not _in_period(m.datum, von, bis) or not keep(participant):
+        if participant is None or not _in_period(m.datum, von, bis) or not keep(participant) or m.older_council:
             continue
         base = {
             "datum": m.datum,

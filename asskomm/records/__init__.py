@@ -3,7 +3,17 @@
 The names below are the package's public API; modules elsewhere use ``from asskomm import records as rec``.
 """
 
-from asskomm.records.dates import DateError, counts_at, normalise_datum, period_end, period_start, precision
+from asskomm.records.dates import (
+    PROGRAMME_START,
+    DateError,
+    council_label,
+    counts_at,
+    normalise_datum,
+    older_council,
+    period_end,
+    period_start,
+    precision,
+)
 from asskomm.records.export import export, export_rows, neutralise
 from asskomm.records.gazetteer import Gazetteer, as_gazetteer, landkreis_name, load_gazetteer, load_gemeinden
 from asskomm.records.importformat import (
@@ -29,6 +39,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
+    "PROGRAMME_START",
     "SOURCE_SEPARATOR",
     "Contact",
     "DateError",
@@ -45,6 +56,7 @@ __all__ = [
     "RecordSet",
     "as_gazetteer",
     "cell_text",
+    "council_label",
     "counts_at",
     "export",
     "export_rows",
@@ -54,6 +66,7 @@ __all__ = [
     "load_gemeinden",
     "neutralise",
     "normalise_datum",
+    "older_council",
     "parse_amount",
     "parse_bytes",
     "parse_file",
