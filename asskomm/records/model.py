@@ -50,6 +50,17 @@ class Milestone:
         return older_council(self.baustein, self.datum)
 
 
+# The KPI cards an »amtliche Zahl« can stand beside: field of ``analysis.status.Kennzahlen`` → the card's label
+# (``analysis.figures.KPI_RULES`` names the same fields).
+OFFICIAL_KENNZAHLEN = {
+    "beraten": "Beratene Kommunen",
+    "vereinbarungen": "Kooperationsvereinbarungen",
+    "modellkommunen": "Modellkommunen",
+    "praeventionsraete": "Präventionsräte",
+    "sicherheitsanalysen": "Sicherheitsanalysen",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class OfficialFigure:
     """A current figure the ministry entered in the app (»amtliche Zahl«): it stands beside its KPI card,
