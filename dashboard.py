@@ -49,6 +49,7 @@ for file, title, icon, url, role in (
     ("pages/ansprache.py", "Ansprache", ":material/campaign:", "ansprache", "bearbeiter"),
     ("pages/benutzer.py", "Benutzer", ":material/group:", "benutzer", "admin"),
     ("pages/problemfelder.py", "Problemfelder", ":material/label:", "problemfelder", "admin"),
+    ("pages/amtliche_zahlen.py", "Amtliche Zahlen", ":material/verified:", "amtliche_zahlen", "admin"),
 ):
     if user is not None and user.can(role) and (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))

@@ -275,7 +275,7 @@ def _figure(row: pd.Series) -> Figure:
 def official_figures(items: Iterable[OfficialFigure] = ()) -> list[Figure]:
     """The »amtliche Zahlen« entered in the app as figures of kind ``amtlich`` (statewide)."""
     return [
-        Figure(o.stand, OFFICIAL_PREFIX + o.kennzahl, float(o.wert), o.referenz, kind="amtlich")
+        Figure(o.stand, OFFICIAL_PREFIX + o.kennzahl, float(o.wert), o.referenz, note=f"Nr. {o.id}", kind="amtlich")
         for o in items
     ]
 

@@ -21,7 +21,7 @@ from asskomm.store.write_access import PermissionDenied
 TODAY = dt.date(2026, 12, 4)
 GOOD = {"kennzahl": "Kooperationsvereinbarungen", "wert": "63", "stand": "30.11.2026",
         "referenz": "LPR-Statistik 11/2026"}
-PASSWORD = "ein-langes-Passwort-1"  # noqa: S105 - a test account's password
+PASSWORD = "ein-langes-Passwort-1"  # a test account's password
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_remove_and_revert_through_the_audit_log(store):
     store.add_official_figure({**GOOD, "kennzahl": "beraten", "wert": "150"}, "ada", today=TODAY)
     before = store.remove_official_figure(fid, "ada")
     assert before["wert"] == 63 and [f.kennzahl for f in store.load().official_figures] == ["beraten"]
-    with pytest.raises(EditError, match="Nr. 999 gibt es nicht"):
+    with pytest.raises(EditError, match=r"Nr\. 999 gibt es nicht"):
         store.remove_official_figure(999, "ada")
     removal = next(e for e in store.audit_query() if e["entity"] == "official_figures" and e["action"] == "delete")
     with pytest.raises(ConflictError, match="nicht erlaubt"):  # an editor may not undo an admin's figure
