@@ -24,17 +24,11 @@ KPI_LABELS = (
 )
 
 
-# What each KPI card counts, in a sentence (the card's help; the words the legend and the report use).
+# The help of a KPI card where its count needs a word beyond its label and unit (the ? beside the label).
 KPI_HELP = {
-    "Beratene Kommunen": "Gemeinden, die mindestens beraten wurden (mit oder ohne Kooperationsvereinbarung); "
-    "ein Präventionsrat, der älter ist als ASSKomm, macht eine Gemeinde nicht zu einer beratenen.",
-    "Kooperationsvereinbarungen": "Unterzeichnete Kooperationsvereinbarungen; ein Verbund, der gemeinsam "
-    "unterschreibt, zählt einmal.",
-    "Modellkommunen": "Die acht Modellkommunen seit dem Start am 06.02.2019.",
     "Präventionsräte": "Kommunale Präventionsräte, die zum Stand bestehen – auch solche, die älter sind als "
     "ASSKomm (z. B. Dresden seit 1996); so zählt auch das Ministerium (Arnsdorf 2025: »Sachsens 46.«). "
     "Als Erfolg des Programms zählen sie nicht: »Neu seit …« und der Bericht lassen sie weg.",
-    "Sicherheitsanalysen": "Durchgeführte oder abgeschlossene Sicherheitsanalysen (Kommunen und Landkreise).",
 }
 
 

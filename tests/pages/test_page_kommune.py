@@ -235,3 +235,15 @@ def test_admin_enters_an_official_figure_the_card_shows_it_and_a_demoted_admin_c
     store = Store.from_env(seed=False)
     assert [f.wert for f in store.load().official_figures] == [151]
     store.dispose()
+
+
+def test_a_council_older_than_asskomm_is_named_as_such_on_the_town_page(apptest, db):
+    """Issue 28.2: Hoyerswerda's council of 1999 (a confirmed fact of the seed) is »Präventionsrat (seit 1999, vor
+    ASSKomm)«, in the chips and in the milestones; Dresden's of 1996 (unconfirmed) in the milestones with its
+    reason."""
+    at = apptest("pages/kommune.py", query_params={"ags": "14625240"})
+    harness.assert_no_exception(at)
+    body = text(at)
+    assert body.count("Präventionsrat (seit 1999, vor ASSKomm)") >= 2
+    dresden = text(apptest("pages/kommune.py", query_params={"ags": "14612000"}))
+    assert "Präventionsrat (seit 1996, vor ASSKomm)" in dresden and "unbestätigt: " in dresden
