@@ -62,14 +62,14 @@ def render_growth_png(
     last = series["stand"].iloc[-1] if len(series) else dt.date.today()
     note = f"Linie: ASSKomm-Datenbank, Stand {labels.fmt_date(last)} (Monatsende)."
     if published is not None:
-        note += f" Kreis: {PRESS_NOTE[0]}; Raute: {PRESS_NOTE[1]} (Art und Quelle in der Tabelle)."
+        note += f" Kreis: {PRESS_NOTE[0]}; Raute: {PRESS_NOTE[1]}; Quellen in der Tabelle."
     fig.text(0.065, 0.025, note, fontsize=10.5 * scale, color="#444444")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
 
 # The kinds of source, as the note under the chart names them (circle: the ministry's own; diamond: the press).
-PRESS_NOTE = ("Zahl des SMI/LPR", "Presse (Angabe des SMI/LPR)")
+PRESS_NOTE = ("SMI/LPR", "Presse (Angabe des SMI/LPR)")
 
 
 def _is_press(points: pd.DataFrame) -> pd.Series:
