@@ -26,6 +26,12 @@ COUNTS_AS = {
     "kpr": ("Präventionsräte", "Präventionsrat", "der {n}. Präventionsrat", "Präventionsräte"),
 }
 _ORDER = {b: i for i, b in enumerate(COUNTS_AS)}
+# key, heading, kind of cell (``bericht_model.zelle``)
+COLUMNS = tuple(Spalte(*c) for c in (
+    ("datum", "Datum", "date"), ("gemeinde", "Gemeinde", "text"), ("was", "Zählt", "text"), ("ebene", "in", "text"),
+    ("amtlich", "Nr. amtlich", "int"), ("datenbank", "Datenbank bis dahin", "int"), ("luecke", "Lücke", "int"),
+    ("eintrag", "Eintrag der Gemeinde", "text"), ("quelle", "Quelle", "url"),
+))
 RULE = (
     "Die laufende Nummer, die eine Quelle für eine Gemeinde nennt, neben der Zahl der Datenbank an diesem Tag, "
     "gezählt wie die Kennzahlen der Karte: Beratung = Gemeinden, die mindestens beraten wurden; Vereinbarung = "
@@ -140,17 +146,7 @@ def number_table(ctx: Context, nummer: int) -> Tabelle:
         nummer,
         "Nummern",
         ctx.at_stichtag("Amtliche laufende Nummern und Datenbank"),
-        (
-            Spalte("datum", "Datum", "date"),
-            Spalte("gemeinde", "Gemeinde"),
-            Spalte("was", "Zählt"),
-            Spalte("ebene", "in"),
-            Spalte("amtlich", "Nr. amtlich", "int"),
-            Spalte("datenbank", "Datenbank bis dahin", "int"),
-            Spalte("luecke", "Lücke", "int"),
-            Spalte("eintrag", "Eintrag der Gemeinde"),
-            Spalte("quelle", "Quelle", "url"),
-        ),
+        COLUMNS,
         tuple(_row(ctx, c) for c in counted),
         RULE,
         f"Grundlage: {labels.fmt_int(len(counted))} amtliche Nummern mit Quelle bis zum Stichtag.",
