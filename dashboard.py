@@ -59,7 +59,8 @@ pages.append(
     st.Page(ui_auth.SIGN_IN_PAGE, title="Abmelden" if user else "Anmelden", icon=":material/key:", url_path="anmelden")
 )
 
-navigation = st.navigation(pages, position="hidden" if presentation else "sidebar")
+# expanded: an admin's 13 pages would otherwise fold after ten behind »View 3 more« (English, and hides pages)
+navigation = st.navigation(pages, position="hidden" if presentation else "sidebar", expanded=True)
 st.session_state[ui_auth.K_PAGES] = files
 page_file = files.get(navigation.url_path, "")
 ui_auth.remember_page(page_file)

@@ -26,7 +26,7 @@ if entered.empty:
 else:
     st.dataframe(entered, hide_index=True, width="stretch")
 
-st.subheader("Eintragen")
+st.header("Eintragen")
 with st.form("amtl_add", clear_on_submit=True):
     c1, c2, c3 = st.columns([2, 1, 1])
     kennzahl = c1.selectbox("Kennzahl", list(OFFICIAL_KENNZAHLEN), format_func=OFFICIAL_KENNZAHLEN.get)
@@ -44,7 +44,7 @@ with st.form("amtl_add", clear_on_submit=True):
         st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(p)}" for p in problems), icon=":material/block:")
 
 if not entered.empty:
-    st.subheader("Entfernen")
+    st.header("Entfernen")
     with st.form("amtl_remove"):
         numbers = entered["Nr."].tolist()
         chosen = st.selectbox("Amtliche Zahl", numbers, format_func=lambda n: " · ".join(
