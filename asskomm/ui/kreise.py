@@ -1,4 +1,4 @@
-"""Streamlit helpers of the Landkreise and Quellen pages: the Stand control and cached views.
+"""Streamlit helpers of the Landkreise page: the Stand control and cached views.
 
 The Stand works as on the Karte page: ``?stand=JJJJ-MM-TT`` (validated by ``Filters.from_query``; a bad value
 becomes a German notice), else the date chosen on the Karte page in this session, else today. ``?kreis=…``
@@ -17,9 +17,8 @@ import streamlit as st
 
 from asskomm import labels
 from asskomm.analysis import kreise as kreisview
-from asskomm.analysis import sources
 from asskomm.analysis.filters import PROGRAMME_START, Filters
-from asskomm.render import comparison_chart, kreis_maps
+from asskomm.render import kreis_maps
 from asskomm.ui import boundaries, data, sidebar
 
 K_STAND = "lk_stand"
@@ -133,41 +132,6 @@ def _panels(version: str, key: str, stand_iso: str) -> dict[str, bytes]:
 def kreis_panels(stand: dt.date) -> dict[str, bytes]:
     """Kreis key → PNG of its Gemeinden coloured by status at ``stand``."""
     return _panels(data.data_version(), boundaries.geo_key(), stand.isoformat())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _comparison(version: str, key: str, today_iso: str) -> pd.DataFrame:
-    return sources.comparison(data.records(), boundaries.gemeinden(), today=dt.date.fromisoformat(today_iso))
-
-
-def comparison() -> pd.DataFrame:
-    """Published totals beside the database at their dates (``asskomm.analysis.sources.comparison``)."""
-    return _comparison(data.data_version(), boundaries.geo_key(), sidebar.today().isoformat())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _series(version: str, key: str, today_iso: str) -> pd.DataFrame:
-    return sources.database_series(data.records(), boundaries.gemeinden(), today=dt.date.fromisoformat(today_iso))
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _chart(version: str, key: str, today_iso: str) -> bytes:
-    return comparison_chart.render_comparison_png(
-        _series(version, key, today_iso), _comparison(version, key, today_iso)
-    )
-
-
-def comparison_chart_png() -> bytes:
-    return _chart(data.data_version(), boundaries.geo_key(), sidebar.today().isoformat())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _facts(version: str, today_iso: str) -> sources.DataFacts:
-    return sources.data_facts(data.records(), today=dt.date.fromisoformat(today_iso))
-
-
-def data_facts() -> sources.DataFacts:
-    return _facts(data.data_version(), sidebar.today().isoformat())
 
 
 def coverage_chart(growth: pd.DataFrame, columns: list[str], scope: str) -> None:
