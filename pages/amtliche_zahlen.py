@@ -5,8 +5,6 @@ import datetime as dt
 import streamlit as st
 
 from asskomm import labels
-from asskomm.records import PROGRAMME_START
-from asskomm.records.model import OFFICIAL_KENNZAHLEN
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import official
 from asskomm.ui.messages import flash, md
@@ -29,16 +27,16 @@ else:
 st.header("Eintragen")
 with st.form("amtl_add", clear_on_submit=True):
     c1, c2, c3 = st.columns([2, 1, 1])
-    kennzahl = c1.selectbox("Kennzahl", list(OFFICIAL_KENNZAHLEN), format_func=OFFICIAL_KENNZAHLEN.get)
+    kennzahl = c1.selectbox("Kennzahl", list(official.KENNZAHLEN), format_func=official.KENNZAHLEN.get)
     wert = c2.number_input("Wert", min_value=0, max_value=100_000, step=1, value=None, placeholder="z. B. 63")
-    stand = c3.date_input("Stand", value=None, min_value=PROGRAMME_START, max_value=today, format="DD.MM.YYYY")
+    stand = c3.date_input("Stand", value=None, min_value=official.EARLIEST, max_value=today, format="DD.MM.YYYY")
     referenz = st.text_input("Referenz (interne Quelle)", max_chars=200, placeholder="LPR-Statistik 11/2026")
     if st.form_submit_button("Eintragen", type="primary"):
         number, problems = official.add(
             {"kennzahl": kennzahl, "wert": "" if wert is None else int(wert), "stand": stand or "",
              "referenz": referenz}, ui_auth.actor(admin))
         if number is not None:
-            flash(f"Amtliche Zahl Nr. {number} eingetragen: {md(OFFICIAL_KENNZAHLEN[kennzahl])} "
+            flash(f"Amtliche Zahl Nr. {number} eingetragen: {md(official.KENNZAHLEN[kennzahl])} "
                   f"{labels.fmt_int(wert)}.", toast=True)
             st.rerun()
         st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(p)}" for p in problems), icon=":material/block:")

@@ -123,14 +123,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def _population_shares(records, gemeinden, stand: dt.date, today: dt.date, result) -> dict:
     """The coverage line's shares (Gemeinden, area, population), statewide and per Kreis, as the Karte page
     and the Landkreise page show them (``analysis.coverage``)."""
-    from asskomm.analysis import coverage
+    from asskomm.analysis import coverage, region
     from asskomm.analysis.status import status_table
     from asskomm.geo import layers as geo
     from asskomm.records import einwohner
 
     table = status_table(records, gemeinden, stand, today=today)
     try:
-        names = coverage.kreis_region_names(geo.kreise())  # »im Landkreis Görlitz«, as the page says
+        names = region.kreis_region_names(geo.kreise())  # »im Landkreis Görlitz«, as the page says
     except (OSError, ValueError, KeyError):
         names = {}
     return coverage.population_shares(table, gemeinden, einwohner.load(), result.kreise, names)

@@ -11,11 +11,14 @@ import pandas as pd
 
 from asskomm import labels
 from asskomm.analysis import figures
+from asskomm.records import PROGRAMME_START
 from asskomm.records.model import OFFICIAL_KENNZAHLEN
 from asskomm.store.display import EditError
 from asskomm.store.write_access import PermissionDenied
 from asskomm.ui import data
 
+KENNZAHLEN = OFFICIAL_KENNZAHLEN  # field → the card's label (the form's choices)
+EARLIEST = PROGRAMME_START  # the earliest Stand the form offers
 COLUMNS = ("Nr.", "Kennzahl", "Wert", "Stand", "Referenz", "neben der Kennzahl", "eingetragen von", "am")
 
 
