@@ -20,7 +20,7 @@ from asskomm.records import Milestone, period_end, period_start
 COUNTS_AS = {
     "beratung": ("Beratene Kommunen", "Beratung", "die {n}. beratene Kommune", "beratene Kommunen"),
     "kooperationsvereinbarung": (
-        "Kooperationsvereinbarungen", "Kooperationsvereinbarung", "die {n}. Kooperationsvereinbarung",
+        "Kooperationsvereinbarungen", "Vereinbarung", "die {n}. Kooperationsvereinbarung",
         "Kooperationsvereinbarungen",
     ),
     "kpr": ("Präventionsräte", "Präventionsrat", "der {n}. Präventionsrat", "Präventionsräte"),
@@ -29,11 +29,12 @@ _ORDER = {b: i for i, b in enumerate(COUNTS_AS)}
 # key, heading, kind of cell (``bericht_model.zelle``)
 COLUMNS = tuple(Spalte(*c) for c in (
     ("datum", "Datum", "date"), ("gemeinde", "Gemeinde", "text"), ("was", "Zählt", "text"), ("ebene", "in", "text"),
-    ("amtlich", "Nr. amtlich", "int"), ("datenbank", "Datenbank bis dahin", "int"), ("luecke", "Lücke", "int"),
+    ("amtlich", "Nr. amtlich", "int"), ("datenbank", "Datenbank", "int"), ("luecke", "Lücke", "int"),
     ("eintrag", "Eintrag der Gemeinde", "text"), ("quelle", "Quelle", "url"),
 ))
 RULE = (
-    "Die laufende Nummer, die eine Quelle für eine Gemeinde nennt, neben der Zahl der Datenbank an diesem Tag, "
+    "Die laufende Nummer, die eine Quelle für eine Gemeinde nennt, neben der Zahl der Datenbank an diesem Tag "
+    "(Spalte »Datenbank«), "
     "gezählt wie die Kennzahlen der Karte: Beratung = Gemeinden, die mindestens beraten wurden; Vereinbarung = "
     "Partner mit Vereinbarung (ein Verbund einmal); Präventionsrat = Räte, auch solche, die älter sind als ASSKomm "
     "(so zählt auch das Ministerium). Nennt die Datenbank den Eintrag der Gemeinde nur mit Monat oder Jahr, wird "

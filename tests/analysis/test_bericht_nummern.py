@@ -55,13 +55,13 @@ def test_every_number_stands_beside_the_database_count_of_its_day(seeded):
     assert arnsdorf["gezaehlt"] == "2025-08-31" and arnsdorf["eintrag"] == "08/2025"
     seifhennersdorf = rows[("Seifhennersdorf", "Beratung", "Sachsen")]
     assert seifhennersdorf["amtlich"] == 100 and seifhennersdorf["eintrag"] == "18.01.2021"
-    assert rows[("Leutersdorf", "Kooperationsvereinbarung", "Sachsen")]["eintrag"] == "fehlt"
+    assert rows[("Leutersdorf", "Vereinbarung", "Sachsen")]["eintrag"] == "fehlt"
 
 
 def test_the_notes_name_the_gap_of_the_newest_number_per_kind(seeded):
     table = _report(seeded).tabelle("Nummern")
     newest = {r["was"]: r for r in table.zeilen if r["ebene"] == "Sachsen"}  # rows are in date order per kind
-    for was, word in (("Präventionsrat", "Präventionsräte"), ("Kooperationsvereinbarung", "Kooperationsvereinbarungen"),
+    for was, word in (("Präventionsrat", "Präventionsräte"), ("Vereinbarung", "Kooperationsvereinbarungen"),
                       ("Beratung", "beratene Kommunen")):
         r = newest[was]
         note = next(h for h in table.hinweise if h.startswith(f"{r['gemeinde']} ist laut Quelle "))
