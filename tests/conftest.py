@@ -54,11 +54,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--headed", action="store_true", help="show the browser window (local debugging)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Anything that drives the browser is a browser test, even if its author forgot the marker.
+    grouping = getattr(config.option, "dist", "no") == "loadgroup"
     for item in items:
         if {"page", "browser", "browser_context"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if grouping and _uses_module_state(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _uses_module_state(item: pytest.Item) -> bool:
+    """Whether the test shares a module/class/package fixture (a module's server, a clone, a built layer):
+    under ``--dist loadgroup`` (scripts/test.sh) all tests of such a file run on one worker, in file order,
+    so that the fixture is set up once. Tests that share only session fixtures spread over the workers."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope in ("module", "class", "package") for defs in info.name2fixturedefs.values())
 
 
 @pytest.hookimpl(wrapper=True)
@@ -319,10 +333,15 @@ def _template(templates: dict[str, str], backend: str, request: pytest.FixtureRe
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, _migrated_templates: dict[str, str]) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, _migrated_templates: dict[str, str]) -> Iterator[str]:
     """URL of a fresh database at the newest schema revision (no rows but the ``meta`` counters), on each backend."""
     template = _template(_migrated_templates, request.param, request)
     if request.param == "sqlite":
         shutil.copyfile(template, tmp_path / "test.db")
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    return request.getfixturevalue("pg_cluster").create_database(template=template)
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database(template=template)
+    yield url
+    if not cluster.external:  # the session's own cluster lives in RAM: give the memory back
+        cluster.drop_database(url)

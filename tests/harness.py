@@ -168,6 +168,9 @@ class StreamlitServer:
         log = getattr(self.process, "_asskomm_log", None)
         if log is not None and not log.closed:
             log.close()
+        scratch = getattr(self.process, "_asskomm_scratch", None)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def __enter__(self) -> StreamlitServer:
         return self
@@ -205,8 +208,10 @@ def start_streamlit(
     script = str(script)
     if script == ENTRYPOINT:
         script = SERVER_ENTRYPOINT
+    scratch = None
     if db_path is None:
-        db_path = Path(tempfile.mkdtemp(prefix="asskomm-db-")) / "asskomm.sqlite"
+        scratch = Path(tempfile.mkdtemp(prefix="asskomm-db-"))  # removed again by stop()
+        db_path = scratch / "asskomm.sqlite"
     db_path = Path(db_path)
     name = _safe_name(name or Path(script).stem)
     log_path = Path(log_path) if log_path else LOG_DIR / f"{name}-{port}.log"
@@ -259,6 +264,7 @@ def start_streamlit(
         start_new_session=True,  # own process group: stop() kills streamlit and anything it spawned
     )
     process._asskomm_log = log  # type: ignore[attr-defined]
+    process._asskomm_scratch = scratch  # type: ignore[attr-defined]
     server = StreamlitServer(
         process=process,
         port=port,

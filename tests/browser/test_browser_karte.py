@@ -35,6 +35,7 @@ def _open(page, url: str) -> object:
     return harness.map_frame(page)
 
 
+@pytest.mark.smoke  # the browser test of scripts/test.sh --quick
 def test_map_filters_without_remount(page, app_url, recorder):
     frame = _open(page, app_url + "/")
     assert frame.locator(SEL_GEMEINDEN).count() == 418
