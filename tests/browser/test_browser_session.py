@@ -264,8 +264,10 @@ def test_no_english_from_streamlit_on_any_page(page, url, tmp_path):
     found: dict[str, list[str]] = {}
 
     def scan(where):
-        page.wait_for_timeout(300)  # the translation runs as Streamlit draws
-        hits = _english(page)
+        # the translation runs as Streamlit draws (a MutationObserver): English may show for a moment
+        deadline = time.monotonic() + 2
+        while (hits := _english(page)) and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
         if hits:
             found[where] = hits
 
