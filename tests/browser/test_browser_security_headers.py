@@ -98,7 +98,7 @@ def _sign_in(page, url, name):
     page.get_by_label("Passwort", exact=True).fill(PASSWORDS[name])
     click(page, page.get_by_role("button", name="Anmelden"), "Angemeldet als")
     # the sign-in cookie's script ran (allowed by its hash) and the cookie route answered
-    page.wait_for_function("document.documentElement.dataset.asskommSitzung === 'aktiv'", timeout=30_000)
+    page.wait_for_function("() => document.documentElement.dataset.asskommSitzung === 'aktiv'", timeout=30_000)
 
 
 def test_every_page_runs_under_the_policy_and_each_relaxation_is_needed(server, browser, tmp_path, screenshot):
