@@ -40,7 +40,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
 fi
 
-ensure_venv test.sh requirements-dev requirements-dev.txt requirements.txt requirements-dev.txt pyproject.toml
+ensure_venv test.sh requirements-dev requirements-dev.txt requirements.txt requirements-dev.txt requirements-lock.txt pyproject.toml
 
 echo "test.sh: ruff check ." >&2
 "$VENV/bin/python" -m ruff check .
