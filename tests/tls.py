@@ -32,7 +32,9 @@ def _openssl(*args: str, cwd: Path) -> None:
         raise RuntimeError(f"openssl {args[0]} failed: {result.stderr}")
 
 
-def make_certificates(directory: Path, common_name: str = "localhost") -> Certificates:
+def make_certificates(directory: Path, common_name: str = "localhost",
+                      names: str = "DNS:localhost,IP:127.0.0.1") -> Certificates:
+    """CA and server certificate in ``directory``; ``names``: the server certificate's subjectAltName."""
     if not shutil.which("openssl"):
         raise OpensslMissing("openssl (Debian package openssl) is not installed")
     directory.mkdir(parents=True, exist_ok=True)
@@ -43,7 +45,7 @@ def make_certificates(directory: Path, common_name: str = "localhost") -> Certif
     _openssl("req", *curve, "-keyout", "key.pem", "-out", "server.csr", "-subj", f"/CN={common_name}",
              cwd=directory)
     (directory / "server.ext").write_text(
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+        f"subjectAltName={names}\nbasicConstraints=CA:FALSE\n"
         "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"
     )
     _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
