@@ -85,11 +85,12 @@ _SOURCE = re.compile(r"'self'|'none'|https?://[A-Za-z0-9.\-]+(:\d{1,5})?|https?:
 
 
 def frame_ancestors() -> str:
-    """``ASSKOMM_FRAME_ANCESTORS`` if every entry is ``'self'``, ``'none'`` or an origin; else ``'self'``."""
+    """``ASSKOMM_FRAME_ANCESTORS`` if every entry is ``'self'``, ``'none'`` or an origin; else ``'self'`` (logged)."""
     value = (os.environ.get(FRAME_ANCESTORS_ENV) or "").strip()
     if not value:
         return "'self'"
-    sources = value.split()
+    # ``self``/``none`` without quotes too (an .env file eats the quotes easily)
+    sources = [f"'{s}'" if s in ("self", "none") else s for s in value.split()]
     if all(_SOURCE.fullmatch(s) for s in sources) and not ("'none'" in sources and len(sources) > 1):
         return " ".join(sources)
     logging.getLogger("asskomm").error("%s ignored (not a list of origins): %r", FRAME_ANCESTORS_ENV, value[:200])

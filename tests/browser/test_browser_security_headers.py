@@ -26,6 +26,7 @@ from asskomm.store.database import Store
 from asskomm.ui import security_headers
 
 PASSWORDS = {"admin": "Admin-Passwort-42", "berta": "Bearbeiter-Pw-42", "viktor": "Betrachter-Pw-42"}
+ROLES = {"admin": "admin", "berta": "bearbeiter", "viktor": "betrachter"}
 MAP_FILES = security_headers.MAP_FRAME_PREFIX
 # Streamlit's protobuf library (long.js) probes WebAssembly for 64-bit arithmetic and falls back to plain
 # JavaScript when the policy refuses it: blocked on purpose, nothing breaks ('wasm-unsafe-eval' stays out).
@@ -46,11 +47,12 @@ NEEDS = {
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("headers-db") / "asskomm.sqlite"
     store = Store(f"sqlite:///{db}")
-    store.ensure_seeded()
-    accounts = auth.Accounts(store)
-    for name, role in (("admin", "admin"), ("berta", "bearbeiter"), ("viktor", "betrachter")):
-        accounts.add(name, PASSWORDS[name], role, actor="test")
-    store.dispose()
+    try:
+        store.ensure_seeded()
+        for name, role in ROLES.items():
+            auth.Accounts(store).add(name, PASSWORDS[name], role, actor="test")
+    finally:
+        store.dispose()
     srv = harness.start_streamlit(harness.ENTRYPOINT, db_path=db, name="headers",
                                   env={security_headers.REPORT_ONLY_ENV: "1"})
     yield srv

@@ -73,6 +73,7 @@ def test_inline_scripts_are_allowed_by_hash_only():
         (None, "'self'"),
         ("https://www.sachsen.de 'self'", "https://www.sachsen.de 'self'"),
         ("'none'", "'none'"),
+        ("self https://karte.example:8443", "'self' https://karte.example:8443"),
         ("https://a.example; script-src *", "'self'"),  # another directive smuggled in: ignored
         ("*", "'self'"),
         ("'none' https://a.example", "'self'"),
