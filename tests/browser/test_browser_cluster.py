@@ -276,6 +276,18 @@ def test_metrics_are_refused_except_for_the_monitoring_address(cluster):
     assert "allow 127.0.0.1;  # test: monitor\n            deny all;" in CONFIG.read_text()
 
 
+def test_large_token_cookies_pass_the_proxy(cluster):
+    """An identity provider's sign-in can leave cookies of tens of KB (streamlit#14290); nginx's default 8 KB
+    header buffers would answer 400."""
+    _, proxy = cluster
+    connection = http.client.HTTPSConnection("127.0.0.1", proxy.port, timeout=20, context=proxy.ssl_context())
+    connection.request("GET", "/_stcore/health", headers={"Cookie": "_streamlit_user=" + "a" * 40_000})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 200
+
+
 def test_nginx_refuses_oversized_uploads(cluster):
     _, proxy = cluster
     connection = http.client.HTTPSConnection("127.0.0.1", proxy.port, timeout=20, context=proxy.ssl_context())
