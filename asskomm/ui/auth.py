@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from asskomm.store.accounts import Accounts
 from asskomm.store.roles import ROLE_LABELS, User
 from asskomm.store.sessions import Session, SessionCheck, session_timeout
-from asskomm.ui import data, layout, messages, page_scripts, webroutes
+from asskomm.ui import layout, messages, page_scripts, webroutes
+from asskomm.ui.accounts import accounts
 
 K_SID = "auth_session"
 K_NOTICE = "auth_notice"
@@ -42,15 +41,6 @@ CHECK_SECONDS = 30  # at most; a third of the session length if that is shorter
 
 def _check_every() -> float:
     return min(CHECK_SECONDS, session_timeout().total_seconds() / 3)
-
-
-@st.cache_resource(show_spinner=False)
-def _accounts(db_setting: str) -> Accounts:
-    return Accounts(data.store())
-
-
-def accounts() -> Accounts:
-    return _accounts(os.environ.get("ASSKOMM_DB", ""))
 
 
 def sign_in(user: User) -> None:

@@ -41,10 +41,10 @@ def may_upload(cookie_value: str | None) -> bool:
     token = webroutes.unsign(cookie_value)
     if token is None:
         return False
-    from asskomm.ui import auth
+    from asskomm.ui.accounts import accounts
 
     try:
-        check = auth.accounts().session_by_token(token)
+        check = accounts().session_by_token(token)
     except Exception:  # database unreachable: no upload either
         return False
     return check.session is not None and check.session.user.can(ROLE)
