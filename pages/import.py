@@ -5,14 +5,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from asskomm import records as rec
-from asskomm.store import editing
-from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data
+from asskomm.ui import data, editing
 from asskomm.ui.messages import flash, md
 
-MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
+MAX_MB = editing.MAX_UPLOAD_MB
 K_PREVIEW = "imp_preview"
 K_UPLOAD = "imp_upload"
 
@@ -22,9 +19,8 @@ user = ui_auth.restricted_page(
     title="Import",
     caption="CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
     f"{MAX_MB} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
-    f"{', '.join(rec.COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
+    f"{', '.join(editing.IMPORT_COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
 )
-store = data.store()
 
 upload = st.file_uploader("Datei wählen", type=list(editing.UPLOAD_TYPES), max_upload_size=MAX_MB,
                           key=st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
@@ -35,9 +31,9 @@ if upload is None:
 raw = upload.getvalue()
 digest = hashlib.sha256(raw).hexdigest()
 cached = st.session_state.get(K_PREVIEW)
-if cached is None or cached[0] != digest or cached[1].data_version != store.data_version():
+if cached is None or cached[0] != digest or cached[1].data_version != data.store().data_version():
     with st.spinner("Datei wird geprüft …"):
-        preview = editing.import_preview(store, raw, upload.name)
+        preview = editing.preview_upload(raw, upload.name)
     st.session_state[K_PREVIEW] = (digest, preview)
 else:
     preview = cached[1]
@@ -114,8 +110,8 @@ if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed
              key="imp_apply"):
     try:
         with st.spinner("Import wird gespeichert …"):
-            result = editing.apply_preview(store, preview, ui_auth.actor(user), overwrite=overwrite)
-    except ConflictError as exc:
+            result = editing.apply_upload(preview, ui_auth.actor(user), overwrite=overwrite)
+    except editing.ConflictError as exc:
         st.session_state.pop(K_PREVIEW, None)
         st.error(md(exc), icon=":material/warning:")
         st.stop()
