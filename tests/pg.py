@@ -38,6 +38,19 @@ def pg_tool(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
+def scratch_dir() -> str | None:
+    """Where clusters live: ``ASSKOMM_TEST_PG_DIR``, else /dev/shm (RAM) when there is one, else the temp dir.
+
+    On a slow disk every ``CREATE DATABASE`` (a 7 MB copy of the template) took ~0.65 s and removing a cluster
+    of 80 databases 30 s; in RAM 0.09 s and 3 s. The server is the same; it runs with fsync=off anyway.
+    """
+    chosen = os.environ.get("ASSKOMM_TEST_PG_DIR")
+    if chosen:
+        return chosen
+    shm = "/dev/shm"  # a RAM disk; the cluster gets a new private directory in it
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 class PgCluster:
     def __init__(self, password: str | None = None, tls=None) -> None:
         """``password``: TCP connections must give it (user ``test``); otherwise every connection is trusted.
@@ -60,7 +73,7 @@ class PgCluster:
             raise PgUnavailable("PostgreSQL (Debian package postgresql) is not installed")
         self._pg_ctl = pg_ctl
         # Not under pytest's tmp dir: that one is private to root, and the server runs as ``postgres``.
-        self.base = pathlib.Path(tempfile.mkdtemp(prefix="asskomm-pg-"))
+        self.base = pathlib.Path(tempfile.mkdtemp(prefix="asskomm-pg-", dir=scratch_dir()))
         if self._as_user:
             shutil.chown(self.base, "postgres")
             self.base.chmod(0o700)
@@ -138,3 +151,13 @@ class PgCluster:
         finally:
             engine.dispose()
         return sa.make_url(self.admin_url()).set(database=name).render_as_string(hide_password=False)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by :meth:`create_database` (connections still open are ended)."""
+        name = sa.make_url(url).database
+        engine = sa.create_engine(self.admin_url(), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            engine.dispose()

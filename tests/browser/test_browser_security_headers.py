@@ -144,7 +144,7 @@ def _get(url, method="GET", headers=None, body=None):
         return exc.code, exc.headers, exc.read()
 
 
-def test_headers_of_page_health_static_and_sign_in_routes(server):
+def test_headers_of_page_health_static_and_sign_in_routes(server, page):
     policies = security_headers.policies()
     for path in ("/", "/kommune", "/anmelden", "/_stcore/health", "/app/static/leaflet/leaflet.js"):
         status, headers, _ = _get(server.url + path)
@@ -160,7 +160,10 @@ def test_headers_of_page_health_static_and_sign_in_routes(server):
         assert (headers["Cache-Control"] == "no-store") == (expected == "no-store"), (path, headers["Cache-Control"])
     status, headers, _ = _get(server.url + "/api/sitzung", "POST", {"Content-Type": "application/json"}, b"{}")
     assert status == 403 and headers["Cache-Control"] == "no-store"
-    # the map's iframe gets its own, wider policy, and only it
+    # the map's iframe gets its own, wider policy, and only it (Streamlit serves the component's files once a
+    # run has drawn a map: open the Karte here, so the test does not depend on the tests before it)
+    page.goto(server.url + "/")
+    harness.wait_for_map(page, 1, timeout=90_000)
     status, headers, _ = _get(server.url + MAP_FILES + "index.html")
     assert status == 200 and headers["Content-Security-Policy"] == policies["map"]
     assert "'unsafe-eval'" in policies["map"] and "'unsafe-eval'" not in policies["page"]
