@@ -24,6 +24,9 @@ AppTest
     ``tmp_db``                     path of a fresh temporary SQLite file (not yet created)
     ``apptest``                    ``apptest(path="dashboard.py", query_params=None, env=None, run=True)``
                                    -> AppTest; ``ASSKOMM_DB`` and ``env`` stay set for the whole test
+    ``visitor_apptest``            the same on ``visitor_db``: one seeded SQLite file shared by all tests that
+                                   only read (the app's caches carry over, ~4 s less per Landkreise run); a test
+                                   that writes to it fails at teardown
 """
 
 from __future__ import annotations
@@ -51,11 +54,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--headed", action="store_true", help="show the browser window (local debugging)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Anything that drives the browser is a browser test, even if its author forgot the marker.
+    grouping = getattr(config.option, "dist", "no") == "loadgroup"
     for item in items:
         if {"page", "browser", "browser_context"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if grouping and _uses_module_state(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _uses_module_state(item: pytest.Item) -> bool:
+    """Whether the test shares a module/class/package fixture (a module's server, a clone, a built layer):
+    under ``--dist loadgroup`` (scripts/test.sh) all tests of such a file run on one worker, in file order,
+    so that the fixture is set up once. Tests that share only session fixtures spread over the workers."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope in ("module", "class", "package") for defs in info.name2fixturedefs.values())
 
 
 @pytest.hookimpl(wrapper=True)
@@ -207,16 +224,9 @@ def tmp_db(tmp_path: Path) -> Path:
     return tmp_path / "asskomm.sqlite"
 
 
-@pytest.fixture
-def apptest(tmp_db: Path, monkeypatch: pytest.MonkeyPatch):
-    """``apptest(path="dashboard.py", query_params=None, env=None, run=True, timeout=30)`` -> AppTest.
-
-    ``path`` is the entrypoint or a page file (``pages/kommune.py``: the entrypoint runs and switches to it).
-    ``ASSKOMM_DB`` (-> ``tmp_db``) and ``env`` stay set for the whole test, so later ``.run()`` calls see them.
-    """
-
+def _apptest_factory(db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
     def make(path: str = harness.ENTRYPOINT, *, query_params=None, env=None, run: bool = True, timeout=30.0):
-        monkeypatch.setenv("ASSKOMM_DB", str(tmp_db))
+        monkeypatch.setenv("ASSKOMM_DB", str(db))
         for key, value in (env or {}).items():
             if value is None:
                 monkeypatch.delenv(key, raising=False)
@@ -226,6 +236,63 @@ def apptest(tmp_db: Path, monkeypatch: pytest.MonkeyPatch):
         return at.run() if run else at
 
     return make
+
+
+@pytest.fixture
+def apptest(tmp_db: Path, monkeypatch: pytest.MonkeyPatch):
+    """``apptest(path="dashboard.py", query_params=None, env=None, run=True, timeout=30)`` -> AppTest.
+
+    ``path`` is the entrypoint or a page file (``pages/kommune.py``: the entrypoint runs and switches to it).
+    ``ASSKOMM_DB`` (-> ``tmp_db``) and ``env`` stay set for the whole test, so later ``.run()`` calls see them.
+    """
+    return _apptest_factory(tmp_db, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def _visitor_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from asskomm.store.database import Store
+
+    path = tmp_path_factory.mktemp("visitor-db") / "asskomm.sqlite"
+    store = Store(f"sqlite:///{path}")
+    store.ensure_seeded()
+    store.dispose()
+    return path
+
+
+def _content_digest(path: Path) -> str:
+    """SHA-256 of the database's content (SQL dump; the WAL's pages included, file layout left out)."""
+    import hashlib
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        for statement in conn.iterdump():
+            digest.update(statement.encode("utf-8"))
+        return digest.hexdigest()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def visitor_db(_visitor_db_file: Path) -> Iterator[Path]:
+    """The seeded SQLite database shared by every test of the session (of an xdist worker) that only reads.
+
+    The app's caches are keyed by the database, so page runs on it reuse what earlier tests computed, as the
+    server does for its visitors. A test that writes to it fails at teardown: use ``tmp_db``/``apptest``.
+    """
+    before = _content_digest(_visitor_db_file)
+    yield _visitor_db_file
+    assert _content_digest(_visitor_db_file) == before, (
+        "this test wrote to the shared visitor database: give it its own (fixture apptest or tmp_db)"
+    )
+
+
+@pytest.fixture
+def visitor_apptest(visitor_db: Path, monkeypatch: pytest.MonkeyPatch):
+    """Like ``apptest``, on the shared read-only ``visitor_db``: for page runs that only read (a visitor's views,
+    query parameters, widget changes that do not save)."""
+    return _apptest_factory(visitor_db, monkeypatch)
 
 
 # ---------------------------------------------------------------------------------------------- databases
@@ -266,10 +333,15 @@ def _template(templates: dict[str, str], backend: str, request: pytest.FixtureRe
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, _migrated_templates: dict[str, str]) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, _migrated_templates: dict[str, str]) -> Iterator[str]:
     """URL of a fresh database at the newest schema revision (no rows but the ``meta`` counters), on each backend."""
     template = _template(_migrated_templates, request.param, request)
     if request.param == "sqlite":
         shutil.copyfile(template, tmp_path / "test.db")
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    return request.getfixturevalue("pg_cluster").create_database(template=template)
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database(template=template)
+    yield url
+    if not cluster.external:  # the session's own cluster lives in RAM: give the memory back
+        cluster.drop_database(url)

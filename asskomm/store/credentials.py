@@ -17,7 +17,10 @@ MAX_PASSWORD_LENGTH = 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-DUMMY_HASH = _hasher.hash("dummy password for unknown user names")
+# argon2id of "dummy password for unknown user names" with those parameters, written out: hashing it at import
+# cost every process (server, command line) ~0.2 s CPU. tests/store/test_accounts.py checks that it still has
+# the parameters of a new hash, so that verifying against it takes as long as against a real one.
+DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$466pUlsC3s4I/ZxBlnkrow$VYyjdnhDe7d2pOaJSlQeDTYT4jOoghDc4Qo3IY+Qyog"
 
 
 class AuthError(ValueError):

@@ -35,6 +35,7 @@ def _open(page, url: str) -> object:
     return harness.map_frame(page)
 
 
+@pytest.mark.smoke  # the browser test of scripts/test.sh --quick
 def test_map_filters_without_remount(page, app_url, recorder):
     frame = _open(page, app_url + "/")
     assert frame.locator(SEL_GEMEINDEN).count() == 418
@@ -98,7 +99,9 @@ def test_map_filters_without_remount(page, app_url, recorder):
 
 def test_tooltip_is_german_and_escaped(page, app_url, recorder):
     frame = _open(page, app_url + "/?stand=2021-11-30")
-    frame.evaluate("window.asskomm.byAgs['14626110'].openTooltip()")
+    # a function without a return value: openTooltip() returns the Leaflet layer, and serialising its object
+    # graph (the map, every layer) back to Python takes Playwright 15-25 s
+    frame.evaluate("() => { window.asskomm.byAgs['14626110'].openTooltip(); }")
     tip = frame.locator(".leaflet-tooltip").inner_text()
     assert "Görlitz" in tip
     assert re.search(r"seit \d\d\.\d\d\.\d{4}|seit \d\d/\d{4}|seit \d{4}", tip)

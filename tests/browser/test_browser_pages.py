@@ -98,6 +98,8 @@ def test_first_deep_link_after_start_uses_the_navigation(page, streamlit_server_
     """
     server = streamlit_server_factory()
     _open(page, f"{server.url}/landkreise")
+    # the switch is a rerun: on a loaded machine it can land after the first run looked finished
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_contain_text("Quellen", timeout=30_000)
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Karte" in nav and "Quellen" in nav
     assert "dashboard" not in nav and "landkreise" not in nav  # old mode names pages after their files

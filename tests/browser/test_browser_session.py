@@ -3,7 +3,7 @@ another tab, inactivity), the way back to the town, the import's reasons and err
 per form save, and no English from Streamlit on any page.
 
 One server for the module (``streamlit run app.py``, own database, accounts made before it starts); the
-expiry test starts a second one with a session length of a few seconds.
+expiry test starts a second one with a session length of 15 seconds.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def fill_sign_in(page, name="berta"):
     page.get_by_label("Benutzername").fill(name)
     page.get_by_label("Passwort", exact=True).fill(PASSWORDS[name])
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_function("document.documentElement.dataset.asskommSitzung === 'aktiv'", timeout=30_000)
+    page.wait_for_function("() => document.documentElement.dataset.asskommSitzung === 'aktiv'", timeout=30_000)
     idle(page)
 
 
@@ -142,7 +142,7 @@ def test_sign_out_ends_the_sign_in_in_every_tab(browser, url, screenshot):
         second.locator('[data-testid="stFileUploader"]').wait_for(timeout=30_000)
         click(first, first.locator('[data-testid="stMain"]').get_by_role("button", name="Abmelden"),
               "Sie wurden abgemeldet")
-        first.wait_for_function("document.documentElement.dataset.asskommSitzung === 'beendet'", timeout=30_000)
+        first.wait_for_function("() => document.documentElement.dataset.asskommSitzung === 'beendet'", timeout=30_000)
         assert session_cookie(context) is None  # the route deleted the cookie
         # the other tab: its next click finds the session gone
         nav(second, "Karte")
@@ -166,22 +166,24 @@ def test_session_expires_after_inactivity(browser, streamlit_server_factory, tmp
     store.ensure_seeded()
     auth.Accounts(store).add("berta", PASSWORDS["berta"], "bearbeiter", actor="test")
     store.dispose()
-    srv = streamlit_server_factory(env={"ASSKOMM_SESSION_MINUTES": "0.5"}, db_path=db)  # 30 seconds
+    # 15 seconds without activity (the idle tab checks every 5 s: a third of that)
+    srv = streamlit_server_factory(env={"ASSKOMM_SESSION_MINUTES": "0.25"}, db_path=db)
     context = harness.new_context(browser)
     try:
         page = context.new_page()
         sign_in(page, srv.url)  # stays on the (light) sign-in page, which says who is signed in
         start = time.monotonic()
-        # activity keeps it alive (sliding) beyond the 30 seconds ...
-        while time.monotonic() - start < 40:
-            time.sleep(10)
+        # activity keeps it alive (sliding) well beyond the 15 seconds ...
+        while time.monotonic() - start < 18:
+            time.sleep(5)
             page.reload()
             idle(page)
             assert "Angemeldet als berta" in main_text(page)
-        # ... inactivity ends it: the idle tab notices by itself (a check every 10 s) and says why
-        time.sleep(30)
-        page.get_by_text(re.compile("Sitzung ist nach 30 Sekunden ohne Aktivität abgelaufen")).first.wait_for(
-            timeout=30_000)
+        last_activity = time.monotonic()
+        # ... inactivity ends it: the idle tab notices by itself and says why (not before the 15 seconds)
+        page.get_by_text(re.compile("Sitzung ist nach 15 Sekunden ohne Aktivität abgelaufen")).first.wait_for(
+            timeout=60_000)
+        assert time.monotonic() - last_activity >= 14
         idle(page)
         assert "Angemeldet als" not in main_text(page)
         page.reload()
@@ -262,8 +264,10 @@ def test_no_english_from_streamlit_on_any_page(page, url, tmp_path):
     found: dict[str, list[str]] = {}
 
     def scan(where):
-        page.wait_for_timeout(300)  # the translation runs as Streamlit draws
-        hits = _english(page)
+        # the translation runs as Streamlit draws (a MutationObserver): English may show for a moment
+        deadline = time.monotonic() + 2
+        while (hits := _english(page)) and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
         if hits:
             found[where] = hits
 

@@ -17,8 +17,8 @@ def _table(at, n: int):
     return at.dataframe[n].value
 
 
-def test_default_report(apptest):
-    at = apptest(PAGE, timeout=90)
+def test_default_report(visitor_apptest):
+    at = visitor_apptest(PAGE, timeout=90)
     _no_exception(at)
     assert at.title[0].value.startswith("Bericht · Stand ")
     assert [s.value for s in at.subheader][:2] == [
@@ -35,12 +35,12 @@ def test_default_report(apptest):
     assert [b.label for b in at.get("download_button")] == ["Als Word-Dokument (DOCX)", "Als Excel-Tabelle (XLSX)"]
 
 
-def test_sachsen_row_equals_map_kpis_at_programme_start(apptest):
-    report = apptest(PAGE, query_params={"stichtag": "2019-02-06"}, timeout=90)
+def test_sachsen_row_equals_map_kpis_at_programme_start(visitor_apptest):
+    report = visitor_apptest(PAGE, query_params={"stichtag": "2019-02-06"}, timeout=90)
     _no_exception(report)
     assert "Stand 06.02.2019" in report.title[0].value
     sachsen = _table(report, 0).iloc[-1]
-    karte = apptest("pages/karte.py", query_params={"stand": "2019-02-06"}, timeout=90)
+    karte = visitor_apptest("pages/karte.py", query_params={"stand": "2019-02-06"}, timeout=90)
     kpis = {m.label: m.value for m in karte.metric}
     assert sachsen["beraten (Gemeinden)"] == kpis["Beratene Kommunen"]
     assert sachsen["Vereinbarungen (Partner)"] == kpis["Kooperationsvereinbarungen"]
@@ -53,8 +53,8 @@ def test_sachsen_row_equals_map_kpis_at_programme_start(apptest):
     assert any(labels.TEILNEHMER_REGEL in c.value for c in karte.caption)
 
 
-def test_region_and_period_from_url(apptest):
-    at = apptest(PAGE, query_params={"stichtag": "2022-12-31", "von": "2022-01-01", "region": "PD Görlitz"},
+def test_region_and_period_from_url(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"stichtag": "2022-12-31", "von": "2022-01-01", "region": "PD Görlitz"},
                  timeout=90)
     _no_exception(at)
     assert not at.warning
@@ -64,8 +64,8 @@ def test_region_and_period_from_url(apptest):
     assert "Änderungen vom 01.01.2022 bis 31.12.2022" in [s.value for s in at.subheader][-2]
 
 
-def test_bad_url_parameters_give_german_notices(apptest):
-    at = apptest(PAGE, query_params={"stichtag": "2099-01-01", "region": "Atlantis"}, timeout=90)
+def test_bad_url_parameters_give_german_notices(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"stichtag": "2099-01-01", "region": "Atlantis"}, timeout=90)
     _no_exception(at)
     warnings = " ".join(w.value for w in at.warning)
     assert "»stichtag=2099-01-01« ignoriert" in warnings
@@ -73,8 +73,8 @@ def test_bad_url_parameters_give_german_notices(apptest):
     assert f"Stand {dt.date.today():%d.%m.%Y}" in at.title[0].value
 
 
-def test_pd_filter_on_the_map_page(apptest):
-    at = apptest("pages/karte.py", query_params={"polizeidirektion": "zwickau"}, timeout=90)
+def test_pd_filter_on_the_map_page(visitor_apptest):
+    at = visitor_apptest("pages/karte.py", query_params={"polizeidirektion": "zwickau"}, timeout=90)
     _no_exception(at)
     assert not at.warning
     assert at.multiselect(key="flt_polizeidirektionen").value == ["zwickau"]
@@ -88,8 +88,8 @@ def test_pd_filter_on_the_map_page(apptest):
     assert set(at.dataframe[0].value["Polizeidirektion"]) == {"PD Zwickau", "PD Görlitz"}
 
 
-def test_period_bis_from_url_and_its_checks(apptest):
-    at = apptest(PAGE, query_params={"stichtag": "2022-12-31", "von": "2022-01-01", "bis": "2022-06-30"}, timeout=90)
+def test_period_bis_from_url_and_its_checks(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"stichtag": "2022-12-31", "von": "2022-01-01", "bis": "2022-06-30"}, timeout=90)
     _no_exception(at)
     assert not at.warning and not at.error
     assert at.date_input(key="ber_bis").value == dt.date(2022, 6, 30)
@@ -111,6 +111,6 @@ def test_period_bis_from_url_and_its_checks(apptest):
     at.date_input(key="ber_bis").set_value(dt.date(2021, 12, 31)).run()
     assert "liegt vor seinem Beginn (»von«) 01.01.2022" in at.error[0].value
     # a »bis« outside the programme in the URL is ignored with a notice (as »von«)
-    later = apptest(PAGE, query_params={"stichtag": "2022-12-31", "bis": "2099-01-01"}, timeout=90)
+    later = visitor_apptest(PAGE, query_params={"stichtag": "2022-12-31", "bis": "2099-01-01"}, timeout=90)
     assert "»bis=2099-01-01« ignoriert" in " ".join(w.value for w in later.warning)
     assert [s.value for s in later.subheader][-2] == "Tabelle 6: Änderungen vom 06.02.2019 bis 31.12.2022"

@@ -41,8 +41,8 @@ def _table(at) -> pd.DataFrame:
     return at.dataframe[0].value
 
 
-def test_default_view(apptest):
-    at = apptest(timeout=90)
+def test_default_view(visitor_apptest):
+    at = visitor_apptest(timeout=90)
     _no_exception(at)
     assert [m.label for m in at.metric] == KPI_LABELS
     assert "ASSKomm-Karte · Stand" in at.title[0].value
@@ -62,8 +62,8 @@ def test_default_view(apptest):
     assert any(h.value.startswith("Gemeinden in dieser Ansicht (418)") for h in at.subheader)
 
 
-def test_kreis_filter_from_url(apptest):
-    at = apptest(query_params={"kreis": "14626"}, timeout=90)
+def test_kreis_filter_from_url(visitor_apptest):
+    at = visitor_apptest(query_params={"kreis": "14626"}, timeout=90)
     _no_exception(at)
     assert not at.warning
     assert at.multiselect(key="flt_kreise").value == ["14626"]
@@ -83,8 +83,8 @@ def test_kreis_filter_from_url(apptest):
         ({"baustein": "<script>"}, ["baustein=<script>"]),
     ],
 )
-def test_bad_query_params_give_a_german_notice(apptest, params, fragments):
-    at = apptest(query_params=params, timeout=90)
+def test_bad_query_params_give_a_german_notice(visitor_apptest, params, fragments):
+    at = visitor_apptest(query_params=params, timeout=90)
     _no_exception(at)
     text = " ".join(w.value for w in at.warning)
     for fragment in fragments:
@@ -93,33 +93,33 @@ def test_bad_query_params_give_a_german_notice(apptest, params, fragments):
     assert [m.label for m in at.metric] == KPI_LABELS  # the page still works
 
 
-def test_filter_combinations_narrow_the_view(apptest):
-    at = apptest(timeout=90)
+def test_filter_combinations_narrow_the_view(visitor_apptest):
+    at = visitor_apptest(timeout=90)
     everything = len(_table(at))
-    at = apptest(query_params={"kreis": ["14626", "14729"], "stand": "2021-11-30"}, timeout=90)
+    at = visitor_apptest(query_params={"kreis": ["14626", "14729"], "stand": "2021-11-30"}, timeout=90)
     _no_exception(at)
     two_kreise = _table(at)
     assert set(two_kreise["Kreis"]) <= {"Görlitz", "Landkreis Leipzig", "Leipzig"}
     assert len(two_kreise) < everything
     assert "30.11.2021" in at.title[0].value
-    at = apptest(query_params={"baustein": "kooperationsvereinbarung", "stand": "2021-11-30"}, timeout=90)
+    at = visitor_apptest(query_params={"baustein": "kooperationsvereinbarung", "stand": "2021-11-30"}, timeout=90)
     _no_exception(at)
     coop = _table(at)
     assert set(coop["Status"]) == {"Kooperationsvereinbarung"}
-    early = apptest(query_params={"baustein": "kooperationsvereinbarung", "stand": "2019-03-01"}, timeout=90)
+    early = visitor_apptest(query_params={"baustein": "kooperationsvereinbarung", "stand": "2019-03-01"}, timeout=90)
     assert len(_table(early)) < len(coop)  # the alliance grew
 
 
-def test_problemfeld_filter(apptest):
-    at = apptest(query_params={"problemfeld": "drogenmissbrauch"}, timeout=90)
+def test_problemfeld_filter(visitor_apptest):
+    at = visitor_apptest(query_params={"problemfeld": "drogenmissbrauch"}, timeout=90)
     _no_exception(at)
     table = _table(at)
     assert len(table) > 0
     assert table["Problemfelder"].str.contains("Drogenmissbrauch").all()
 
 
-def test_widget_change_updates_url_and_figures(apptest):
-    at = apptest(timeout=90)
+def test_widget_change_updates_url_and_figures(visitor_apptest):
+    at = visitor_apptest(timeout=90)
     before = _kpis(at)
     at.multiselect(key="flt_kreise").set_value(["14626"]).run()
     _no_exception(at)
@@ -131,25 +131,25 @@ def test_widget_change_updates_url_and_figures(apptest):
     assert "kreis" not in at.query_params
 
 
-def test_search_selects_a_gemeinde(apptest):
-    at = apptest(timeout=90)
+def test_search_selects_a_gemeinde(visitor_apptest):
+    at = visitor_apptest(timeout=90)
     at.selectbox(key="flt_suche").set_value("14626110").run()  # Görlitz
     _no_exception(at)
     assert any("Görlitz" in md.value for md in at.markdown)
     assert at.session_state["sel_ags"] == "14626110"
 
 
-def test_presentation_mode(apptest):
-    at = apptest(query_params={"praesentation": "1"}, timeout=90)
+def test_presentation_mode(visitor_apptest):
+    at = visitor_apptest(query_params={"praesentation": "1"}, timeout=90)
     _no_exception(at)
     assert [m.label for m in at.metric] == KPI_LABELS
     assert "Stand" in at.title[0].value
     assert len(at.dataframe) == 0  # map, figures and legend only
 
 
-def test_presentation_shows_published_totals_with_date_and_source(apptest):
+def test_presentation_shows_published_totals_with_date_and_source(visitor_apptest):
     # 28.11.2022: the ministry published 42 agreements; the seed database holds fewer
-    at = apptest(query_params={"praesentation": "1", "stand": "2022-11-28"}, timeout=90)
+    at = visitor_apptest(query_params={"praesentation": "1", "stand": "2022-11-28"}, timeout=90)
     _no_exception(at)
     units = {m.label: m.proto.delta for m in at.metric}
     assert re.fullmatch(r"Vereinbarungen? · [\d.]+ Gemeinden?", units["Kooperationsvereinbarungen"])
@@ -210,13 +210,13 @@ def test_search_options_tell_namesakes_apart():
     assert opts == {"2": "Auerbach (Erzgebirgskreis)", "1": "Auerbach (Vogtlandkreis)", "3": "Zwickau"}
 
 
-def test_size_class_and_unconfirmed_toggle_from_the_url(apptest):
+def test_size_class_and_unconfirmed_toggle_from_the_url(visitor_apptest):
     """Issue 14/19: the size class narrows the region the shares refer to; the toggle counts doubtful facts."""
     import re
 
     from asskomm.records import einwohner
 
-    at = apptest(query_params={"kreis": "14626", "groesse": "unter_2000"}, timeout=90)
+    at = visitor_apptest(query_params={"kreis": "14626", "groesse": "unter_2000"}, timeout=90)
     _no_exception(at)
     assert at.selectbox(key="flt_groesse").value == "unter_2000"
     line = next(m.value for m in at.markdown if m.value.startswith("Beteiligt:"))
@@ -225,7 +225,7 @@ def test_size_class_and_unconfirmed_toggle_from_the_url(apptest):
     assert set(_table(at)["AGS"]) <= small
     assert any("Stand 31.12.2018" in c.value for c in at.caption)  # the population's date and source
 
-    at = apptest(query_params={"kreis": "14729", "unbestaetigt": "1", "groesse": "riesig"}, timeout=90)
+    at = visitor_apptest(query_params={"kreis": "14729", "unbestaetigt": "1", "groesse": "riesig"}, timeout=90)
     _no_exception(at)
     assert at.toggle(key="flt_unbestaetigt").value is True
     assert any("groesse=riesig" in w.value for w in at.warning)

@@ -23,8 +23,8 @@ def _table(at):
     return at.dataframe[0].value
 
 
-def test_default_view(apptest):
-    at = apptest(PAGE, timeout=90)
+def test_default_view(visitor_apptest):
+    at = visitor_apptest(PAGE, timeout=90)
     _no_exception(at)
     assert at.title[0].value.startswith("ASSKomm in den Landkreisen · Stand ")
     assert not at.warning
@@ -42,9 +42,9 @@ def test_default_view(apptest):
     assert at.slider(key="lk_stand").value == dt.date.today()
 
 
-def test_stand_from_url(apptest):
-    now = apptest(PAGE, timeout=90)
-    then = apptest(PAGE, query_params={"stand": "2021-11-30"}, timeout=90)
+def test_stand_from_url(visitor_apptest):
+    now = visitor_apptest(PAGE, timeout=90)
+    then = visitor_apptest(PAGE, query_params={"stand": "2021-11-30"}, timeout=90)
     _no_exception(then)
     assert "Stand 30.11.2021" in then.title[0].value
     assert not then.warning
@@ -54,15 +54,15 @@ def test_stand_from_url(apptest):
     assert 0 < before < after
 
 
-def test_programme_start_has_no_agreements(apptest):
-    at = apptest(PAGE, query_params={"stand": "2019-02-06"}, timeout=90)
+def test_programme_start_has_no_agreements(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"stand": "2019-02-06"}, timeout=90)
     _no_exception(at)
     assert _table(at)["mit Vereinbarung"].sum() == 0
     assert _metrics(at)["Anteil der Gemeinden"] == "0,0 %"
 
 
-def test_kreis_from_url_limits_table_and_pictures(apptest):
-    at = apptest(PAGE, query_params={"kreis": ["14626", "14729"]}, timeout=90)
+def test_kreis_from_url_limits_table_and_pictures(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"kreis": ["14626", "14729"]}, timeout=90)
     _no_exception(at)
     assert at.multiselect(key="lk_kreise").value == ["14626", "14729"]
     assert set(_table(at)["Kreis"]) == {"Görlitz", "Landkreis Leipzig"}
@@ -74,23 +74,23 @@ def test_kreis_from_url_limits_table_and_pictures(apptest):
     assert gemeinden["Status"].iloc[0] == "nicht beteiligt"
 
 
-def test_presentation_param_survives_the_url_sync(apptest):
-    at = apptest(PAGE, query_params={"praesentation": "1", "stand": "2022-06-30"}, timeout=90)
+def test_presentation_param_survives_the_url_sync(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"praesentation": "1", "stand": "2022-06-30"}, timeout=90)
     _no_exception(at)
     assert at.query_params["praesentation"] in ("1", ["1"])
     assert at.query_params["stand"] in ("2022-06-30", ["2022-06-30"])
 
 
-def test_slider_change_is_written_to_the_url(apptest):
-    at = apptest(PAGE, timeout=90)
+def test_slider_change_is_written_to_the_url(visitor_apptest):
+    at = visitor_apptest(PAGE, timeout=90)
     at.slider(key="lk_stand").set_value(dt.date(2022, 12, 31)).run()
     _no_exception(at)
     assert "Stand 31.12.2022" in at.title[0].value
     assert at.query_params["stand"] in ("2022-12-31", ["2022-12-31"])
 
 
-def test_stand_chosen_on_the_karte_page_carries_over(apptest):
-    at = apptest(query_params={"stand": "2021-11-30"}, timeout=90)  # the Karte page
+def test_stand_chosen_on_the_karte_page_carries_over(visitor_apptest):
+    at = visitor_apptest(query_params={"stand": "2021-11-30"}, timeout=90)  # the Karte page
     _no_exception(at)
     for key in list(at.query_params):
         del at.query_params[key]  # navigating to another page drops the query string
@@ -109,8 +109,8 @@ def test_stand_chosen_on_the_karte_page_carries_over(apptest):
         ({"stand": "2999-01-01", "kreis": "1462"}, ["stand=2999-01-01", "kreis=1462"]),
     ],
 )
-def test_bad_query_params_give_a_german_notice(apptest, params, fragments):
-    at = apptest(PAGE, query_params=params, timeout=90)
+def test_bad_query_params_give_a_german_notice(visitor_apptest, params, fragments):
+    at = visitor_apptest(PAGE, query_params=params, timeout=90)
     _no_exception(at)
     text = " ".join(w.value for w in at.warning)
     assert "ignoriert" in text
@@ -120,8 +120,8 @@ def test_bad_query_params_give_a_german_notice(apptest, params, fragments):
     assert at.slider(key="lk_stand").value == dt.date.today()
 
 
-def test_unrelated_params_are_harmless(apptest):
-    at = apptest(PAGE, query_params={"problemfeld": "vandalismus", "foo": "bar"}, timeout=90)
+def test_unrelated_params_are_harmless(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"problemfeld": "vandalismus", "foo": "bar"}, timeout=90)
     _no_exception(at)
     assert not at.warning
     assert len(_table(at)) == 13
@@ -129,8 +129,8 @@ def test_unrelated_params_are_harmless(apptest):
     assert len(at.dataframe) == 2
 
 
-def test_reach_per_kreis_counts_each_kreis_against_its_own_gemeinden(apptest):
-    at = apptest(PAGE, query_params={"kreis": "14626"}, timeout=90)
+def test_reach_per_kreis_counts_each_kreis_against_its_own_gemeinden(visitor_apptest):
+    at = visitor_apptest(PAGE, query_params={"kreis": "14626"}, timeout=90)
     _no_exception(at)
     reach = next(d.value for d in at.dataframe if "Einwohner beteiligt %" in d.value.columns)
     assert list(reach["Kreis"]) == ["Görlitz"]

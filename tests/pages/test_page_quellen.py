@@ -19,8 +19,8 @@ def _all_text(at) -> str:
     return "\n".join(parts)
 
 
-def test_default_view(apptest):
-    at = apptest(PAGE, timeout=90)
+def test_default_view(visitor_apptest):
+    at = visitor_apptest(PAGE, timeout=90)
     _no_exception(at)
     assert at.title[0].value.startswith("Quellen und Datenstand · Stand ")
     assert not at.warning
@@ -65,7 +65,7 @@ def test_default_view(apptest):
         {"foo": ["a", "b"]},
     ],
 )
-def test_query_params_never_break_the_page(apptest, params):
-    at = apptest(PAGE, query_params=params, timeout=90)
+def test_query_params_never_break_the_page(visitor_apptest, params):
+    at = visitor_apptest(PAGE, query_params=params, timeout=90)
     _no_exception(at)
     assert len(at.dataframe) == 2

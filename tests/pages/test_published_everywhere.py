@@ -104,11 +104,11 @@ def test_no_published_figure_beside_a_problemfeld_filter(seeded):
     assert list(data.published) == []
 
 
-def test_cards_and_quellen_page_show_the_same_figures(apptest):
+def test_cards_and_quellen_page_show_the_same_figures(visitor_apptest):
     today = dt.date.today()
     chosen = figures.published_kpis(today)
     expected = {kpi: (labels.fmt_int(f.value), labels.fmt_date(f.date), f.kind_label) for kpi, f in chosen.items()}
-    at = apptest(timeout=90)
+    at = visitor_apptest(timeout=90)
     values = {m.label: m.value for m in at.metric}
     bodies = " ".join(h.proto.body for h in at.get("html"))
     for kpi, (value, date, kind) in expected.items():
@@ -117,7 +117,7 @@ def test_cards_and_quellen_page_show_the_same_figures(apptest):
         assert f"veröffentlicht: <b>{value}</b> · {html.escape(kind)}, {date} · <a href=" in bodies, kpi
     helps = {m.label: m.help for m in at.metric}
     assert "älter sind als ASSKomm" in helps["Präventionsräte"]
-    quellen = apptest("pages/quellen.py", timeout=90)
+    quellen = visitor_apptest("pages/quellen.py", timeout=90)
     text = " ".join(md.value for md in quellen.markdown)
     for kpi, (value, date, kind) in expected.items():
         assert f"**{kpi}: {value}** ({date}; {labels.md_inert(kind)}: " in text, kpi
@@ -190,8 +190,8 @@ def test_report_names_the_chosen_figure_per_kpi(seeded):
     assert "veröffentlicht 25 (" in sachsen["Sicherheitsanalysen"] and "02/2024" in sachsen["Sicherheitsanalysen"]
 
 
-def test_report_page_shows_the_chosen_figures(apptest):
-    at = apptest("pages/bericht.py", query_params={"stichtag": STAND.isoformat()}, timeout=90)
+def test_report_page_shows_the_chosen_figures(visitor_apptest):
+    at = visitor_apptest("pages/bericht.py", query_params={"stichtag": STAND.isoformat()}, timeout=90)
     assert not at.exception, [e.value for e in at.exception]
     bodies = " ".join(h.proto.body for h in at.get("html"))
     notes = _report_hints(_report(database.Store.from_env(), "Sachsen"), ())  # the page's database

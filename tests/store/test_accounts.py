@@ -57,6 +57,14 @@ def test_bad_accounts_are_refused(accounts, name, password, role, fragment):
     assert accounts.list() == []
 
 
+def test_the_dummy_hash_costs_what_a_real_one_costs():
+    """Unknown names are checked against DUMMY_HASH (written out in the source): a valid argon2id hash with the
+    parameters of a new hash, so that the check takes as long as for a real account."""
+    assert credentials.DUMMY_HASH.startswith("$argon2id$")
+    assert not credentials.needs_rehash(credentials.DUMMY_HASH)
+    assert credentials.verify_password(credentials.DUMMY_HASH, "dummy password for unknown user names")
+
+
 def test_sign_in_and_wrong_password(accounts):
     accounts.add("anna", PW, "bearbeiter", actor="test")
     ok = accounts.authenticate("anna", PW)
