@@ -43,6 +43,7 @@ for file, title, icon, url, role in (
     ("pages/ansprache.py", "Ansprache", ":material/campaign:", "ansprache", "bearbeiter"),
     ("pages/benutzer.py", "Benutzer", ":material/group:", "benutzer", "admin"),
     ("pages/problemfelder.py", "Problemfelder", ":material/label:", "problemfelder", "admin"),
+    ("pages/amtliche_zahlen.py", "Amtliche Zahlen", ":material/verified:", "amtliche_zahlen", "admin"),
 ):
     if user is not None and user.can(role) and (ROOT / file).is_file():
         pages.append(st.Page(file, title=title, icon=icon, url_path=url))
@@ -52,7 +53,8 @@ pages.append(
     st.Page(ui_auth.SIGN_IN_PAGE, title="Abmelden" if user else "Anmelden", icon=":material/key:", url_path="anmelden")
 )
 
-navigation = st.navigation(pages, position="hidden" if presentation else "sidebar")
+# expanded: an admin's 13 pages would otherwise fold after ten behind »View 3 more« (English, and hides pages)
+navigation = st.navigation(pages, position="hidden" if presentation else "sidebar", expanded=True)
 st.session_state[ui_auth.K_PAGES] = files
 page_file = files.get(navigation.url_path, "")
 ui_auth.remember_page(page_file)

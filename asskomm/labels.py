@@ -183,6 +183,14 @@ def published_marker(colour: str, size: float, edge: float) -> dict:
             "markeredgewidth": edge}
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def md_inert(text: object) -> str:
+    """Text made inert for Markdown (no links, images, emphasis or HTML from it): user and admin input."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form for matching user wording."""
     text = text.strip().lower().replace("ß", "ss")

@@ -12,8 +12,11 @@
    (``data/amtliche_nummern.csv``), so a gap in the data shows.
 4. Förderung: grants from the records' amounts per partner and year within the period (von … bis, by default
    06.02.2019 … Stichtag), summed per Kreis.
-5. Weg: how many advised partners went on to an agreement, a council and an analysis; median months between.
-6. Änderungen: what is new in the period, and what ended.
+5. Weg: how many advised partners went on to an agreement, a council and an analysis; median months between
+   (councils older than ASSKomm are left out: the path counts councils founded after the first advice).
+6. Änderungen: what is new in the period, and what ended (an older council is never »new«).
+7. Nummern: every official running number (agreements, councils, advised towns) beside the database's count
+   on that day, and the gap it reveals (``asskomm.analysis.bericht_nummern``).
 
 Under each table: its counting rule, its count of sourced entries and, where a figure is below a published
 total, that total: the one ``asskomm.analysis.figures.published_for_kpi`` puts beside the KPI card for the same
@@ -35,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from asskomm import labels
-from asskomm.analysis import bericht_partner, figures, status
+from asskomm.analysis import bericht_nummern, bericht_partner, figures, status
 from asskomm.analysis.bericht_context import REGEL_ZEITPUNKT, Context
 from asskomm.analysis.bericht_model import (
     NUMERIC,
@@ -113,7 +116,7 @@ def _published_hints(ctx: Context, where: str, figs: Mapping[str, int], region: 
     database is below the published figure that ``figures.published_for_kpi`` puts beside the KPI card."""
     titles = {s.key: s.titel for s in _FIGURE_COLUMNS}
     out = []
-    for kpi, fig in figures.published_kpis(ctx.stichtag, region=region).items():
+    for kpi, fig in figures.published_kpis(ctx.stichtag, region=region, official=ctx.records.official_figures).items():
         key = figures.KPI_RULES[kpi].field
         if fig.value > figs[key]:
             out.append(
@@ -149,7 +152,8 @@ def _counted_milestones(ctx: Context, *, region_only: bool = True) -> list[Miles
 def _figure_rule(ctx: Context) -> str:
     return (
         f"Stand {labels.fmt_date(ctx.stichtag)}. {REGEL_GEMEINDEN} {labels.TEILNEHMER_REGEL}; ein "
-        f"Präventionsrat auf Kreisebene zählt in seinem Kreis. {REGEL_ZEITPUNKT} Die Zeile »Sachsen« zeigt "
+        f"Präventionsrat auf Kreisebene zählt in seinem Kreis; Präventionsräte schließen Räte ein, die älter sind "
+        f"als ASSKomm (so zählt auch das Ministerium). {REGEL_ZEITPUNKT} Die Zeile »Sachsen« zeigt "
         "dieselben Zahlen wie die Kennzahlen der Karte und »asskomm summary«."
     )
 
@@ -228,5 +232,6 @@ def build(
         bericht_partner.grant_table(ctx, 4),
         bericht_partner.path_table(ctx, 5),
         bericht_partner.change_table(ctx, 6),
+        bericht_nummern.number_table(ctx, 7),
     )
     return Bericht(stichtag, ctx.von, ctx.bis, region, today, tables, tuple(ctx.quellen))

@@ -74,7 +74,10 @@ class Context:
         """A published figure as the notes name it, its source cited: »30 (…, 09.02.2023; Quelle: https://…)«."""
         self.cite(fig.source)
         extra = f", {fig.qualifier}" if fig.qualifier else ""
-        return f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}{extra}; Quelle: {fig.source})"
+        return (
+            f"{labels.fmt_int(fig.value)} ({fig.label}, {labels.fmt_date(fig.date)}{extra}; {fig.kind_label}; "
+            f"Quelle: {fig.source})"
+        )
 
     def kreis_name(self, key: str) -> str:
         return self.kreis_labels.get(key, key)

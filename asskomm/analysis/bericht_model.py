@@ -213,18 +213,29 @@ class AmtlicheNummer:
     quelle: str
     aussage: str
     hinweis: str = ""
+    baustein: str = "kooperationsvereinbarung"  # | "kpr" (»Sachsens 46. Präventionsrat«) | "beratung"
+
+
+NUMMER_BAUSTEINE = ("beratung", "kooperationsvereinbarung", "kpr")
 
 
 @functools.lru_cache(maxsize=4)
 def _nummern(path: Path) -> tuple[AmtlicheNummer, ...]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            AmtlicheNummer(r["ags"], r["gemeinde"], r["ebene"], int(r["nummer"]), r["datum"], r["quelle"],
-                           r["aussage"], r.get("hinweis") or "")
-            for r in csv.DictReader(fh)
-        )
+        out = []
+        for line, r in enumerate(csv.DictReader(fh), start=2):
+            baustein = r.get("baustein") or "kooperationsvereinbarung"
+            if baustein not in NUMMER_BAUSTEINE or r["ebene"] not in ("sachsen", "kreis"):
+                raise ValueError(
+                    f"{path}, Zeile {line}: Baustein »{baustein}« / Ebene »{r['ebene']}« unbekannt "
+                    f"(Baustein: {', '.join(NUMMER_BAUSTEINE)}; Ebene: sachsen, kreis)."
+                )
+            out.append(AmtlicheNummer(r["ags"], r["gemeinde"], r["ebene"], int(r["nummer"]), r["datum"],
+                                      r["quelle"], r["aussage"], r.get("hinweis") or "", baustein))
+        return tuple(out)
 
 
 def amtliche_nummern(path: Path = NUMMERN_FILE) -> tuple[AmtlicheNummer, ...]:
-    """Running numbers stated by a source (»Leutersdorf … 60. Kommune«), from ``data/amtliche_nummern.csv``."""
+    """Running numbers stated by a source (»Leutersdorf … 60. Kommune«, »Sachsens 46. Präventionsrat«, »100.
+    beratene Kommune«), from ``data/amtliche_nummern.csv``."""
     return _nummern(path)

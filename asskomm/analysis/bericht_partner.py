@@ -35,7 +35,9 @@ def partner_table(ctx: Context, nummer: int) -> Tabelle:
     rows, shown_ags, used = _partner_rows(ctx, official)
     hints = _gap_hints(ctx, official, shown_ags) + _number_hints(rows)
     # the figure beside the KPI card »Kooperationsvereinbarungen« for the same Stichtag and region
-    fig = figures.published_for_kpi("Kooperationsvereinbarungen", ctx.stichtag, region=ctx.published_region)
+    fig = figures.published_for_kpi(
+        "Kooperationsvereinbarungen", ctx.stichtag, region=ctx.published_region, official=ctx.records.official_figures
+    )
     if fig is not None and fig.value > len(rows):
         hints.insert(0, (
             f"Die Datenbank kennt {labels.fmt_int(len(rows))} Partner mit Vereinbarung; veröffentlicht sind "
@@ -78,7 +80,7 @@ def _official_numbers(ctx: Context) -> dict[tuple[str, str], AmtlicheNummer]:
     official: dict[tuple[str, str], AmtlicheNummer] = {}
     for n in amtliche_nummern():
         end = period_end(n.datum)
-        if end is not None and end <= ctx.stichtag:
+        if n.baustein == AGREEMENT and end is not None and end <= ctx.stichtag:
             official[(n.ags, n.ebene)] = n
     return official
 
@@ -248,12 +250,19 @@ _STEPS = (
 )
 
 
+def _path_milestones(ctx: Context, p: Participant) -> list[Milestone]:
+    """The milestones of a partner's path: counted by the Stichtag, not »Sonstiges«, and never a council older
+    than ASSKomm (the path counts only councils founded after the first advice)."""
+    return [m for m in ctx.milestones.get(p.id, []) if ctx.counted(m) and m.baustein != "sonstiges"
+            and not m.older_council]
+
+
 def _step_dates(ctx: Context, p: Participant) -> dict[str, tuple[bool, dt.date | None]]:
     """Step → (reached by the Stichtag, earliest dated day) for one participant."""
     out: dict[str, tuple[bool, dt.date | None]] = {}
+    path = _path_milestones(ctx, p)
     for step, _label in _STEPS:
-        ms = [m for m in ctx.milestones.get(p.id, []) if ctx.counted(m) and m.baustein != "sonstiges"
-              and (step == "beraten" or m.baustein == step)]
+        ms = [m for m in path if step == "beraten" or m.baustein == step]
         dates = [d for d in (period_end(m.datum) for m in ms) if d is not None]
         out[step] = (bool(ms), min(dates) if dates else None)
     return out
@@ -286,7 +295,7 @@ def path_table(ctx: Context, nummer: int) -> Tabelle:
     rows.append({"schritt": "Vereinbarung, Präventionsrat und Sicherheitsanalyse", "n": len(all_three),
                  "anteil": len(all_three) / len(advised) if advised else None, "median": None, "paare": None,
                  "_art": "summe"})
-    used = [m for p in advised for m in ctx.milestones.get(p.id, []) if ctx.counted(m) and m.baustein != "sonstiges"]
+    used = [m for p in advised for m in _path_milestones(ctx, p)]
     return Tabelle(
         nummer, "Weg", ctx.at_stichtag("Weg von der Beratung zur Sicherheitsanalyse"),
         (
@@ -298,7 +307,9 @@ def path_table(ctx: Context, nummer: int) -> Tabelle:
         ),
         tuple(rows),
         f"Partner (Gemeinde, Verbund oder Landkreis) mit einem ASSKomm-Eintrag bis zum Stichtag; "
-        f"{labels.TEILNEHMER_REGEL}. »beraten«: der früheste Eintrag außer »Sonstiges«. Monate zwischen den "
+        f"{labels.TEILNEHMER_REGEL}. »beraten«: der früheste Eintrag außer »Sonstiges«. Präventionsräte, die älter "
+        "sind als ASSKomm (vor dem 06.02.2019 gegründet), zählen hier nicht: der Weg zählt nur Räte, die nach der "
+        "ersten Beratung gegründet wurden. Monate zwischen den "
         "frühesten Daten zweier Schritte desselben Partners (Median; negativ, wenn z. B. der Präventionsrat älter "
         "ist als die Vereinbarung); Einträge ohne Datum zählen, haben aber keinen Abstand. " + REGEL_ZEITPUNKT,
         ctx.basis(used),
@@ -319,7 +330,7 @@ def change_table(ctx: Context, nummer: int) -> Tabelle:
         if not ctx.in_region(p):
             continue
         for step, art in _CHANGE_KINDS.items():
-            ms = [m for m in ctx.milestones.get(p.id, []) if m.baustein != "sonstiges"
+            ms = [m for m in ctx.milestones.get(p.id, []) if m.baustein != "sonstiges" and not m.older_council
                   and (step == "beraten" or m.baustein == step) and period_end(m.datum) is not None]
             if not ms:
                 continue

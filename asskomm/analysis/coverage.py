@@ -118,6 +118,52 @@ def series(
     return pd.DataFrame(rows)
 
 
+def share_fields(cov: Coverage) -> dict[str, Any]:
+    """The coverage as flat figures for scripts (``asskomm summary --json``), the same the coverage line says:
+    ``einwohner`` (of the region), ``einwohner_beteiligt``, ``anteil_einwohner_beteiligt``, ``gemeinden_beteiligt``,
+    ``anteil_gemeinden_beteiligt``, ``flaeche_beteiligt_km2``, ``anteil_flaeche_beteiligt``, and with an
+    agreement ``einwohner_mit_vereinbarung``, ``anteil_einwohner`` (shares 0..1)."""
+    b, k = cov.beteiligt, cov.kooperation
+    return {
+        "einwohner": b.population_total,
+        "einwohner_beteiligt": b.population,
+        "anteil_einwohner_beteiligt": b.p_population,
+        "gemeinden_beteiligt": b.n,
+        "anteil_gemeinden_beteiligt": b.p_n,
+        "flaeche_beteiligt_km2": b.area,
+        "anteil_flaeche_beteiligt": b.p_area,
+        "einwohner_mit_vereinbarung": k.population,
+        "anteil_einwohner": k.p_population,
+    }
+
+
+def population_shares(
+    status: pd.DataFrame,
+    gemeinden: pd.DataFrame,
+    population: Population,
+    kreise: Iterable[str] = (),
+    kreis_names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Shares of Saxony (``land``, with the German ``zeile`` of the coverage line) and of each Kreis in
+    ``kreise`` (each against its own Gemeinden), and the population's ``einwohner_stand`` (Stichtag, source)."""
+    land = coverage(status, gemeinden, gemeinden["ags"].astype(str), population)
+    per_kreis = by_kreis(status, gemeinden, population)
+    names = kreis_names or {}
+    out: dict[str, Any] = {
+        "einwohner_stand": {
+            "stichtag": population.stichtag.isoformat() if population.stichtag else None,
+            "quelle": population.attribution(),
+        },
+        "land": {**share_fields(land), "zeile": coverage_line(land)},
+        "kreise": {},
+    }
+    for k in kreise:
+        if k in per_kreis:
+            cov = dataclasses.replace(per_kreis[k], region=names.get(k, per_kreis[k].region))
+            out["kreise"][k] = {**share_fields(cov), "zeile": coverage_line(cov)}
+    return out
+
+
 def coverage_line(cov: Coverage) -> str:
     """German one-liner: »15 von 53 Gemeinden im Landkreis Görlitz (28,3 %) beteiligt · Fläche … · Einwohner …«."""
     from asskomm.labels import fmt_int, fmt_pct

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-PROGRAMME_START = dt.date(2019, 2, 6)
+from asskomm.records.dates import PROGRAMME_START
+
 _KREIS_KEY = re.compile(r"^\d{5}$")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -12,6 +12,7 @@ from asskomm import labels
 from asskomm.analysis import figures
 from asskomm.analysis.filters import Filters
 from asskomm.records import vocabulary as vocab
+from asskomm.records.model import OfficialFigure
 
 # The KPI labels of the dashboard, in display order (keys of ExportData.kpis).
 KPI_LABELS = (
@@ -23,14 +24,39 @@ KPI_LABELS = (
 )
 
 
+# The help of a KPI card where its count needs a word beyond its label and unit (the ? beside the label).
+KPI_HELP = {
+    "Präventionsräte": "Kommunale Präventionsräte, die zum Stand bestehen – auch solche, die älter sind als "
+    "ASSKomm (z. B. Dresden seit 1996); so zählt auch das Ministerium (Arnsdorf 2025: »Sachsens 46.«). "
+    "Als Erfolg des Programms zählen sie nicht: »Neu seit …« und der Bericht lassen sie weg.",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Published:
-    """A total the ministry or the LPR published, with its date and source."""
+    """The figure beside a KPI: published by the ministry or the LPR, reported by the press, or entered in the
+    app as an »amtliche Zahl«, with its date, source and kind of source."""
 
     label: str
     value: float | int
     date: str  # ISO with its precision (day, month or year)
-    source: str
+    source: str  # URL, or the internal reference of an »amtliche Zahl«
+    kind: str = "smi_lpr"  # a key of ``figures.SOURCE_KINDS``
+    kpi: str = ""  # the KPI card it stands beside (``label`` may add the region)
+
+    @property
+    def kind_label(self) -> str:
+        return figures.SOURCE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def attribution(self) -> str:
+        """»SMI/LPR, 11.04.2025«: kind and date, the short source line of projected pictures."""
+        return f"{self.kind_label}, {labels.fmt_date(self.date)}"
+
+    @property
+    def by_ministry(self) -> bool:
+        """Listed under the heading »Ministerium / LPR« (the ministry's own, not the press)."""
+        return self.kind in figures.MINISTRY_KINDS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,17 +122,26 @@ def published_region(filters: Filters) -> tuple[str, ...] | None:
     return tuple(sorted(filters.scope_kreise() or ()))
 
 
-def published_totals(filters: Filters) -> list[Published]:
-    """The published figure per KPI (``figures.published_for_kpi``, the same rule as the KPI cards), for the
-    region of :func:`published_region`."""
+def published_totals(filters: Filters, official: Iterable[OfficialFigure] = ()) -> list[Published]:
+    """The figure per KPI (``figures.published_for_kpi``, the same rule as the KPI cards), for the region of
+    :func:`published_region`; ``official``: the »amtliche Zahlen« of the database (``RecordSet.official_figures``)."""
     region = published_region(filters)
     if region is None:
         return []
     out = []
-    for kpi, fig in figures.published_kpis(filters.stand, region=region).items():
+    for kpi, fig in figures.published_kpis(filters.stand, region=region, official=official).items():
         label = kpi + (f" – {fig.qualifier}" if fig.qualifier else "")
-        out.append(Published(label, fig.value, str(fig.date), str(fig.source)))
+        out.append(Published(label, fig.value, str(fig.date), str(fig.source), fig.kind, kpi))
     return out
+
+
+def published_heading(published: Iterable[Published]) -> str:
+    """The heading over the figures beside the KPIs: »(Ministerium / LPR)« only when every one is the
+    ministry's own; with a press figure among them the heading names the press too (each row says its kind)."""
+    items = list(published)
+    if all(p.by_ministry for p in items):
+        return "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR)"
+    return "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR und Presse)"
 
 
 def vocab_labels(kind: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,7 +23,7 @@ from asskomm.analysis import figures, status
 from asskomm.analysis.filters import PROGRAMME_START, Filters
 from asskomm.analysis.timeline import month_steps
 from asskomm.records.dates import period_end
-from asskomm.records.model import RecordSet
+from asskomm.records.model import OfficialFigure, RecordSet
 
 # status.Kennzahlen field → German label (the KPI cards' words), in display order.
 FIELD_LABELS = {
@@ -47,12 +47,35 @@ COMPARISON_COLUMNS = {
     "veroeffentlicht": "veröffentlicht",
     "datenbank": "in der Datenbank",
     "differenz": "Differenz",
+    "art": "Art der Quelle",
     "quelle": "Quelle",
 }
 
 
 def _summaries(records: RecordSet, gemeinden: pd.DataFrame, dates: list[dt.date], today: dt.date) -> dict:
     return {d: status.summary(records, gemeinden, Filters(d), today=today).land for d in sorted(set(dates))}
+
+
+def _comparable(records: RecordSet, reported: pd.DataFrame | None, today: dt.date) -> list[figures.Figure]:
+    """Statewide figures with a database counterpart that may stand beside a KPI (never another speaker's),
+    and the »amtliche Zahlen« of ``records``; only those dated by ``today``."""
+    frame = figures.reported_figures() if reported is None else reported
+    frame = frame[frame["metric"].isin(figures.COMPARABLE)]
+    if "region" in frame:  # regional totals compare with a region, not with all of Saxony
+        frame = frame[frame["region"].fillna("").astype(str) == ""]
+    if "source_kind" in frame:
+        frame = frame[frame["source_kind"].isin(figures.BESIDE_KPI)]
+    out = [
+        figures.Figure(str(r["date"]), str(r["metric"]), float(r["value"]), str(r["source"]),
+                       kind=str(r.get("source_kind") or "smi_lpr"))
+        for _, r in frame.iterrows()
+    ]
+    out += [f for f in figures.official_figures(records.official_figures) if _field(f) in FIELD_LABELS]
+    return [f for f in out if f.known_from is not None and f.known_from <= today]
+
+
+def _field(fig: figures.Figure) -> str:
+    return figures.COMPARABLE.get(fig.metric) or fig.metric.removeprefix(figures.OFFICIAL_PREFIX)
 
 
 def comparison(
@@ -67,49 +90,27 @@ def comparison(
     Columns: ``datum`` (ISO as published, with its precision), ``stand`` (date the figure counts from),
     ``metric``, ``feld`` (``status.Kennzahlen`` field), ``kennzahl`` (German label of the field),
     ``veroeffentlicht_als`` (German label of the published metric), ``veroeffentlicht``, ``datenbank``,
-    ``differenz`` (database − published), ``quelle`` (URL). Figures dated after ``today`` are left out.
+    ``differenz`` (database − published), ``art`` (kind of source), ``quelle`` (URL or reference). Figures
+    dated after ``today`` and figures of other speakers (``figures.BESIDE_KPI``) are left out.
     """
     today = today or dt.date.today()
-    frame = figures.reported_figures() if reported is None else reported
-    frame = frame[frame["metric"].isin(figures.COMPARABLE)].copy()
-    if "region" in frame:  # regional totals compare with a region, not with all of Saxony
-        frame = frame[frame["region"].fillna("").astype(str) == ""]
-    frame["stand"] = [period_end(str(d)) for d in frame["date"]]
-    frame = frame[[s is not None and s <= today for s in frame["stand"]]]
+    found = _comparable(records, reported, today)
     # Before the programme started the database holds nothing to compare with; count from the start.
-    dates = [max(s, PROGRAMME_START) for s in frame["stand"]]
+    dates = [max(f.known_from, PROGRAMME_START) for f in found]
     land = _summaries(records, gemeinden, dates, today)
     rows = []
-    for (_, row), when in zip(frame.iterrows(), dates, strict=True):
-        field = figures.COMPARABLE[row["metric"]]
-        published = round(float(row["value"]))
+    for fig, when in zip(found, dates, strict=True):
+        field = _field(fig)
+        published = round(fig.value)
         held = int(getattr(land[when], field))
-        rows.append(
-            {
-                "datum": str(row["date"]),
-                "stand": row["stand"],
-                "metric": row["metric"],
-                "feld": field,
-                "kennzahl": FIELD_LABELS.get(field, field),
-                "veroeffentlicht_als": figures.metric_label(row["metric"]),
-                "veroeffentlicht": published,
-                "datenbank": held,
-                "differenz": held - published,
-                "quelle": str(row["source"]),
-            }
-        )
-    columns = [
-        "datum",
-        "stand",
-        "metric",
-        "feld",
-        "kennzahl",
-        "veroeffentlicht_als",
-        "veroeffentlicht",
-        "datenbank",
-        "differenz",
-        "quelle",
-    ]
+        rows.append({
+            "datum": fig.date, "stand": fig.known_from, "metric": fig.metric, "feld": field,
+            "kennzahl": FIELD_LABELS.get(field, field), "veroeffentlicht_als": fig.label,
+            "veroeffentlicht": published, "datenbank": held, "differenz": held - published,
+            "art": fig.kind_label, "quelle": fig.source,
+        })
+    columns = ["datum", "stand", "metric", "feld", "kennzahl", "veroeffentlicht_als", "veroeffentlicht",
+               "datenbank", "differenz", "art", "quelle"]
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["stand", "kennzahl"], kind="stable").reset_index(drop=True)
 
@@ -124,6 +125,7 @@ def comparison_display(comp: pd.DataFrame) -> pd.DataFrame:
             COMPARISON_COLUMNS["veroeffentlicht"]: comp["veroeffentlicht"].astype(int),
             COMPARISON_COLUMNS["datenbank"]: comp["datenbank"].astype(int),
             COMPARISON_COLUMNS["differenz"]: comp["differenz"].astype(int),
+            COMPARISON_COLUMNS["art"]: comp["art"],
             COMPARISON_COLUMNS["quelle"]: comp["quelle"],
         }
     )
@@ -214,34 +216,46 @@ def boundary_facts(meta: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def published_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every published figure (newest first) with German label, date and value as text, the region it is
-    about (»Sachsen« when statewide), who stated it (»SMI/LPR« unless someone else) and the source."""
+def published_table(reported: pd.DataFrame | None = None, official: Iterable[OfficialFigure] = ()) -> pd.DataFrame:
+    """Every published figure and every »amtliche Zahl« (newest first) with German label, date and value as
+    text, the region it is about (»Sachsen« when statewide), its kind of source (»SMI/LPR«, »Presse (Angabe
+    des SMI/LPR)«, »andere Angabe (nicht SMI/LPR): Bürgermeister …«) and the source. Who entered an
+    »amtliche Zahl« is not shown here (the admins' page names it)."""
     frame = figures.reported_figures() if reported is None else reported
-    frame = frame.assign(_end=[period_end(str(d)) or dt.date.min for d in frame["date"]])
-    frame = frame.sort_values("_end", ascending=False, kind="stable")
     column = lambda name: frame[name].fillna("").astype(str) if name in frame else pd.Series("", index=frame.index)  # noqa: E731
-    return pd.DataFrame(
-        {
-            "Datum": [labels.fmt_date(str(d)) for d in frame["date"]],
-            "Angabe": [figures.metric_label(m) for m in frame["metric"]],
-            "Wert": [labels.fmt_num(float(v), 0 if float(v).is_integer() else 1) for v in frame["value"]],
-            "Gebiet": [r or "Sachsen" for r in column("region_label")],
-            "genannt von": [f"{b} (nicht SMI/LPR)" if b else "SMI/LPR" for b in column("stated_by")],
-            "Hinweis": column("note").tolist(),
-            "Quelle": frame["source"].astype(str).tolist(),
-        }
-    ).reset_index(drop=True)
+    kinds = column("source_kind").replace("", "smi_lpr")
+    rows = [
+        {"_end": period_end(str(d)) or dt.date.min, "Datum": labels.fmt_date(str(d)), "Angabe": figures.metric_label(m),
+         "Wert": labels.fmt_num(float(v), 0 if float(v).is_integer() else 1), "Gebiet": r or "Sachsen",
+         "Art der Quelle": figures.SOURCE_KINDS[k] + (f": {b}" if k == "andere" and b else ""),
+         "Hinweis": n, "Quelle": str(src)}
+        for d, m, v, r, k, b, n, src in zip(frame["date"], frame["metric"], frame["value"], column("region_label"),
+                                             kinds, column("stated_by"), column("note"), frame["source"], strict=True)
+    ]
+    rows += [
+        {"_end": f.known_from, "Datum": labels.fmt_date(f.date), "Angabe": f.label, "Wert": labels.fmt_int(f.value),
+         "Gebiet": "Sachsen", "Art der Quelle": f.kind_label, "Hinweis": "in der App eingetragen", "Quelle": f.source}
+        for f in figures.official_figures(official)
+    ]
+    out = pd.DataFrame(rows, columns=["_end", *PUBLISHED_COLUMNS])
+    return out.sort_values("_end", ascending=False, kind="stable").drop(columns="_end").reset_index(drop=True)
 
 
-def latest_published_lines(until: dt.date) -> list[str]:
-    """One German line per KPI: the published figure beside it today (``figures.published_for_kpi``) and the
-    rule that makes it comparable – the same figure as on the KPI cards, in the PDF and the snapshot."""
+PUBLISHED_COLUMNS = ("Datum", "Angabe", "Wert", "Gebiet", "Art der Quelle", "Hinweis", "Quelle")
+
+
+def latest_published_lines(until: dt.date, official: Iterable[OfficialFigure] = ()) -> list[str]:
+    """One German line per KPI: the figure beside it today (``figures.published_for_kpi``), its kind of source,
+    its source and the rule that makes it comparable – the same figure as on the KPI cards, in the PDF and the
+    snapshot (where the presentation view names only kind and date)."""
     out = []
-    for kpi, fig in figures.published_kpis(until).items():
+    for kpi, fig in figures.published_kpis(until, official=official).items():
         extra = f", {fig.qualifier}" if fig.qualifier else ""
+        source = labels.md_inert(fig.source) if fig.official else f"<{fig.source}>"
         out.append(
-            f"**{kpi}: {labels.fmt_int(fig.value)}** ({labels.fmt_date(fig.date)}{extra}) – "
+            f"**{kpi}: {labels.fmt_int(fig.value)}** ({labels.fmt_date(fig.date)}{extra}; "
+            f"{labels.md_inert(fig.kind_label)}: {labels.md_inert(fig.label)}, Quelle: {source}) – "
             f"{figures.KPI_RULES[kpi].rule}"
         )
     return out
+

@@ -7,6 +7,10 @@ Rules (docs/architecture.md):
   < ``kooperation`` (a ``kooperationsvereinbarung``). The stage of each Baustein comes from ``data/bausteine.csv``.
 - A group participant colours every member; a Landkreis-level participant colours no Gemeinde
   (it counts in the participant figures of its Kreis).
+- A Präventionsrat older than ASSKomm (``Milestone.older_council``: founded before 06.02.2019) is a council
+  at every Stand after its founding (flag ``kpr``, counted in ``praeventionsraete``, as the ministry counts),
+  but no milestone of the programme: it raises no status (a town with only such a council stays »nicht
+  beteiligt«). ``kpr_seit`` gives the council's date, so views can say »Präventionsrat (seit 1996, vor ASSKomm)«.
 - Participant figures (agreements, Präventionsräte, …) count participants: a group counts once.
 """
 
@@ -34,13 +38,14 @@ FLAG_BAUSTEINE = {
     "foerderung": "foerderung",
     "koordinierungsstelle": "koordinierungsstelle",
 }
-STATUS_COLUMNS = ("ags", "status", "status_seit", *FLAG_BAUSTEINE, "problemfelder", "teilnehmer")
+STATUS_COLUMNS = ("ags", "status", "status_seit", *FLAG_BAUSTEINE, "kpr_seit", "problemfelder", "teilnehmer")
 
 
 @dataclasses.dataclass
 class _Facts:
     rank: int = 0
     seit: tuple[dt.date, str] | None = None  # (effective day, ISO text) of the earliest milestone of that stage
+    kpr_seit: tuple[dt.date, str] | None = None  # the earliest counted Präventionsrat (dated before undated)
     bausteine: set[str] = dataclasses.field(default_factory=set)
     problemfelder: set[str] = dataclasses.field(default_factory=set)
     teilnehmer: list[str] = dataclasses.field(default_factory=list)
@@ -73,8 +78,11 @@ def _facts(records: RecordSet, ags_list: Iterable[str], stand: dt.date, today: d
             for m in ms:
                 f.bausteine.add(m.baustein)
                 f.problemfelder.update(m.problemfelder)
-                r = rank.get(stufe.get(m.baustein, ""), 0)
+                # an older council is a council, not a step of the programme
+                r = 0 if m.older_council else rank.get(stufe.get(m.baustein, ""), 0)
                 when = (period_end(m.datum) or far_future, m.datum)
+                if m.baustein == "kpr" and (f.kpr_seit is None or when < f.kpr_seit):
+                    f.kpr_seit = when
                 if r > f.rank:
                     f.rank, f.seit = r, when
                 elif r == f.rank and r > 0 and (f.seit is None or when < f.seit):
@@ -89,7 +97,8 @@ def status_table(
 
     Columns: ``ags``, ``status`` (one of ``labels.STATUS_ORDER``), ``status_seit`` (ISO text with the
     precision of the milestone that gave the status, or ""), bool ``modellkommune``, ``kpr``,
-    ``sicherheitsanalyse``, ``coaching``, ``foerderung``, ``koordinierungsstelle``, ``problemfelder``
+    ``sicherheitsanalyse``, ``coaching``, ``foerderung``, ``koordinierungsstelle``, ``kpr_seit`` (ISO date of
+    the earliest counted Präventionsrat, "" if none or undated), ``problemfelder``
     (tuple of vocabulary ids known by ``stand``, in vocabulary order), ``teilnehmer`` (tuple of the names of
     the participants — the Gemeinde itself and/or its groups — with a milestone counted by ``stand``).
     """
@@ -107,6 +116,7 @@ def status_table(
         }
         for flag, baustein in FLAG_BAUSTEINE.items():
             row[flag] = baustein in f.bausteine
+        row["kpr_seit"] = f.kpr_seit[1] if f.kpr_seit else ""
         row["problemfelder"] = tuple(sorted(f.problemfelder, key=lambda p: pf_order.get(p, 999)))
         row["teilnehmer"] = tuple(f.teilnehmer)
         rows.append(row)
@@ -116,8 +126,11 @@ def status_table(
     return table
 
 
+OLDER_COUNCIL = "kpr_vor_asskomm"  # counted beside the Bausteine: a council older than the programme
+
+
 def _participant_reached(ms: list[Milestone]) -> set[str]:
-    return {m.baustein for m in ms}
+    return {m.baustein for m in ms} | ({OLDER_COUNCIL} if any(m.older_council for m in ms) else set())
 
 
 def _matches(
@@ -161,6 +174,7 @@ class Kennzahlen:
     flaeche_km2: float
     flaeche_mit_vereinbarung_km2: float
     anteil_flaeche: float  # 0..1
+    praeventionsraete_vor_asskomm: int = 0  # of ``praeventionsraete``: councils older than the programme
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -202,6 +216,7 @@ class _Counting:
             by_status[self.status_of[a]] += 1
         with_agreement = [a for a in hits if self.status_of[a] == "kooperation"]
         bs_counts = self._bausteine(kreise, set(hits))
+        older = bs_counts.pop(OLDER_COUNCIL, 0)
         total_area = sum(self.area[a] for a in scope)
         agreement_area = sum(self.area[a] for a in with_agreement)
         return Kennzahlen(
@@ -218,6 +233,7 @@ class _Counting:
             flaeche_km2=round(total_area, 3),
             flaeche_mit_vereinbarung_km2=round(agreement_area, 3),
             anteil_flaeche=agreement_area / total_area if total_area else 0.0,
+            praeventionsraete_vor_asskomm=older,
         )
 
     def _bausteine(self, kreise: set[str], hit_set: set[str]) -> dict[str, int]:

@@ -99,8 +99,14 @@ def growth_series(
     return pd.DataFrame(rows, columns=["stand", *SERIES])
 
 
-def published_points(reported: pd.DataFrame | None = None, until: dt.date | None = None) -> pd.DataFrame:
-    """Published totals that belong to a series: columns serie, datum (ISO), stand (date), wert, quelle."""
+def published_points(
+    reported: pd.DataFrame | None = None,
+    until: dt.date | None = None,
+    official: Iterable[Any] = (),
+) -> pd.DataFrame:
+    """Published totals that belong to a series, of the kinds that may stand beside a KPI
+    (``figures.BESIDE_KPI``), and the »amtliche Zahlen« in ``official``: columns serie, datum (ISO), stand
+    (date), wert, quelle, art (German kind of source)."""
     if reported is None:
         reported = figures.reported_figures()
     frame = pd.DataFrame(reported).copy()
@@ -108,6 +114,8 @@ def published_points(reported: pd.DataFrame | None = None, until: dt.date | None
     frame = frame[frame["metric"].isin(PUBLISHED_SERIES)]
     if "region" in frame:  # the chart's lines are statewide: regional totals are not points on them
         frame = frame[frame["region"].fillna("").astype(str) == ""]
+    kinds = frame["source_kind"].astype(str) if "source_kind" in frame else pd.Series("smi_lpr", index=frame.index)
+    frame, kinds = frame[kinds.isin(figures.BESIDE_KPI)], kinds[kinds.isin(figures.BESIDE_KPI)]
     out = pd.DataFrame(
         {
             "serie": frame["metric"].map(PUBLISHED_SERIES),
@@ -115,8 +123,18 @@ def published_points(reported: pd.DataFrame | None = None, until: dt.date | None
             "stand": frame["date"].astype(str).map(period_end),
             "wert": pd.to_numeric(frame["value"], errors="coerce"),
             "quelle": frame[source_col].fillna("").astype(str) if source_col in frame else "",
+            "art": kinds.map(figures.SOURCE_KINDS),
         }
     )
+    entered = [
+        {"serie": rule.kpi, "datum": f.date, "stand": f.known_from, "wert": f.value, "quelle": f.source,
+         "art": f.kind_label}
+        for f in figures.official_figures(official)
+        for rule in figures.KPI_RULES.values()
+        if rule.kpi in SERIES and f.metric == figures.OFFICIAL_PREFIX + rule.field
+    ]
+    if entered:
+        out = pd.concat([out, pd.DataFrame(entered)], ignore_index=True)
     out = out.dropna(subset=["stand", "wert"])
     if until is not None:
         out = out[out["stand"] <= until]
@@ -208,7 +226,9 @@ def since(
 ) -> SinceDiff:
     """What changed after ``von`` up to and including ``bis`` (undated milestones are never »new«).
 
-    ``only_ags`` restricts the result to participants colouring one of these Gemeinden (the filter).
+    ``only_ags`` restricts the result to participants colouring one of these Gemeinden (the filter). A council
+    older than ASSKomm (``Milestone.older_council``) is never »new«, whatever ``von`` is: it is not a success
+    of the programme.
     """
     if bis < von:
         von, bis = bis, von
@@ -229,7 +249,7 @@ def since(
             known.setdefault(m.participant_id, set()).update(m.problemfelder)
     for m in sorted(records.milestones, key=lambda m: (period_end(m.datum) or dt.date.max, m.id)):
         participant = by_id.get(m.participant_id)
-        if participant is None or not _in_period(m.datum, von, bis) or not keep(participant):
+        if participant is None or not _in_period(m.datum, von, bis) or not keep(participant) or m.older_council:
             continue
         base = {
             "datum": m.datum,

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "asskomm.cli.records",
     "asskomm.cli.exports",
     "asskomm.cli.users",
+    "asskomm.cli.zahlen",
     "asskomm.cli.bericht",
     "asskomm.cli.einwohner",
     "asskomm.cli.db",

@@ -89,8 +89,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     gemeinden = rec.load_gemeinden()
     records = store.load() if args.mit_unbestaetigten else store.load().confirmed_only()
     result = summary(records, gemeinden, Filters(stand=stand, unbestaetigt=args.mit_unbestaetigten), today=today)
+    shares = _population_shares(records, gemeinden, stand, today, result)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out = result.to_dict()
+        out["einwohner_stand"] = shares["einwohner_stand"]
+        out["land"].update(shares["land"])
+        for k, fig in out["kreise"].items():
+            fig.update(shares["kreise"].get(k, {}))
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
     land = result.land
     print(f"ASSKomm – Stand {fmt_date(stand)} (Datenbank, nicht die veröffentlichten Gesamtzahlen)")
@@ -100,6 +106,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print(f"Kooperationsvereinbarungen (Teilnehmer, Gruppe = 1): {fmt_int(land.vereinbarungen)}")
     print(f"Anteil Gemeinden mit Vereinbarung: {fmt_pct(land.anteil_gemeinden)}, "
           f"Anteil Fläche: {fmt_pct(land.anteil_flaeche)}")
+    print(f"Abdeckung: {shares['land']['zeile']}")
+    print(f"  ({shares['einwohner_stand']['quelle']})")
     labels = vocab.baustein_labels()
     print("Bausteine (Teilnehmer):")
     for b, n in land.bausteine.items():
@@ -110,6 +118,22 @@ def cmd_summary(args: argparse.Namespace) -> int:
         counts = " / ".join(fmt_int(fig.status[s]) for s in STATUS_ORDER)
         print(f"  {names.get(k, k)} ({k}): {counts}; {fmt_int(fig.vereinbarungen)}")
     return EXIT_OK
+
+
+def _population_shares(records, gemeinden, stand: dt.date, today: dt.date, result) -> dict:
+    """The coverage line's shares (Gemeinden, area, population), statewide and per Kreis, as the Karte page
+    and the Landkreise page show them (``analysis.coverage``)."""
+    from asskomm.analysis import coverage, region
+    from asskomm.analysis.status import status_table
+    from asskomm.geo import layers as geo
+    from asskomm.records import einwohner
+
+    table = status_table(records, gemeinden, stand, today=today)
+    try:
+        names = region.kreis_region_names(geo.kreise())  # »im Landkreis Görlitz«, as the page says
+    except (OSError, ValueError, KeyError):
+        names = {}
+    return coverage.population_shares(table, gemeinden, einwohner.load(), result.kreise, names)
 
 
 def _kreis_display_names() -> dict[str, str]:

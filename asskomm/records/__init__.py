@@ -3,7 +3,17 @@
 The names below are the package's public API; modules elsewhere use ``from asskomm import records as rec``.
 """
 
-from asskomm.records.dates import DateError, counts_at, normalise_datum, period_end, period_start, precision
+from asskomm.records.dates import (
+    PROGRAMME_START,
+    DateError,
+    council_label,
+    counts_at,
+    normalise_datum,
+    older_council,
+    period_end,
+    period_start,
+    precision,
+)
 from asskomm.records.export import export, export_rows, neutralise
 from asskomm.records.gazetteer import Gazetteer, as_gazetteer, landkreis_name, load_gazetteer, load_gemeinden
 from asskomm.records.importformat import (
@@ -16,7 +26,7 @@ from asskomm.records.importformat import (
     SOURCE_SEPARATOR,
     Issue,
 )
-from asskomm.records.model import Contact, FocusAssignment, Milestone, Participant, RecordSet
+from asskomm.records.model import Contact, FocusAssignment, Milestone, OfficialFigure, Participant, RecordSet
 from asskomm.records.parsed import ImportRow, MilestoneSpec, ParsedImport, ParticipantSpec, group_key
 from asskomm.records.parsing import parse_bytes, parse_file
 from asskomm.records.reading import cell_text, read_table
@@ -29,6 +39,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_ROWS",
+    "PROGRAMME_START",
     "SOURCE_SEPARATOR",
     "Contact",
     "DateError",
@@ -38,12 +49,14 @@ __all__ = [
     "Issue",
     "Milestone",
     "MilestoneSpec",
+    "OfficialFigure",
     "ParsedImport",
     "Participant",
     "ParticipantSpec",
     "RecordSet",
     "as_gazetteer",
     "cell_text",
+    "council_label",
     "counts_at",
     "export",
     "export_rows",
@@ -53,6 +66,7 @@ __all__ = [
     "load_gemeinden",
     "neutralise",
     "normalise_datum",
+    "older_council",
     "parse_amount",
     "parse_bytes",
     "parse_file",

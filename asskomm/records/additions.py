@@ -26,6 +26,9 @@ existing seed rows. The rules (README, »Zählregeln«) are small functions, eac
   a second one (date replaced, source appended). ``sonstiges`` and ``foerderung`` are never merged.
 - Focus areas: the source's words are mapped onto the vocabulary by ``PROBLEMFELD_WORDS``; the original
   words stay in the note (»Stichworte laut Quelle: …«).
+- Councils older than ASSKomm (a ``kpr`` dated before 06.02.2019: Dresden 1996, Chemnitz 1998, …) are kept
+  with their own date; the note says so (``OLDER_COUNCIL_NOTE``). The views count them as existing councils,
+  never as a success of the programme (``records.dates.older_council``).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from asskomm.records import (
     period_start,
 )
 from asskomm.records import vocabulary as vocab
+from asskomm.records.dates import older_council
 
 BAUSTEIN_OF_FAKT = {
     "beratung": "beratung",
@@ -56,6 +60,10 @@ BAUSTEIN_OF_FAKT = {
     "other": "sonstiges",
 }
 FUNDING_MARK = "[Förderung]"
+OLDER_COUNCIL_NOTE = (
+    "Präventionsrat älter als ASSKomm (vor dem 06.02.2019 gegründet): zählt als bestehender Rat, "
+    "nicht als Meilenstein des Programms"
+)
 # Facts of a »Stadt (mit …)« row that belong to the lead town alone (it signs, it receives the grant).
 LEAD_ONLY = {"kooperationsvereinbarung", "foerderung"}
 # Bausteine whose seed milestone may be made more precise by an addition (facts that happen once).
@@ -81,6 +89,10 @@ PROBLEMFELD_WORDS: dict[str, tuple[str, ...]] = {
     "sauber": ("ordnung_sauberkeit",),
     "hundekot": ("ordnung_sauberkeit",),
     "verwahrlos": ("ordnung_sauberkeit",),
+    "verunreinig": ("ordnung_sauberkeit",),
+    "aufkleber": ("graffiti_sachbeschaedigung",),
+    "aggress": ("gewalt_extremismus",),
+    "radikal": ("gewalt_extremismus",),
     "jugend": ("jugend",),
     "schul": ("jugend",),
     "senior": ("senioren",),
@@ -293,6 +305,7 @@ def _read_addition(add: Mapping[str, str]) -> _Addition:
     words = [w.strip() for w in (add.get("problemfelder") or "").split(";") if w.strip()]
     note = _join(
         paraphrase.removeprefix(FUNDING_MARK).strip(),
+        OLDER_COUNCIL_NOTE if older_council(baustein, datum) else "",
         date_note,
         f"Hinweis: {hint}" if hint else "",
         f"Stichworte laut Quelle: {'; '.join(words)}" if words else "",

@@ -8,6 +8,10 @@ import math
 import re
 from typing import Any
 
+# The start of the programme: 06.02.2019, the founding conference with the eight model municipalities.
+PROGRAMME_START = dt.date(2019, 2, 6)
+COUNCIL = "kpr"
+
 # Dates with precision
 
 
@@ -85,6 +89,26 @@ def counts_at(datum: str, stand: dt.date, today: dt.date | None = None) -> bool:
     if end is None:
         return stand >= (today or dt.date.today())
     return end <= stand
+
+
+def predates_programme(datum: str) -> bool:
+    """Whether a fact dated ``datum`` lies before the programme started (it counted before 06.02.2019)."""
+    end = period_end(datum)
+    return end is not None and end < PROGRAMME_START
+
+
+def older_council(baustein: str, datum: str) -> bool:
+    """A Präventionsrat founded before ASSKomm (Dresden 1996, Chemnitz 1998, …): a real council, which the
+    ministry's count includes, but not a milestone of the programme (it raises no status, is never »new«)."""
+    return baustein == COUNCIL and predates_programme(datum)
+
+
+def council_label(datum: str) -> str:
+    """»Präventionsrat (seit 1996, vor ASSKomm)« for a council older than the programme, otherwise
+    »Kommunaler Präventionsrat« (the Baustein's label)."""
+    if predates_programme(datum):
+        return f"Präventionsrat (seit {datum[:4]}, vor ASSKomm)"
+    return "Kommunaler Präventionsrat"
 
 
 # --------------------------------------------------------------------------------------------------

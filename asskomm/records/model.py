@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 
 import dataclasses
 
+from asskomm.records.dates import older_council
+
 # Model (immutable snapshot; the store produces it, status and views consume it)
 
 
@@ -42,6 +44,36 @@ class Milestone:
     # left out of the KPIs and map colours unless the view includes unconfirmed facts (``confirmed_only``).
     unbestaetigt: str = ""
 
+    @property
+    def older_council(self) -> bool:
+        """A Präventionsrat founded before ASSKomm (``records.dates.older_council``)."""
+        return older_council(self.baustein, self.datum)
+
+
+# The KPI cards an »amtliche Zahl« can stand beside: field of ``analysis.status.Kennzahlen`` → the card's label
+# (``analysis.figures.KPI_RULES`` names the same fields).
+OFFICIAL_KENNZAHLEN = {
+    "beraten": "Beratene Kommunen",
+    "vereinbarungen": "Kooperationsvereinbarungen",
+    "modellkommunen": "Modellkommunen",
+    "praeventionsraete": "Präventionsräte",
+    "sicherheitsanalysen": "Sicherheitsanalysen",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class OfficialFigure:
+    """A current figure the ministry entered in the app (»amtliche Zahl«): it stands beside its KPI card,
+    before any figure a newspaper reported. ``created_by`` stays on the admins' page (personal data)."""
+
+    id: int
+    kennzahl: str  # the KPI's field in ``analysis.status.Kennzahlen`` (``vereinbarungen``, ``beraten``, …)
+    wert: int
+    stand: str  # ISO date the figure refers to
+    referenz: str  # internal reference, e.g. »LPR-Statistik 11/2026«
+    created_by: str = ""
+    created_at: str = ""
+
 
 @dataclasses.dataclass(frozen=True)
 class FocusAssignment:
@@ -71,6 +103,7 @@ class RecordSet:
     milestones: tuple[Milestone, ...] = ()
     contacts: tuple[Contact, ...] = ()
     data_version: int = 0
+    official_figures: tuple[OfficialFigure, ...] = ()  # »amtliche Zahlen« entered by the ministry
 
     @property
     def members(self) -> tuple[tuple[int, str], ...]:

@@ -29,6 +29,7 @@ _HYPHENATE = {
     "Sicherheitsanalysen": "Sicher\u00adheits\u00adanalysen", "Modellkommunen": "Modell\u00adkom\u00admunen",
     "(Gemeinden)": "(Gemein\u00adden)", "(Partner)": "(Part\u00adner)",
     "Polizeidirektion": "Polizei\u00addirektion", "beratenen": "bera\u00adtenen", "amtlich": "amt\u00adlich",
+    "Datenbank": "Daten\u00adbank",
 }
 
 
@@ -128,7 +129,7 @@ def _note(doc, text: str, marker: str = "", size: float = 8) -> None:
 
 _WEIGHTS = {"text": 2.6, "url": 1.3, "date": 1.7, "int": 1.6, "nummer": 1.2, "eur": 1.9, "pct": 1.6, "monate": 1.9}
 _WIDE = {"mitglieder": 3.6, "partner": 3.2, "schritt": 4.5, "name": 2.4, "pd": 2.0, "kreis": 2.9, "kreise": 3.4,
-         "art": 2.0}
+         "art": 2.0, "was": 2.1, "gemeinde": 2.3, "ebene": 1.9, "datenbank": 1.3, "luecke": 1.3, "eintrag": 1.9}
 MARGIN_CM = 1.8
 A4_CM = (21.0, 29.7)
 LANDSCAPE_FROM_COLUMNS = 10  # wider tables get a landscape page (like an annex of a written answer)

@@ -19,7 +19,7 @@ from fpdf.prefs import ViewerPreferences
 from asskomm import labels
 from asskomm.analysis.exportdata import ExportData, collect
 from asskomm.analysis.filters import Filters
-from asskomm.analysis.kpis import KPI_LABELS, kpis_from_frame
+from asskomm.analysis.kpis import KPI_LABELS, kpis_from_frame, published_heading
 from asskomm.render.figure_file import figure_bytes
 from asskomm.render.static_map import draw_map_only, export_text
 
@@ -35,7 +35,7 @@ MUTED = (85, 85, 85)
 NAVY = (11, 42, 74)
 RULE = (190, 190, 190)
 FOOTER_TOP = PAGE_H - 14  # content must end above this line (mm)
-PUBLISHED_WIDTHS = (70, 18, 22, 48)
+PUBLISHED_WIDTHS = (54, 11, 18, 42, 33)
 MILESTONE_WIDTHS = (22, 80, 46, 38)
 # where a KPI label breaks when it does not fit its box
 _BOX_BREAKS = {"Kooperationsvereinbarungen": "Kooperations-\nvereinbarungen"}
@@ -256,7 +256,7 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
 
     published = list(data.published)[:5]
     pub_rows = [
-        [_clip(p.label, 90), labels.fmt_int(p.value), labels.fmt_date(p.date), _short_source(p.source)]
+        [_clip(p.label, 80), labels.fmt_int(p.value), labels.fmt_date(p.date), p.kind_label, _short_source(p.source)]
         for p in published
     ]
     milestones = list(data.milestones)[:5]
@@ -270,8 +270,8 @@ def _page_one(pdf: _Briefing, data: ExportData) -> None:
     _fit(pub_h, ms_h, FOOTER_TOP - pdf.get_y() - 2 * (6 + 6.5 + 2) - (0 if pub_rows else -14.5))
 
     if pub_h:
-        _heading(pdf, "Veröffentlichte Zahlen zu den Kennzahlen (Ministerium / LPR)")
-        header = ["Kennzahl", "Wert", "Stand", "Quelle"]
+        _heading(pdf, published_heading(published))
+        header = ["Kennzahl", "Wert", "Stand", "Art der Quelle", "Quelle"]
         _sourced_table(pdf, header, pub_rows[: len(pub_h)], PUBLISHED_WIDTHS, [p.source for p in published])
 
     _heading(pdf, "Die fünf neuesten Meilensteine")

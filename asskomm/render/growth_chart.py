@@ -62,11 +62,22 @@ def render_growth_png(
     last = series["stand"].iloc[-1] if len(series) else dt.date.today()
     note = f"Linie: ASSKomm-Datenbank, Stand {labels.fmt_date(last)} (Monatsende)."
     if published is not None:
-        note += " Kreis: von SMI/LPR veröffentlichte Gesamtzahl (Quellen in der Tabelle)."
+        note += f" Kreis: {PRESS_NOTE[0]}; Raute: {PRESS_NOTE[1]}; Quellen in der Tabelle."
     fig.text(0.065, 0.025, note, fontsize=10.5 * scale, color="#444444")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+# The kinds of source, as the note under the chart names them (circle: the ministry's own; diamond: the press).
+PRESS_NOTE = ("SMI/LPR", "Presse (Angabe des SMI/LPR)")
+
+
+def _is_press(points: pd.DataFrame) -> pd.Series:
+    """Points reported by a newspaper (drawn as a diamond), by the ``art`` column of ``published_points``."""
+    if "art" not in points:
+        return pd.Series(False, index=points.index)
+    return points["art"].astype(str).str.startswith("Presse")
+
 
 def _draw_series(ax, series: pd.DataFrame, published: pd.DataFrame | None, scale: float) -> list:
     """Per series: the database's line and the published points; returns one legend handle per series shown."""
@@ -81,10 +92,13 @@ def _draw_series(ax, series: pd.DataFrame, published: pd.DataFrame | None, scale
         if has_line:
             ax.step(dates, series[label].astype(float), where="post", color=colour, linewidth=3.2 * scale)
         if has_points:
-            ax.plot(
-                pd.to_datetime(sel["stand"]), sel["wert"], linestyle="none", zorder=4,
-                **labels.published_marker(colour, 9 * scale, 2.6 * scale),
-            )
+            press = _is_press(sel)
+            for part, shape in ((sel[~press], "o"), (sel[press], "D")):
+                if len(part):
+                    ax.plot(
+                        pd.to_datetime(part["stand"]), part["wert"], linestyle="none", zorder=4,
+                        **{**labels.published_marker(colour, 9 * scale, 2.6 * scale), "marker": shape},
+                    )
         if has_line or has_points:
             handles.append(
                 Line2D(

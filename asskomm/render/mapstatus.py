@@ -18,6 +18,7 @@ import pandas as pd
 from jinja2 import Template
 
 from asskomm import labels
+from asskomm.records.dates import council_label, predates_programme
 from asskomm.render.mapscript import DataLayer, script_json
 from asskomm.render.maptext import esc, tooltip_body
 
@@ -62,7 +63,8 @@ def map_state(
         ags = str(row["ags"])
         model = bool(row.get("modellkommune"))
         state["s"][ags] = [order.get(row["status"], 0), 1 if ok else 0, 1 if model else 0]
-        has_detail = row["status"] != "nicht_beteiligt" or model or bool(row.get("problemfelder"))
+        older = bool(row.get("kpr")) and predates_programme(str(row.get("kpr_seit") or ""))
+        has_detail = row["status"] != "nicht_beteiligt" or model or bool(row.get("problemfelder")) or older
         if has_detail:
             state["t"][ags] = tooltip_body(row, problemfeld_labels)
         if model and ok:
@@ -72,7 +74,8 @@ def map_state(
         if ok:
             for kind in markers:
                 if row.get(kind):
-                    state["markers"].append([ags, kind, esc(labels.MARKER_LABELS[kind])])
+                    text = council_label(str(row["kpr_seit"])) if kind == "kpr" and older else labels.MARKER_LABELS[kind]
+                    state["markers"].append([ags, kind, esc(text)])
     if "names" in state:  # agreements first: they keep their names where names would overlap
         state["names"] = [ags for _, ags in sorted(state["names"])]
     return state

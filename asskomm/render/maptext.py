@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from asskomm import labels
+from asskomm.records.dates import council_label, predates_programme
 
 
 def esc(value: object) -> str:
@@ -35,6 +36,8 @@ def tooltip_body(row: Mapping, problemfeld_labels: Mapping[str, str]) -> str:
     lines = [status_since_text(row["status"], row.get("status_seit"))]
     if row.get("modellkommune"):
         lines.append("Modellkommune")
+    if row.get("kpr") and predates_programme(str(row.get("kpr_seit") or "")):
+        lines.append(esc(council_label(str(row["kpr_seit"]))))  # »Präventionsrat (seit 1996, vor ASSKomm)«
     pfs = [problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())]
     if pfs:
         lines.append("Problemfelder: " + esc(", ".join(pfs)))

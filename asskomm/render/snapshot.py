@@ -20,7 +20,7 @@ from branca.element import Element
 from asskomm import labels
 from asskomm.analysis.exportdata import ExportData, collect
 from asskomm.analysis.filters import Filters
-from asskomm.analysis.kpis import KPI_LABELS, legend_counts
+from asskomm.analysis.kpis import KPI_LABELS, legend_counts, published_heading
 from asskomm.render import mapbase, mapgeometry, mapstatus
 
 TITLE = "Allianz Sichere Sächsische Kommunen (ASSKomm)"
@@ -97,8 +97,8 @@ def _panel(data: ExportData) -> str:
         if label in data.kpis
     )
     published = "".join(
-        f"<tr><td>{_esc(p.label)}<br><span class='src'>{_esc(labels.fmt_date(p.date))} · {_source(p.source)}"
-        f"</span></td><td class='n'>{labels.fmt_int(p.value)}</td></tr>"
+        f"<tr><td>{_esc(p.label)}<br><span class='src'>{_esc(labels.fmt_date(p.date))} · {_esc(p.kind_label)} · "
+        f"{_source(p.source)}</span></td><td class='n'>{labels.fmt_int(p.value)}</td></tr>"
         for p in data.published
     )
     milestones = "".join(
@@ -118,7 +118,7 @@ def _panel(data: ExportData) -> str:
         )
     if published:
         parts.append(
-            f"<h2>Veröffentlichte Zahlen (Ministerium / LPR)</h2><table class='pub'>{published}</table>"
+            f"<h2>{_esc(published_heading(data.published))}</h2><table class='pub'>{published}</table>"
         )
     if milestones:
         parts.append(f"<h2>Neueste Meilensteine</h2><ul class='ms'>{milestones}</ul>")

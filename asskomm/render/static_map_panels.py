@@ -95,9 +95,15 @@ def draw_kpis(ax, data: ExportData, s: float) -> None:
     _blank_panel(ax)
     ax.text(0, 0.98, "Kennzahlen (Datenbank)", fontsize=17 * s, fontweight="bold", va="top", color="#1A1A1A")
     y = 0.80
+    published = {p.kpi: p for p in data.published if p.kpi}
+    step = 0.15 if published else 0.13
     for label in KPI_LABELS:
         if label not in data.kpis:
             continue
+        pub = published.get(label)
+        if pub is not None and int(pub.value) != int(data.kpis[label]):  # as the cards: only where it differs
+            ax.text(0, y - 0.055, f"veröffentlicht {labels.fmt_int(pub.value)} · {pub.attribution}",
+                    fontsize=9.8 * s, va="center", color="#555555")
         ax.text(0, y, label, fontsize=14.5 * s, va="center", color="#1A1A1A")
         ax.text(
             1.0,
@@ -109,7 +115,7 @@ def draw_kpis(ax, data: ExportData, s: float) -> None:
             fontweight="bold",
             color="#1A1A1A",
         )
-        y -= 0.13
+        y -= step
     ax.plot([0, 1], [y + 0.06, y + 0.06], color="#BBBBBB", linewidth=0.8 * s)
     source = textwrap.fill(f"Quelle: {data.kpi_source}, Stand {labels.fmt_date(data.filters.stand)}", 46)
     ax.text(0, y + 0.02, source, fontsize=10.5 * s, va="top", color="#555555", linespacing=1.3)

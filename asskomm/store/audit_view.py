@@ -11,6 +11,7 @@ from typing import Any
 from asskomm import records as rec
 from asskomm.store.database import Store
 from asskomm.store.display import FIELD_LABELS, FORM_SOURCE, same_value, show_value
+from asskomm.store.official_figures import describe as official_describe
 
 TZ = zoneinfo.ZoneInfo("Europe/Berlin")
 ENTITY_LABELS = {
@@ -20,6 +21,7 @@ ENTITY_LABELS = {
     "users": "Benutzer",
     "import": "Import",
     "problemfelder": "Problemfeld",
+    "official_figures": "Amtliche Zahl",
 }
 ACTION_LABELS = {
     "insert": "angelegt",
@@ -83,6 +85,8 @@ def _describe(entry: Mapping[str, Any]) -> str:
     elif entity == "problemfelder":
         src = after or before
         head = f"»{src.get('label', '')}« ({src.get('id', '')})"
+    elif entity == "official_figures":
+        return f"Nr. {(after or before).get('id', '')}: {official_describe(after or before)}"
     if action == "update":
         diffs = [
             f"{FIELD_LABELS.get(k, k)}: {show_value(k, before.get(k))} → {show_value(k, v)}"

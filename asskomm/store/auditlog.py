@@ -132,6 +132,8 @@ class AuditLog:
             return self._revert_contact(conn, action, eid, before, after, actor, now, batch)
         if entity == "problemfelder" and action in ("insert", "update"):
             return self._revert_problemfeld(conn, action, before, after, actor, now, batch)
+        if entity == "official_figures" and action in ("insert", "delete"):
+            return self._revert_official_figure(conn, action, eid, before, after, actor, now, batch)
         if entity == "participants" and action == "insert":
             used = conn.execute(
                 sa.select(sa.func.count()).select_from(milestones).where(milestones.c.participant_id == eid)

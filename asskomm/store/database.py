@@ -25,6 +25,8 @@ from asskomm.store.auditlog import AuditLog
 from asskomm.store.connection import DatabaseUnavailable, unavailable_message
 from asskomm.store.edits import Edits
 from asskomm.store.importing import Importing
+from asskomm.store.official_figures import OfficialFigures
+from asskomm.store.official_figures import read as read_official_figures
 from asskomm.store.problemfelder import ProblemfeldEntries
 from asskomm.store.rows import iso_text
 from asskomm.store.schema import (
@@ -40,11 +42,12 @@ from asskomm.store.schema import (
 )
 
 
-class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
+class Store(AuditLog, Importing, Edits, ProblemfeldEntries, OfficialFigures):
     """The records database. Thread-safe for reads; writes are transactions.
 
     This class holds the engine, the snapshot of the records and the data version; each concern's methods
-    live in their own module (audit log, import, single edits, Problemfelder) and are mixed in here.
+    live in their own module (audit log, import, single edits, Problemfelder, »amtliche Zahlen«) and are mixed
+    in here.
     """
 
     def __init__(
@@ -186,7 +189,7 @@ class Store(AuditLog, Importing, Edits, ProblemfeldEntries):
             rec.Contact(r.id, r.participant_id, r.gremium, r.adresse, r.telefon, r.email, r.version)
             for r in conn.execute(sa.select(contacts).order_by(contacts.c.id))
         )
-        return rec.RecordSet(parts, mss, cts, version)
+        return rec.RecordSet(parts, mss, cts, version, read_official_figures(conn))
 
     @staticmethod
     def _version(conn: sa.Connection, lock: bool = False) -> int:

@@ -127,6 +127,21 @@ problemfeld_entries = sa.Table(
 )
 
 
+# Current figures the ministry enters in the app (»amtliche Zahlen«): they stand beside their KPI card,
+# before any press figure (``asskomm.analysis.figures``). Entered and removed by admins only, audited.
+official_figures = sa.Table(
+    "official_figures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kennzahl", sa.String(40), nullable=False),  # a KPI field: vereinbarungen, beraten, …
+    sa.Column("wert", sa.Integer, nullable=False),
+    sa.Column("stand", sa.String(10), nullable=False),  # ISO date the figure refers to
+    sa.Column("referenz", sa.String(200), nullable=False),  # internal reference, e.g. »LPR-Statistik 11/2026«
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
 meta = sa.Table(
     "meta",
     metadata,

@@ -177,18 +177,25 @@ def vocab_labels_for(version: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def published_figures(until: dt.date, region: tuple[str, ...] | None = ()) -> list[dict]:
-    """The published figure per KPI card by ``until`` (``figures.published_for_kpi``, the one rule for every
-    page and export); ``region``: Kreis keys of a region filter, ``None`` for a view no figure fits."""
+    """The figure per KPI card by ``until`` (``figures.published_for_kpi``, the one rule for every page and
+    export, with the »amtliche Zahlen« of the database); ``region``: Kreis keys of a region filter, ``None``
+    for a view no figure fits."""
     if region is None:
         return []
-    return published_figures_for(until.isoformat(), tuple(region), figures_file_key())
+    return published_figures_for(until.isoformat(), tuple(region), figures_file_key(), data_version(False))
+
+
+def official_figures() -> tuple:
+    """The »amtliche Zahlen« the ministry entered (``RecordSet.official_figures``)."""
+    return records_for(data_version(False)).official_figures
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def published_figures_for(until_iso: str, region: tuple[str, ...], figures_key: str) -> list[dict]:
+def published_figures_for(until_iso: str, region: tuple[str, ...], figures_key: str, version: str) -> list[dict]:
     from asskomm.analysis import figures
 
     until = dt.date.fromisoformat(until_iso)
+    official = records_for(version).official_figures
     return [
         {
             "kpi": kpi,
@@ -197,8 +204,11 @@ def published_figures_for(until_iso: str, region: tuple[str, ...], figures_key: 
             "date": fig.date,
             "source": fig.source,
             "qualifier": fig.qualifier,
+            "kind": fig.kind,
+            "kind_label": fig.kind_label,
+            "attribution": fig.attribution,
         }
-        for kpi, fig in figures.published_kpis(until, region=region).items()
+        for kpi, fig in figures.published_kpis(until, region=region, official=official).items()
     ]
 
 

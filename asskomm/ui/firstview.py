@@ -97,7 +97,7 @@ def warm(stand: dt.date | None = None) -> list[str]:
     _sources(version, key, stand_iso)
     _karte_table(version, key, fkey)
     _map_state(version, key, fkey, None, views.LAYER_KINDS, (), (), True)  # all marker layers by default
-    data.published_figures_for(stand_iso, (), data.figures_file_key())
+    data.published_figures_for(stand_iso, (), data.figures_file_key(), version)
     coverage.population_for(coverage.population_key())
     done.append(f"records {version}")
     return done

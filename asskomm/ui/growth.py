@@ -24,7 +24,8 @@ def _growth_series(version: str, fkey: tuple):
     """``fkey``: the filters' cache key with today as the Stand (the series ends today)."""
     filters = Filters.from_cache_key(fkey)
     series = timeline.growth_series(data.records(), boundaries.gemeinden(), end=filters.stand, filters=filters)
-    return series, timeline.published_points(until=filters.stand)
+    official = data.records().official_figures
+    return series, timeline.published_points(until=filters.stand, official=official)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -59,6 +60,7 @@ def growth_chart(filters: Filters) -> None:
                 "Kennzahl": points["serie"],
                 "Stand": points["datum"].map(labels.fmt_date),
                 "veröffentlicht": points["wert"].map(labels.fmt_int),
+                "Art der Quelle": points["art"],
                 "Quelle": points["quelle"],
             }
         )

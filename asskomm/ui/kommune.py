@@ -144,7 +144,7 @@ def timeline(
                     m,
                     p,
                     labels.fmt_date(m.datum) if m.datum else "ohne Datum",
-                    bs.get(m.baustein, m.baustein),
+                    rec.council_label(m.datum) if m.older_council else bs.get(m.baustein, m.baustein),
                     ", ".join(pf.get(x, x) for x in m.problemfelder),
                     rec.counts_at(m.datum, stand, today),
                 )
@@ -191,9 +191,10 @@ def timeline_html(rows: Sequence[TimelineRow], own_id: int | None, highlight: in
 
 
 def flags(row: Mapping) -> list[str]:
+    """The chips of a Gemeinde's status row: »Modellkommune«, »Präventionsrat (seit 1996, vor ASSKomm)«, …"""
     names = (
         ("modellkommune", "Modellkommune"),
-        ("kpr", "Kommunaler Präventionsrat"),
+        ("kpr", rec.council_label(str(row.get("kpr_seit") or ""))),
         ("sicherheitsanalyse", "Sicherheitsanalyse"),
         ("coaching", "Coaching"),
         ("foerderung", "Förderung"),

@@ -3,20 +3,18 @@ an action that survives the rerun it causes (:func:`flash`, shown by :func:`show
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
+
+from asskomm import labels
 
 # Session keys of the confirmation (``ed_``: dropped at sign-out, ``auth.EDIT_PREFIXES``).
 K_FLASH = "ed_flash"
 K_TOAST = "ed_toast"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
-
 
 def md(text: object) -> str:
     """User text made inert for Streamlit markdown (no links, images, emphasis or HTML from it)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    return labels.md_inert(text)
 
 
 def flash(message: str, *, toast: bool = False) -> None:

@@ -84,8 +84,9 @@ def comparison_chart_image() -> None:
 
 
 def latest_published(today: dt.date) -> None:
-    """The newest published figure of each KPI, with the rule which statements count the same."""
-    st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today)))
+    """The figure beside each KPI (kind of source, source, the »amtliche Zahlen« included), with the rule which
+    statements count the same."""
+    st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today, data.official_figures())))
 
 
 def comparison_table(comp: pd.DataFrame) -> None:
@@ -112,9 +113,10 @@ def comparison_table(comp: pd.DataFrame) -> None:
 
 
 def published_table() -> None:
-    """Every published statement of ``data/reported_figures.csv`` (inside the page's expander)."""
+    """Every published statement of ``data/reported_figures.csv`` and every »amtliche Zahl«, each with its kind
+    of source (inside the page's expander)."""
     st.dataframe(
-        sources.published_table(),
+        sources.published_table(official=data.official_figures()),
         hide_index=True,
         width="stretch",
         row_height=56,
@@ -123,7 +125,7 @@ def published_table() -> None:
             "Angabe": st.column_config.TextColumn(width="medium"),
             "Wert": st.column_config.TextColumn(width="small"),
             "Gebiet": st.column_config.TextColumn(width="small"),
-            "genannt von": st.column_config.TextColumn(width="small"),
+            "Art der Quelle": st.column_config.TextColumn(width="small"),
             "Hinweis": st.column_config.TextColumn(width="large"),
             "Quelle": widgets.source_link_column(width="small"),
         },
@@ -131,7 +133,10 @@ def published_table() -> None:
     st.caption(
         "Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle. »Gebiet«: eine Zahl für einen "
         "Landkreis oder eine Region erscheint auf der Karte, wenn genau dieses Gebiet gefiltert ist. "
-        "»genannt von«: Angaben, die nicht vom SMI oder LPR stammen, sind als solche gekennzeichnet."
+        "»Art der Quelle«: »SMI/LPR« (Seiten, Pressemitteilungen und Landtagsdrucksachen des Ministeriums und des "
+        "LPR), »Presse (Angabe des SMI/LPR)« (eine Zeitung berichtet die Zahl des Ministeriums), »SMI/LPR "
+        "(amtliche Zahl)« (vom Ministerium in der App eingetragen, mit interner Quelle) und »andere Angabe« "
+        "(z. B. ein Bürgermeister): diese steht nie neben einer Kennzahl."
     )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from asskomm import labels
+from asskomm.analysis.kpis import KPI_HELP
 from asskomm.render import mapcontroller, maptext
 from asskomm.ui import views
 
@@ -38,35 +39,41 @@ def kpi_cards(
         cols = [st.container() for _ in values]
     else:
         cols = st.columns([KPI_WIDTHS.get(label, 1.0) for label in values], gap="small")
-    sites: list[str] = []
+    noted = False
     for col, (label, value) in zip(cols, values.items(), strict=True):
         pub = _differing_published(label, value, published)
-        lines = []
-        if pub is not None:
-            extra = f", {pub[1]['qualifier']}" if pub[1].get("qualifier") else ""
-            text = (
-                f"veröffentlicht: <b>{labels.fmt_int(pub[0])}</b> "
-                f"({html.escape(labels.fmt_date(pub[1]['date']) + extra)})"
-            )
-            src = str(pub[1].get("source") or "")
-            if vertical:  # projector: links cannot be clicked there; the sites are named once below
-                site = views.source_site(src)
-                if site and site not in sites:
-                    sites.append(site)
-            elif src:
-                text += f' · <a href="{html.escape(src, quote=True)}" target="_blank" rel="noopener">Quelle</a>'
-            lines.append(text)
         with col, st.container(border=not vertical, gap=None if vertical else "small"):
             # the unit stands beside the number (»29 Vereinbarungen · 35 Gemeinden«, CSS puts it on one line)
             st.metric(
-                label, labels.fmt_int(value), delta=units.get(label) or None, delta_color="off", delta_arrow="off"
+                label, labels.fmt_int(value), delta=units.get(label) or None, delta_color="off", delta_arrow="off",
+                help=KPI_HELP.get(label),
             )
-            if lines:
-                st.html('<div class="asskomm-source asskomm-kpi-note">' + "<br>".join(lines) + "</div>")
-    if vertical and sites:
-        st.html(f'<div class="asskomm-source asskomm-sites">Veröffentlicht laut {html.escape(", ".join(sites))}</div>')
+            if pub is not None:
+                noted = True
+                st.html('<div class="asskomm-source asskomm-kpi-note">' + published_line(*pub, short=vertical) + "</div>")
+    if vertical and noted:  # projector: links cannot be clicked there; the detail is on the Quellen page
+        st.html('<div class="asskomm-source asskomm-sites">Quellen und Einzelheiten: Seite »Quellen«</div>')
     if not compact:
         kpi_explanation(stand)
+
+
+def published_line(value: float, pub: Mapping, *, short: bool = False) -> str:
+    """The figure beside a KPI card, as HTML: »veröffentlicht: **60** · SMI/LPR, 11.04.2025 · Quelle« (a link);
+    an entered figure »amtliche Zahl: **63** · SMI/LPR, Stand 30.11.2026 · LPR-Statistik 11/2026«. ``short``
+    (the presentation view): kind and date only, the detail is on the Quellen page."""
+    official = pub.get("kind") == "amtlich"
+    kind = "SMI/LPR" if official else str(pub.get("kind_label") or "SMI/LPR")
+    when = ("Stand " if official else "") + labels.fmt_date(pub["date"])
+    parts = [f"{'amtliche Zahl' if official else 'veröffentlicht'}: <b>{labels.fmt_int(value)}</b>",
+             html.escape(f"{kind}, {when}")]
+    if pub.get("qualifier"):
+        parts.append(html.escape(str(pub["qualifier"])))
+    src = str(pub.get("source") or "")
+    if official and not short:
+        parts.append(html.escape(src))
+    elif src and not short:
+        parts.append(f'<a href="{html.escape(src, quote=True)}" target="_blank" rel="noopener">Quelle</a>')
+    return " · ".join(parts)
 
 
 def kpi_explanation(stand: dt.date) -> None:
@@ -74,8 +81,10 @@ def kpi_explanation(stand: dt.date) -> None:
     st.caption(
         f"Kennzahlen: erfasst in der Datenbank, Stand {labels.fmt_date(stand)}, für die gewählten Filter. "
         f"{labels.TEILNEHMER_REGEL}, "
-        "die Legende zählt Gemeinden. »veröffentlicht«: die neueste vom SMI/LPR genannte Zahl, die dasselbe "
-        "zählt (Regeln auf der Seite »Quellen«)."
+        "die Legende zählt Gemeinden. Präventionsräte: auch solche, die älter sind als ASSKomm (wie das "
+        "Ministerium zählt). »veröffentlicht«: die neueste Zahl des SMI/LPR, die dasselbe zählt – "
+        "von ihm selbst (»SMI/LPR«) oder in der Presse (»Presse (Angabe des SMI/LPR)«); eine vom Ministerium "
+        "eingetragene »amtliche Zahl« geht der Presse vor (Regeln auf der Seite »Quellen«)."
     )
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from asskomm.analysis import figures, sources
 from asskomm.geo import layers as geo
-from asskomm.records.model import Milestone, Participant, RecordSet
+from asskomm.records.model import Milestone, OfficialFigure, Participant, RecordSet
 from asskomm.render import comparison_chart
 
 TODAY = dt.date(2024, 6, 30)
@@ -88,10 +88,13 @@ def test_comparison_pairs_published_with_database_at_the_same_day():
 def test_comparison_of_the_real_figures_has_every_comparable_metric_with_a_source():
     comp = sources.comparison(RecordSet(), GEMEINDEN, today=TODAY)
     reported = figures.reported_figures()
-    expected = reported[reported["metric"].isin(figures.COMPARABLE) & (reported["region"] == "")]
+    expected = reported[reported["metric"].isin(figures.COMPARABLE) & (reported["region"] == "")
+                        & reported["source_kind"].isin(figures.BESIDE_KPI)]
     expected = expected[[k <= TODAY for k in expected["known_from"]]]
     assert len(comp) == len(expected) > 10
     assert comp["quelle"].str.startswith("http").all()
+    assert set(comp["art"]) == {"SMI/LPR", "Presse (Angabe des SMI/LPR)"}  # never another speaker's figure
+    assert not comp["quelle"].str.contains("lvz.de/Region/Taucha").any()
     assert (comp["datenbank"] == 0).all()  # an empty database holds nothing
     assert list(comp["stand"]) == sorted(comp["stand"])
     shown = sources.comparison_display(comp)
@@ -145,14 +148,26 @@ def test_boundary_facts_from_geo_meta():
 def test_published_table_lists_every_figure_newest_first():
     table = sources.published_table()
     assert len(table) == len(figures.reported_figures())
-    assert list(table.columns) == ["Datum", "Angabe", "Wert", "Gebiet", "genannt von", "Hinweis", "Quelle"]
+    assert list(table.columns) == ["Datum", "Angabe", "Wert", "Gebiet", "Art der Quelle", "Hinweis", "Quelle"]
     assert table["Quelle"].str.startswith("http").all()
-    # a regional total names its region; a figure not from SMI/LPR says who stated it
+    # a regional total names its region; every figure its kind of source; another speaker says who
     taucha = table[table["Quelle"].str.contains("Taucha")].iloc[0]
-    assert taucha["genannt von"].endswith("(nicht SMI/LPR)") and "Bürgermeister" in taucha["genannt von"]
+    assert taucha["Art der Quelle"] == "andere Angabe (nicht SMI/LPR): Bürgermeister von Taucha (im Stadtrat)"
+    kinds = table["Art der Quelle"].str.split(":").str[0]
+    assert set(kinds) == {"SMI/LPR", "Presse (Angabe des SMI/LPR)", "andere Angabe (nicht SMI/LPR)"}
+    wochenkurier = table[table["Quelle"].str.contains("wochenkurier")].iloc[0]
+    assert wochenkurier["Art der Quelle"] == "Presse (Angabe des SMI/LPR)"
     assert "Landkreis Görlitz" in set(table["Gebiet"]) and "Sachsen" in set(table["Gebiet"])
     assert "1.300.000" in set(table["Wert"])  # German thousands
     small = sources.published_table(
         _reported([("2021", "cooperation_agreements", 1), ("2023-01-30", "kpr_active", 2)])
     )
     assert list(small["Datum"]) == ["30.01.2023", "2021"]
+    entered = sources.published_table(
+        _reported([("2021", "cooperation_agreements", 1)]),
+        official=[OfficialFigure(1, "vereinbarungen", 63, "2026-11-30", "LPR-Statistik 11/2026", "admin")],
+    )
+    first = entered.iloc[0]
+    assert (first["Datum"], first["Wert"], first["Art der Quelle"], first["Quelle"]) == (
+        "30.11.2026", "63", "SMI/LPR (amtliche Zahl)", "LPR-Statistik 11/2026")
+    assert "admin" not in " ".join(entered.astype(str).to_numpy().ravel())  # who entered it: admins' page only

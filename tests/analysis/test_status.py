@@ -26,7 +26,8 @@ def test_columns_and_all_gemeinden(tmp_path):
     table = status_table(records_from(tmp_path, [row(ags="14626110", baustein="beratung", datum="2020")]),
                          GEMEINDEN, TODAY, today=TODAY)
     assert list(table.columns) == ["ags", "status", "status_seit", "modellkommune", "kpr", "sicherheitsanalyse",
-                                   "coaching", "foerderung", "koordinierungsstelle", "problemfelder", "teilnehmer"]
+                                   "coaching", "foerderung", "koordinierungsstelle", "kpr_seit", "problemfelder",
+                                   "teilnehmer"]
     assert list(table["ags"]) == list(GEMEINDEN["ags"])
     assert set(table["status"]) <= set(STATUS_ORDER)
     assert table["kpr"].dtype == bool

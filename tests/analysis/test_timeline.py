@@ -105,6 +105,27 @@ def test_published_points_keep_date_and_source():
     assert len(timeline.published_points(reported, until=dt.date(2021, 6, 30))) == 1
 
 
+def test_published_points_carry_their_kind_and_never_another_speakers_figure():
+    """Issue 24.6: the growth chart's points say their kind of source; a mayor's figure is no point; an
+    »amtliche Zahl« is one."""
+    from asskomm.records import OfficialFigure
+
+    reported = pd.DataFrame({
+        "date": ["2020-02-12", "2020-12", "2021-11"],
+        "metric": ["kommunen_advised", "cooperation_agreements_approx", "cooperation_agreements"],
+        "value": [64, 20, 29],
+        "source": ["https://vhw.de/a", "https://lvz.de/taucha", "https://asskomm.sachsen.de/b"],
+        "source_kind": ["presse", "andere", "smi_lpr"],
+    })
+    official = [OfficialFigure(1, "vereinbarungen", 63, "2026-11-30", "LPR-Statistik 11/2026")]
+    points = timeline.published_points(reported, official=official)
+    assert list(zip(points["wert"], points["art"], strict=True)) == [
+        (64, "Presse (Angabe des SMI/LPR)"), (29, "SMI/LPR"), (63, "SMI/LPR (amtliche Zahl)")]
+    assert points.iloc[-1]["quelle"] == "LPR-Statistik 11/2026" and points.iloc[-1]["stand"] == dt.date(2026, 11, 30)
+    # the chart draws the press as a diamond, the ministry's own as a circle
+    assert list(growth_chart._is_press(points)) == [True, False, False]
+
+
 def test_growth_chart_png():
     series = pd.DataFrame({"stand": timeline.month_steps(end=dt.date(2021, 1, 1))})
     for i, label in enumerate(timeline.SERIES):

@@ -31,7 +31,8 @@ VISITOR_PAGES = {
 }
 # Karte variants: the tab to open before the check (only the open tab is drawn)
 TABS = {"karte-wachstum": "Wachstum seit 2019", "karte-neu-seit": "Neu seit …"}
-SIGNED_IN_PAGES = ("Kommune", "Import", "Änderungen", "Ansprache", "Benutzer", "Problemfelder", "Karte")
+SIGNED_IN_PAGES = ("Kommune", "Import", "Änderungen", "Ansprache", "Benutzer", "Problemfelder", "Amtliche Zahlen",
+                   "Karte")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ def test_bericht_page(page, app_url, recorder, screenshot, tmp_path) -> None:
     harness.wait_for_app_idle(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bericht · Stand ")
     expect(page.get_by_text("Tabelle 1: Landkreise und Kreisfreie Städte")).to_be_visible()
-    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(6)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(7)  # table 7: official running numbers
     screenshot("bericht-1280x720", full_page=False)
 
     page.goto(f"{app_url}/bericht?stichtag=2022-12-31&region=PD+G%C3%B6rlitz")

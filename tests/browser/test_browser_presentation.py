@@ -126,19 +126,26 @@ def test_each_card_says_what_it_counts(page, app_url):
     assert int(re.findall(r"\d+", legend)[-1]) == gemeinden
 
 
+NOTE = re.compile(r"veröffentlicht: ([\d.]+) · (SMI/LPR|Presse \(Angabe des SMI/LPR\)), ([\d./]+)")
+
+
 def test_published_figures_agree_on_card_quellen_page_and_pdf(page, app_url):
+    """… each with its kind of source (issue 24.6): »veröffentlicht: 60 · SMI/LPR, 11.04.2025 · Quelle«."""
     page.set_viewport_size({"width": 1280, "height": 800})
     today = dt.date.today()
-    expected = {k: (labels.fmt_int(f.value), labels.fmt_date(f.date)) for k, f in figures.published_kpis(today).items()}
+    chosen = figures.published_kpis(today)
+    expected = {k: (labels.fmt_int(f.value), f.kind_label, labels.fmt_date(f.date)) for k, f in chosen.items()}
     _open(page, app_url + "/")
     cards = page.locator('.st-key-kpi_row [data-testid="stColumn"]')
     shown = {}
     for i in range(cards.count()):
         text = cards.nth(i).inner_text()
-        found = re.search(r"veröffentlicht: ([\d.]+) \(([^,)]+)", text)
+        found = NOTE.search(text)
         if found:
-            shown[text.splitlines()[0].strip()] = (found.group(1), found.group(2))
+            shown[text.splitlines()[0].strip()] = found.groups()
     assert shown and all(expected[k] == v for k, v in shown.items()), (shown, expected)
+    assert "Presse (Angabe des SMI/LPR)" in {v[1] for v in shown.values()}  # 144 advised, as wochenkurier.info reported
+    harness.save_screenshot(page, "kpi-karten-art-der-quelle-1280x800", full_page=False)
 
     page.get_by_role("tab", name=re.compile("Mitnehmen")).click()
     harness.wait_for_app_idle(page)
@@ -146,12 +153,27 @@ def test_published_figures_agree_on_card_quellen_page_and_pdf(page, app_url):
         page.get_by_role("button", name=re.compile(r"Kurzinformation \(PDF, 1 Seite\)")).click()
     pdf = PdfReader(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
     pdf_text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
-    for value, date in expected.values():
-        assert value in pdf_text and date in pdf_text
+    for value, kind, date in expected.values():
+        assert value in pdf_text and date in pdf_text and kind in pdf_text
+    assert "(Ministerium / LPR und Presse)" in pdf_text
 
     page.goto(app_url + "/quellen")
     harness.wait_for_app_idle(page, timeout=90_000)
     body = page.locator('[data-testid="stMain"]').inner_text()
-    for kpi, (value, date) in expected.items():
-        assert f"{kpi}: {value} ({date}" in body, kpi
+    for kpi, (value, kind, date) in expected.items():
+        assert f"{kpi}: {value} ({date}; {kind}: " in body, kpi
     harness.save_screenshot(page, "quellen-veroeffentlicht", full_page=False)
+
+
+def test_presentation_names_only_kind_and_date_of_a_published_figure(page, app_url):
+    """Issue 24.6: on the projector the source line is short (»veröffentlicht: 60 · SMI/LPR, 11.04.2025«), no
+    link and no web site; the detail is on the Quellen page. Never another speaker's figure."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _open(page, app_url + "/?praesentation=1")
+    notes = page.locator(".asskomm-kpi-note").all_inner_texts()
+    assert notes and all(NOTE.fullmatch(n.strip()) for n in notes), notes
+    assert page.locator(".asskomm-kpi-note a").count() == 0
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Quellen und Einzelheiten: Seite »Quellen«" in body
+    assert "wochenkurier" not in body and "sachsen.de" not in body and "laut " not in body
+    harness.save_screenshot(page, "praesentation-quellenzeile-1920x1080", full_page=False)

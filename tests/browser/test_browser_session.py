@@ -295,9 +295,10 @@ def test_no_english_from_streamlit_on_any_page(page, url, tmp_path):
     # the admin's pages (a new sign-in: without the cookie the next page load is a visitor's)
     page.context.clear_cookies()
     sign_in(page, url, "admin")
-    for path in ("/benutzer", "/problemfelder"):
+    for path, heading in (("/benutzer", "Benutzer"), ("/problemfelder", "Problemfelder"),
+                          ("/amtliche_zahlen", "Amtliche Zahlen")):
         page.goto(url + path)
         idle(page)
-        assert page.get_by_role("heading", name=path.strip("/").capitalize()).count() >= 1, path
+        assert page.get_by_role("heading", name=heading).count() >= 1, path
         scan("Administrator " + path)
     assert not found, found

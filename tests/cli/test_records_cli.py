@@ -64,8 +64,14 @@ def test_export_and_summary(run, tmp_path, capsys):
     assert data["land"]["vereinbarungen"] == 3  # Görlitz, Auerbach/Vogtl., Städtebund Silberberg (one)
     assert data["land"]["status"]["kooperation"] == 4
     assert data["kreise"]["14626"]["praeventionsraete"] == 1
+    # the coverage line's population shares (issue 28.4), statewide and per Kreis
+    land = data["land"]
+    assert land["einwohner"] > land["einwohner_beteiligt"] >= land["einwohner_mit_vereinbarung"] > 0
+    assert land["anteil_einwohner"] == land["einwohner_mit_vereinbarung"] / land["einwohner"]
+    assert data["kreise"]["14626"]["zeile"].startswith("Beteiligt: ") and "im Landkreis Görlitz" in data["kreise"]["14626"]["zeile"]
     assert run("summary", "--stand", "2021-11-30") == 0
     text = capsys.readouterr().out
     assert "Stand 30.11.2021" in text and "Kooperationsvereinbarung: 1" in text
+    assert "Abdeckung: Beteiligt: " in text and "der Einwohner" in text
     assert "Landkreis Leipzig (14729)" in text and "  Leipzig (14713)" in text  # the two Leipzigs apart
     assert run("summary", "--stand", "2999-01-01") == 2

@@ -25,7 +25,7 @@ def test_default_report(visitor_apptest):
         f"Tabelle 1: Landkreise und Kreisfreie Städte, Stichtag {dt.date.today():%d.%m.%Y}",
         f"Tabelle 2: Polizeidirektionen, Stichtag {dt.date.today():%d.%m.%Y}",
     ]
-    assert len(at.dataframe) == 6
+    assert len(at.dataframe) == 7
     kreise = _table(at, 0)
     assert len(kreise) == 14 and kreise.iloc[-1]["Kreis"] == "Sachsen"
     assert kreise.iloc[-1]["Gemeinden"] == "418"
@@ -61,7 +61,7 @@ def test_region_and_period_from_url(visitor_apptest):
     assert at.selectbox(key="ber_region").value == "PD Görlitz"
     assert list(_table(at, 0)["Kreis"]) == ["Bautzen", "Görlitz", "Summe PD Görlitz", "Sachsen"]
     assert set(_table(at, 2)["Polizeidirektion"]) == {"PD Görlitz"}
-    assert "Änderungen vom 01.01.2022 bis 31.12.2022" in [s.value for s in at.subheader][-1]
+    assert "Änderungen vom 01.01.2022 bis 31.12.2022" in [s.value for s in at.subheader][-2]
 
 
 def test_bad_url_parameters_give_german_notices(visitor_apptest):
@@ -96,7 +96,8 @@ def test_period_bis_from_url_and_its_checks(visitor_apptest):
     headers = [s.value for s in at.subheader]
     assert "Tabelle 1: Landkreise und Kreisfreie Städte, Stichtag 31.12.2022" in headers
     assert "Tabelle 4: Förderung nach Partner und Jahr, 01.01.2022 bis 30.06.2022" in headers
-    assert headers[-1] == "Tabelle 6: Änderungen vom 01.01.2022 bis 30.06.2022"
+    assert headers[-2] == "Tabelle 6: Änderungen vom 01.01.2022 bis 30.06.2022"
+    assert headers[-1] == "Tabelle 7: Amtliche laufende Nummern und Datenbank, Stichtag 31.12.2022"
     assert any("Zeitraum für Förderung und Änderungen: 01.01.2022 bis 30.06.2022" in c.value for c in at.caption)
     # »bis« after the Stichtag: the report's German message names the field, no tables
     at.date_input(key="ber_bis").set_value(dt.date(2023, 1, 1)).run()
@@ -112,4 +113,4 @@ def test_period_bis_from_url_and_its_checks(visitor_apptest):
     # a »bis« outside the programme in the URL is ignored with a notice (as »von«)
     later = visitor_apptest(PAGE, query_params={"stichtag": "2022-12-31", "bis": "2099-01-01"}, timeout=90)
     assert "»bis=2099-01-01« ignoriert" in " ".join(w.value for w in later.warning)
-    assert [s.value for s in later.subheader][-1] == "Tabelle 6: Änderungen vom 06.02.2019 bis 31.12.2022"
+    assert [s.value for s in later.subheader][-2] == "Tabelle 6: Änderungen vom 06.02.2019 bis 31.12.2022"

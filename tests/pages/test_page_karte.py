@@ -154,9 +154,11 @@ def test_presentation_shows_published_totals_with_date_and_source(visitor_apptes
     units = {m.label: m.proto.delta for m in at.metric}
     assert re.fullmatch(r"Vereinbarungen? · [\d.]+ Gemeinden?", units["Kooperationsvereinbarungen"])
     bodies = [h.proto.body for h in at.get("html")]
-    assert any("veröffentlicht: <b>42</b> (28.11.2022)" in b for b in bodies)
-    notes = [b for b in bodies if "Veröffentlicht laut" in b]
-    assert len(notes) == 1 and "asskomm.sachsen.de" in notes[0]
+    # issue 24.6: the short source line (kind and date), no link and no site on the projector
+    assert any("veröffentlicht: <b>42</b> · SMI/LPR, 28.11.2022</div>" in b for b in bodies)
+    assert not any("<a href" in b for b in bodies if "asskomm-kpi-note" in b)
+    notes = [b for b in bodies if b.startswith("<div class=\"asskomm-source asskomm-sites\"")]
+    assert len(notes) == 1 and "Seite »Quellen«" in notes[0] and "sachsen.de" not in notes[0]
 
 
 def test_source_site_names_the_host():
@@ -232,4 +234,34 @@ def test_size_class_and_unconfirmed_toggle_from_the_url(visitor_apptest):
     at.toggle(key="flt_unbestaetigt").set_value(False).run()
     without = int(re.search(r"Beteiligt: (\d+)", next(m.value for m in at.markdown
                                                        if m.value.startswith("Beteiligt:"))).group(1))
-    assert with_doubt == without + 2  # Naunhof and Parthenstein
+    # Naunhof and Parthenstein; Bennewitz, Lossatal, Thallwitz (the Wurzener Land's council, undated: today)
+    assert with_doubt == without + 5
+
+
+@pytest.mark.parametrize(("params", "scope"), [({}, None), ({"kreis": "14626"}, "14626")])
+def test_summary_json_carries_the_shares_the_coverage_line_shows(apptest, capsys, params, scope):
+    """Issue 28.4: ``asskomm summary --json`` gives scripts the page's coverage line and its population shares,
+    statewide and per Kreis (same database, same Stand)."""
+    import json
+
+    from asskomm.cli import main as cli
+
+    at = apptest(query_params=params, timeout=90)
+    _no_exception(at)
+    line = next(m.value for m in at.markdown if m.value.startswith("Beteiligt: "))
+    capsys.readouterr()
+    assert cli.main(["summary", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    shares = data["land"] if scope is None else data["kreise"][scope]
+    assert shares["zeile"] == line
+    percent = re.findall(r"([\d,]+) % der Einwohner", line)
+    assert [views_pct(shares["anteil_einwohner_beteiligt"]), views_pct(shares["anteil_einwohner"])] == percent
+    assert 0 < shares["einwohner_mit_vereinbarung"] <= shares["einwohner_beteiligt"] <= shares["einwohner"]
+    assert data["einwohner_stand"]["stichtag"] == "2018-12-31" and "dl-de/by-2-0" in data["einwohner_stand"]["quelle"]
+    assert all("anteil_einwohner" in k for k in data["kreise"].values())
+
+
+def views_pct(share: float) -> str:
+    from asskomm import labels
+
+    return labels.fmt_pct(share).removesuffix(" %")

@@ -126,7 +126,8 @@ def test_idle_session_expires(apptest, db):
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/import.py", "pages/aenderungen.py", "pages/benutzer.py", "pages/problemfelder.py"]
+    "page", ["pages/import.py", "pages/aenderungen.py", "pages/benutzer.py", "pages/problemfelder.py",
+             "pages/amtliche_zahlen.py"]
 )
 @pytest.mark.parametrize("who", [None, "viktor"])
 def test_editing_pages_check_the_role_themselves(db, page, who):
@@ -151,6 +152,9 @@ def test_bearbeiter_cannot_open_user_admin(db):
     at = _as(AppTest.from_file(str(harness.REPO_ROOT / "pages/problemfelder.py"), default_timeout=30), "berta")
     at.run()
     assert "nicht freigegeben" in at.warning[0].value and not at.button
+    at = _as(AppTest.from_file(str(harness.REPO_ROOT / "pages/amtliche_zahlen.py"), default_timeout=30), "berta")
+    at.run()
+    assert "nicht freigegeben" in at.warning[0].value and not at.button and not at.get("arrow_data_frame")
     at = _as(AppTest.from_file(str(harness.REPO_ROOT / "pages/aenderungen.py"), default_timeout=30), "berta").run()
     harness.assert_no_exception(at)
     assert at.title[0].value == "Änderungen"
@@ -188,3 +192,58 @@ def test_admin_adds_a_problemfeld_and_the_map_filter_offers_it(apptest, db):
     options = karte.multiselect(key="flt_problemfelder").options
     assert "Ruhestörung am Abend" in options
     vocab.set_problemfeld_overlay(())
+
+
+def test_admin_enters_an_official_figure_the_card_shows_it_and_a_demoted_admin_cannot(apptest, db, capsys):
+    """Issue 24.6: the page »Amtliche Zahlen« (admins), the figure on the KPI card before the press, and the role
+    checked again at the moment of writing (a demoted admin's next save changes nothing)."""
+    store = Store.from_env()
+    auth.Accounts(store).add("ada", PW, "admin", actor="test")
+    auth.Accounts(store).add("otto", PW, "admin", actor="test")
+    store.dispose()
+    at = _as(apptest("pages/amtliche_zahlen.py", run=False), "ada").run()
+    harness.assert_no_exception(at)
+    assert at.title[0].value == "Amtliche Zahlen" and "Noch keine amtlichen Zahlen" in at.info[0].value
+    at.selectbox[0].set_value("beraten")
+    at.number_input[0].set_value(151)
+    at.date_input[0].set_value(dt.date.today() - dt.timedelta(days=3))
+    at.text_input[0].set_value("LPR-Statistik 11/2026")
+    at.button[0].click().run()  # the form's »Eintragen«
+    harness.assert_no_exception(at)
+    assert "Amtliche Zahl Nr. 1 eingetragen: Beratene Kommunen 151" in at.success[0].value
+    table = at.dataframe[0].value
+    assert list(table["Referenz"]) == ["LPR-Statistik 11/2026"] and list(table["neben der Kennzahl"]) == ["ja"]
+    assert list(table["eingetragen von"]) == ["ada"]
+    # the card: the entered figure before the press's 144 (wochenkurier.info); the presentation says only kind and date
+    karte = apptest()
+    notes = " ".join(h.proto.body for h in karte.get("html") if "asskomm-kpi-note" in h.proto.body)
+    assert "amtliche Zahl: <b>151</b> · SMI/LPR, Stand " in notes and "LPR-Statistik 11/2026" in notes
+    assert "wochenkurier" not in notes
+    quellen = apptest("pages/quellen.py")
+    assert any("**Beratene Kommunen: 151**" in m.value for m in quellen.markdown)
+    assert "ada" not in " ".join(quellen.dataframe[-1].value.astype(str).to_numpy().ravel())  # public page
+    # invalid input: German, per field, nothing saved
+    at.text_input[0].set_value("")
+    at.button[0].click().run()
+    assert "Referenz" in at.error[0].value and "Wert" in at.error[0].value
+    # ada loses the role while the page is open: the next run refuses, the store would too
+    store = Store.from_env(seed=False)
+    auth.Accounts(store).set_role("ada", "bearbeiter", actor="otto")
+    store.dispose()
+    at.run()
+    assert "nicht freigegeben" in at.warning[0].value and not at.button
+    store = Store.from_env(seed=False)
+    assert [f.wert for f in store.load().official_figures] == [151]
+    store.dispose()
+
+
+def test_a_council_older_than_asskomm_is_named_as_such_on_the_town_page(apptest, db):
+    """Issue 28.2: Hoyerswerda's council of 1999 (a confirmed fact of the seed) is »Präventionsrat (seit 1999, vor
+    ASSKomm)«, in the chips and in the milestones; Dresden's of 1996 (unconfirmed) in the milestones with its
+    reason."""
+    at = apptest("pages/kommune.py", query_params={"ags": "14625240"})
+    harness.assert_no_exception(at)
+    body = text(at)
+    assert body.count("Präventionsrat (seit 1999, vor ASSKomm)") >= 2
+    dresden = text(apptest("pages/kommune.py", query_params={"ags": "14612000"}))
+    assert "Präventionsrat (seit 1996, vor ASSKomm)" in dresden and "unbestätigt: " in dresden

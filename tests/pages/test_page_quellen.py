@@ -44,7 +44,8 @@ def test_default_view(visitor_apptest):
     assert set(comp["Kennzahl"]) <= set(sources.FIELD_LABELS.values())
     assert (comp["Differenz"] == comp["in der Datenbank"] - comp["veröffentlicht"]).all()
     published = at.dataframe[1].value
-    assert list(published.columns) == ["Datum", "Angabe", "Wert", "Gebiet", "genannt von", "Hinweis", "Quelle"]
+    assert list(published.columns) == ["Datum", "Angabe", "Wert", "Gebiet", "Art der Quelle", "Hinweis", "Quelle"]
+    assert set(comp["Art der Quelle"]) == {"SMI/LPR", "Presse (Angabe des SMI/LPR)"}
 
     text = _all_text(at)
     assert "GeoBasis-DE / BKG" in text and "dl-de/by-2-0" in text

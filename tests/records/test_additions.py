@@ -1,14 +1,17 @@
 """Conversion rules of the public-record additions, and how unconfirmed milestones are counted."""
 
+import csv
 import datetime as dt
 
 import pytest
 from records_support import GEMEINDEN, TODAY, URL, gazetteer, make_store, parse, row, write_csv
 
+from asskomm import paths as rec_paths
 from asskomm import records as rec
 from asskomm.analysis.filters import Filters
 from asskomm.analysis.status import status_table, summary
 from asskomm.records.additions import (
+    OLDER_COUNCIL_NOTE,
     ConversionError,
     baustein_of,
     convert,
@@ -75,6 +78,11 @@ def test_focus_words_map_onto_the_vocabulary():
         "graffiti_sachbeschaedigung", "drogenmissbrauch", "vandalismus")
     assert map_problemfelder(["häusliche Gewalt"]) == ("haeusliche_gewalt_kinderschutz",)
     assert map_problemfelder(["Einbruch", "Leerstand"]) == ()
+    # words of the second additions file (issue 28)
+    assert map_problemfelder(["Verunreinigungen", "Aufkleber-Flut"]) == ("graffiti_sachbeschaedigung",
+                                                                         "ordnung_sauberkeit")
+    assert map_problemfelder(["aggressives Auftreten in der Öffentlichkeit", "Radikalisierung"]) == (
+        "gewalt_extremismus",)
 
 
 def addition(**values):
@@ -151,6 +159,61 @@ def test_agreement_of_a_lead_town_goes_to_the_lead_alone_and_a_joint_project_to_
     other = [r for r in rows if r["baustein"] == "sonstiges"]
     assert {r["ags"] for r in other} == {"14626110", "14626450", "14626600"}
     assert {r["gruppe"] for r in other} == {"Görlitz (mit Reichenbach/O.L., Weißwasser/O.L.)"}
+
+
+def test_a_council_older_than_asskomm_keeps_its_date_and_says_so(tmp_path):
+    """Dresden 1996, Eilenburg »vor 2006-11«: kept with the source's date (a Präventionsrat may be older than
+    the programme), marked in the note, and accepted by the import."""
+    adds = [
+        addition(gemeinde="Chemnitz", fakt="kpr", datum="1998-02-04", sicher="unsicher: Spiegelkopie"),
+        addition(gemeinde="Görlitz", kreis="Landkreis Görlitz", fakt="kpr", datum="vor 2006-11", sicher="ja"),
+        addition(gemeinde="Leipzig", fakt="kpr", datum="2019-09-18"),
+    ]
+    rows, counts = convert(adds, [], gazetteer())
+    assert [r["datum"] for r in rows] == ["1998-02-04", "2006-11", "2019-09-18"]
+    assert [OLDER_COUNCIL_NOTE in r["bemerkung"] for r in rows] == [True, True, False]
+    assert rows[0]["unbestaetigt"] == "Spiegelkopie" and counts == {"neu": 3, "praezisiert": 0, "unbestaetigt": 1}
+    parsed = parse(write_csv(tmp_path / "older.csv", rows))
+    assert parsed.ok, parsed.error_report()
+    assert [m.older_council for m in rec.RecordSet.from_import(parsed).milestones] == [True, True, False]
+
+
+def _seed_rows():
+    with (rec_paths.DATA_DIR / "seed_records.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_second_additions_are_in_the_seed_with_their_sources():
+    """Issue 28: the 32 facts of the second additions file, converted by these rules (spot checks of the facts
+    the issue names, and of the councils older than ASSKomm)."""
+    seed = _seed_rows()
+    assert len(seed) == 196 and all(r["quelle"].startswith("http") for r in seed)
+
+    def find(name, baustein, datum):
+        hits = [r for r in seed if r["gemeinde"] == name and r["baustein"] == baustein and r["datum"] == datum]
+        assert len(hits) == 1, (name, baustein, datum)
+        return hits[0]
+
+    stollberg = find("Stollberg/Erzgeb.", "kooperationsvereinbarung", "2023-01-20")
+    assert "43." in stollberg["bemerkung"] and not stollberg["unbestaetigt"]
+    assert "unterzeichnung-koopv-stollberg-7132" in stollberg["quelle"]
+    assert not find("Arnsdorf", "kooperationsvereinbarung", "2025-02")["unbestaetigt"]
+    assert "46." in find("Arnsdorf", "kpr", "2025-08")["bemerkung"]
+    assert "40." in find("Rothenburg/O.L.", "kpr", "2023-11-02")["bemerkung"]
+    assert not find("Oelsnitz/Erzgeb.", "kpr", "2024-01-09")["unbestaetigt"]
+    assert not find("Freital", "kpr", "2019-09-18")["unbestaetigt"]
+    # the first round of security analyses (»Arbeitspaket 1«): Schkeuditz stated, two only listed
+    assert not find("Schkeuditz", "sicherheitsanalyse", "2021-04")["unbestaetigt"]
+    assert find("Johanngeorgenstadt", "sicherheitsanalyse", "2021")["unbestaetigt"]
+    assert find("Reichenbach im Vogtland", "sicherheitsanalyse", "2021")["unbestaetigt"]
+    older = {r["gemeinde"]: r for r in seed if r["baustein"] == "kpr" and rec.older_council("kpr", r["datum"])}
+    # the six of the issue, Eibenstock (first round 11/2018, unconfirmed) and three of the first seed, confirmed
+    new = {"Dresden", "Chemnitz", "Schkeuditz", "Eilenburg", "Riesa", "Döbeln", "Eibenstock"}
+    assert set(older) == new | {"Hoyerswerda", "Leipzig", "Landkreis Görlitz (Kreisebene)"}
+    assert all(older[n]["unbestaetigt"] and OLDER_COUNCIL_NOTE in older[n]["bemerkung"] for n in new)
+    assert (older["Dresden"]["datum"], older["Eilenburg"]["datum"], older["Döbeln"]["datum"]) == (
+        "1996-06-28", "2006-11", "2018-04")
+    assert "ruhte" in older["Riesa"]["bemerkung"]  # paused, but no source states an end: no end date
 
 
 def test_unknown_town_names_the_row():

@@ -42,8 +42,8 @@ def test_docx_like_a_written_answer(report):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == report.titel
     captions = [t for t in texts if t.startswith("Tabelle ")]
-    assert [c.split(":")[0] for c in captions] == [f"Tabelle {i}" for i in range(1, 7)]
-    assert len(doc.tables) == 6
+    assert [c.split(":")[0] for c in captions] == [f"Tabelle {i}" for i in range(1, 8)]
+    assert len(doc.tables) == 7
     kreise = doc.tables[0]
     header = [c.text.replace("\u00ad", "") for c in kreise.rows[0].cells]  # soft hyphens only break lines
     assert header == [s.titel for s in report.tabelle("Kreise").spalten]
@@ -52,7 +52,7 @@ def test_docx_like_a_written_answer(report):
     assert [c.text for c in kreise.rows[-1].cells] == ["Sachsen", "", *(
         bericht.zelle(sachsen[k], "int") for k in ("gemeinden", "beraten", "vereinbarungen", "mit_vereinbarung",
                                                     "modellkommunen", "praeventionsraete", "sicherheitsanalysen"))]
-    assert sum(1 for t in texts if t.startswith(tuple(f"{i} Zählregel: " for i in range(1, 7)))) == 6
+    assert sum(1 for t in texts if t.startswith(tuple(f"{i} Zählregel: " for i in range(1, 8)))) == 7
     assert any(t.startswith("Grundlage: ") for t in texts)
     # German formats: the grant sum with a thousands dot and €, dates as 06.02.2019
     grants = doc.tables[3]
@@ -68,7 +68,8 @@ def test_docx_like_a_written_answer(report):
 
 def test_xlsx_one_sheet_per_table(report):
     wb = openpyxl.load_workbook(io.BytesIO(bericht_export.render_xlsx(report)))
-    assert wb.sheetnames[:6] == ["Kreise", "Polizeidirektionen", "Partner", "Förderung", "Weg", "Änderungen"]
+    assert wb.sheetnames[:7] == ["Kreise", "Polizeidirektionen", "Partner", "Förderung", "Weg", "Änderungen",
+                                 "Nummern"]
     assert wb.properties.title == report.titel and wb.properties.language == "de"
     kreise = wb["Kreise"]
     rows = list(kreise.iter_rows(values_only=True))

@@ -67,7 +67,9 @@ def _checks(url: str):
 def test_one_head_and_numbered_revisions():
     revisions = migrate.known_revisions()
     assert revisions[0] == "0001"
-    assert revisions == [f"{i:04d}" for i in range(1, len(revisions) + 1)]
+    # numbered and in order; a number may be missing while a parallel branch's revision is not merged yet
+    assert all(len(r) == 4 and r.isdigit() for r in revisions)
+    assert revisions == sorted(set(revisions))
     assert migrate.head() == revisions[-1]
 
 
@@ -166,7 +168,7 @@ def test_adding_a_revision_the_documented_way(tmp_path, monkeypatch):
     migrate._head.cache_clear()
     migrate._revisions.cache_clear()
     try:
-        number = f"{len(migrate.known_revisions()) + 1:04d}"
+        number = f"{int(migrate.known_revisions()[-1]) + 1:04d}"
         path = migrate.new_revision("sessions and checked milestones")
         assert path.name == f"{number}_sessions_and_checked_milestones.py"
         text = path.read_text()
