@@ -33,16 +33,15 @@ PW = "Ein-gutes-Passwort-9"
 
 def _filter_names() -> set[str]:
     """The names ``Filters.from_query`` asks its mapping for."""
-    class Asked(dict):
-        names: set[str] = set()
+    names: set[str] = set()
 
+    class Asked(dict):
         def get(self, key, default=None):
-            self.names.add(key)
+            names.add(key)
             return default
 
-    asked = Asked()
-    Filters.from_query(asked, kreise=(), problemfelder=(), bausteine=())
-    return asked.names
+    Filters.from_query(Asked(), kreise=(), problemfelder=(), bausteine=())
+    return names
 
 
 NAMES = tuple(sorted(_filter_names() | set(EXTRA) | {"ebenen", "praesentation", "unbestaetigt"}))
