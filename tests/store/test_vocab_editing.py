@@ -11,7 +11,6 @@ from asskomm.store.accounts import Accounts
 from asskomm.store.editing import EditError
 from asskomm.store.results import ConflictError
 
-
 PW = "Ein-gutes-Passwort-9"
 
 
