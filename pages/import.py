@@ -9,10 +9,9 @@ from asskomm import records as rec
 from asskomm.store import editing
 from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data
+from asskomm.ui import data, uploads
 from asskomm.ui.messages import flash, md
 
-MAX_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
 K_PREVIEW = "imp_preview"
 K_UPLOAD = "imp_upload"
 
@@ -21,13 +20,12 @@ user = ui_auth.restricted_page(
     "Der Import",
     title="Import",
     caption="CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
-    f"{MAX_MB} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
+    f"{uploads.limit_mb()} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
     f"{', '.join(rec.COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
 )
 store = data.store()
 
-upload = st.file_uploader("Datei wählen", type=list(editing.UPLOAD_TYPES), max_upload_size=MAX_MB,
-                          key=st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
+upload = uploads.uploader(st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
 if upload is None:
     st.session_state.pop(K_PREVIEW, None)
     st.stop()

@@ -43,13 +43,10 @@ def _check_every() -> float:
     return min(CHECK_SECONDS, session_timeout().total_seconds() / 3)
 
 
-@st.cache_resource(show_spinner=False)
-def _accounts(db_setting: str) -> Accounts:
-    return Accounts(data.store())
-
-
 def accounts() -> Accounts:
-    return _accounts(os.environ.get("ASSKOMM_DB", ""))
+    """The accounts of this database (process-wide like the store, see ``data.process_wide``)."""
+    store = data.store()
+    return data.process_wide("accounts", os.environ.get("ASSKOMM_DB", ""), lambda: Accounts(store))
 
 
 def sign_in(user: User) -> None:
