@@ -46,9 +46,9 @@ def _csv_rows(text: str, delimiter: str, name: str, issues: list[Issue]) -> list
         if len(row) > MAX_IMPORT_COLUMNS:
             far = next((i for i in range(len(row) - 1, MAX_IMPORT_COLUMNS - 1, -1) if row[i].strip()), None)
             if far is not None:
-                issues.append(Issue(f"Ein Wert steht in Spalte {far + 1}; das Importformat hat höchstens "
+                issues.append(Issue(f"Ein Wert steht in der {far + 1}. Spalte; das Importformat hat höchstens "
                                     f"{MAX_IMPORT_COLUMNS} Spalten. Bitte die Spalten rechts davon löschen.",
-                                    line, f"Spalte {far + 1}", name))
+                                    line, None, name))
                 return None
             row = row[:MAX_IMPORT_COLUMNS]
         rows.append(row)
@@ -142,7 +142,7 @@ def _xlsx_value(cell: Any, row: int, col: int, name: str, issues: list[Issue]) -
         return cell.value
     issues.append(
         Issue(f"Formel »{str(cell.value)[:40]}« ist nicht erlaubt; bitte den Wert als Text eingeben.",
-              row=row, column=f"Spalte {col + 1}", file=name)
+              row=row, column=xlsx_guard.column_letter(col + 1), file=name)
     )
     return ""
 

@@ -169,9 +169,10 @@ class _SheetScan:
 
     def _value(self) -> None:
         if self.col > MAX_IMPORT_COLUMNS:
-            raise Refused(f"Ein Wert steht in Spalte {self.col}; das Importformat hat höchstens "
-                          f"{MAX_IMPORT_COLUMNS} Spalten. Bitte die Spalten rechts davon löschen.",
-                          row=self.row, column=f"Spalte {self.col}")
+            letter = column_letter(self.col)
+            raise Refused(f"Ein Wert steht in Spalte {letter} (der {self.col}.); das Importformat hat höchstens "
+                          f"{MAX_IMPORT_COLUMNS} Spalten (bis {column_letter(MAX_IMPORT_COLUMNS)}). Bitte die "
+                          "Spalten rechts davon löschen.", row=self.row, column=letter)
         if self.row > MAX_SHEET_ROWS:
             raise Refused(f"Werte stehen bis in Zeile {labels.fmt_int(self.row)}; erlaubt sind höchstens "
                           f"{labels.fmt_int(MAX_IMPORT_ROWS)} Datenzeilen. Bitte leere Zeilen löschen.",
@@ -192,6 +193,15 @@ def _column_number(letters: str) -> int:
     for ch in letters.upper():
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def column_letter(n: int) -> str:
+    """Excel's name of column ``n`` (1 → A, 27 → AA)."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _doctype(*_args: object) -> None:

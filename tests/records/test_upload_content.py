@@ -116,8 +116,8 @@ def _refused_by_guard(data: bytes, fragment: str, monkeypatch) -> str:
 def test_a_row_of_200000_cells_stops_at_the_formats_columns(monkeypatch):
     data = xs.workbook(xs.wide_row(200_000))
     assert len(data) < 1_000_000  # far under the upload limit, and no ratio to refuse it by
-    message = _refused_by_guard(data, f"Spalte {rec.MAX_IMPORT_COLUMNS + 1}", monkeypatch)
-    assert "Zeile 1" in message and f"höchstens {rec.MAX_IMPORT_COLUMNS} Spalten" in message
+    message = _refused_by_guard(data, "Spalte AG (der 33.)", monkeypatch)
+    assert message.startswith("bombe.xlsx, Zeile 1, Spalte »AG«: ") and "höchstens 32 Spalten (bis AF)" in message
 
 
 def test_a_row_of_empty_cells_beyond_excels_width_is_refused(monkeypatch):
@@ -158,6 +158,10 @@ def test_a_lying_dimension_reads_only_the_used_range():
     assert _parse(data, "gelogen.xlsx").ok
 
 
+def test_column_letters_as_excel_names_them():
+    assert [xlsx_guard.column_letter(n) for n in (1, 26, 27, 33, 16_384)] == ["A", "Z", "AA", "AG", "XFD"]
+
+
 def test_the_guard_reports_the_used_range_of_a_real_workbook():
     used = xlsx_guard.check(_xlsx_bytes([GOOD, GOOD[:5]]))
     assert (used.sheet, used.rows, used.columns) == ("xl/worksheets/sheet1.xml", 3, len(HEADER))
@@ -166,6 +170,6 @@ def test_the_guard_reports_the_used_range_of_a_real_workbook():
 def test_a_wide_csv_row_is_refused_and_trailing_empty_cells_are_cut():
     wide = _csv_bytes([GOOD + [""] * 100 + ["x"]])
     message = _refusal(wide, "breit.csv")
-    assert "Zeile 2" in message and "Spalte 112" in message
+    assert message.startswith("breit.csv, Zeile 2: ") and "in der 112. Spalte" in message
     padded = rec.read_import(_csv_bytes([GOOD + [""] * 100]), "leer.csv")
     assert len(padded.rows[1]) == rec.MAX_IMPORT_COLUMNS and _parse(_csv_bytes([GOOD + [""] * 100]), "x.csv").ok
