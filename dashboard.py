@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from asskomm.geo import assets
 from asskomm.paths import ROOT
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import data as ui_data
-from asskomm.ui import german
+from asskomm.ui import german, leaflet
 
 presentation = st.query_params.get("praesentation", "") in ("1", "ja", "true")
 st.set_page_config(
@@ -16,12 +15,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presentation else "auto",
 )
 
-# Leaflet is served from static/leaflet (committed); a fresh copy is written only if it is missing or stale.
-if assets.outdated():
-    try:
-        assets.sync()
-    except OSError:
-        st.error("Die Kartenbibliothek (static/leaflet) fehlt und konnte nicht angelegt werden.")
+leaflet.ensure()  # served from static/leaflet; rewritten only if missing or stale
 
 pages = [st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="", default=True)]
 files = {"": "pages/karte.py", "karte": "pages/karte.py"}  # URL path -> page file (where to return after sign-in)

@@ -2,13 +2,10 @@
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
-from asskomm.store import editing
-from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import boundaries, data
+from asskomm.ui import boundaries, data, editing
 from asskomm.ui.messages import flash, md
 
 user = ui_auth.restricted_page(
@@ -18,7 +15,6 @@ user = ui_auth.restricted_page(
     caption="Jede Änderung an den Datensätzen mit Zeitpunkt, Person, vorher und nachher. Eine Änderung kann "
     "rückgängig gemacht werden; die Rücknahme wird selbst protokolliert.",
 )
-store = data.store()
 
 gemeinden = boundaries.gemeinden_index()
 options = boundaries.search_options()
@@ -27,7 +23,7 @@ with c1:
     ags = st.selectbox("Gemeinde", options=list(options), format_func=options.get, index=None,
                        placeholder="alle Gemeinden", key="aen_ags")
 with c2:
-    actors = editing.actors(store)
+    actors = editing.actors()
     person = st.selectbox("Person", options=actors, index=None, placeholder="alle", key="aen_actor")
 with c3:
     today = dt.date.today()
@@ -39,26 +35,13 @@ if isinstance(period, tuple | list) and period:
     until = period[1] if len(period) > 1 else period[0]
 
 records = data.records()
-rows = editing.audit_view(store, records, ags=ags, actor=person, since=since, until=until, limit=500,
+rows = editing.audit_rows(records, ags=ags, actor=person, since=since, until=until, limit=500,
                           admin=user.can("admin"))
 if not rows:
     st.info("Keine Änderungen für diese Auswahl.")
     st.stop()
 
-frame = pd.DataFrame(
-    [
-        {
-            "Nr.": r.id,
-            "Zeitpunkt": r.at.strftime("%d.%m.%Y %H:%M"),
-            "Person": r.actor,
-            "Was": f"{r.action} · {r.entity}" + (f" (Rücknahme von Nr. {r.revert_of})" if r.revert_of else ""),
-            "Teilnehmer": r.teilnehmer,
-            "Änderung": r.was,
-            "Zurückgenommen": f"durch Nr. {r.reverted_by}" if r.reverted_by else "",
-        }
-        for r in rows
-    ]
-)
+frame = editing.audit_table(rows)
 # Fixed widths that fit the main area at 1400 px (sidebar open) without scrolling sideways; »Änderung« takes
 # the rest, and its full text shows on hover and in the selection below.
 st.dataframe(
@@ -96,15 +79,11 @@ if choice is not None:
         st.caption("Nimmt den ganzen Import zurück (alle Einträge dieser Datei), in einem Schritt.")
     if st.button("Rückgängig machen", type="primary", key="aen_revert"):
         try:
-            editing.revert(store, choice, ui_auth.actor(user))
+            editing.revert(choice, ui_auth.actor(user))
             flash(f"Änderung Nr. {choice} wurde rückgängig gemacht.")
             st.session_state.pop("aen_choice", None)
             st.rerun()
-        except ConflictError as exc:
+        except editing.ConflictError as exc:
             st.error(f"Nicht rückgängig gemacht: {md(exc)}", icon=":material/warning:")
             if exc.current:
-                st.table(pd.DataFrame(
-                    [(editing.FIELD_LABELS.get(k, k), editing.show_value(k, v)) for k, v in exc.current.items()
-                     if k != "participant_id"],
-                    columns=["Feld", "jetzt gespeichert"],
-                ))
+                st.table(editing.stored_now(exc.current))

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from asskomm.store import credentials, sessions
+from asskomm.ui import accounts, layout, webroutes
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import layout, webroutes
 from asskomm.ui.messages import md
 
 layout.ensure_navigation()
@@ -22,13 +21,13 @@ if user is not None:
     if webroutes.mounted():
         st.caption(
             "Die Anmeldung gilt in diesem Browser, auch nach dem Neuladen und in neuen Tabs. Sie endet nach "
-            f"{sessions.describe_timeout()} ohne Aktivität, beim Abmelden (in allen Tabs) und bei einer "
+            f"{accounts.describe_timeout()} ohne Aktivität, beim Abmelden (in allen Tabs) und bei einer "
             "Passwortänderung oder Sperrung des Kontos."
         )
     else:
         st.caption(
             f"Die Anmeldung gilt nur für diesen Browser-Tab (der Server wurde ohne »app.py« gestartet) und endet "
-            f"nach {sessions.describe_timeout()} ohne Aktivität oder beim Neuladen der Seite."
+            f"nach {accounts.describe_timeout()} ohne Aktivität oder beim Neuladen der Seite."
         )
     if st.button("Abmelden", type="primary", key="auth_signout"):
         ui_auth.sign_out("Sie wurden abgemeldet.")
@@ -46,12 +45,12 @@ st.caption(
 
 with st.form("auth_form", clear_on_submit=False):
     name = st.text_input("Benutzername", max_chars=64, autocomplete="username")
-    password = st.text_input("Passwort", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH,
+    password = st.text_input("Passwort", type="password", max_chars=accounts.MAX_PASSWORD_LENGTH,
                              autocomplete="current-password")
     submitted = st.form_submit_button("Anmelden", type="primary")
 
 if submitted:
-    result = ui_auth.accounts().authenticate(name, password)
+    result = accounts.accounts().authenticate(name, password)
     if result.ok and result.user is not None:
         ui_auth.sign_in(result.user)
         target = ui_auth.return_target()

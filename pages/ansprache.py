@@ -6,10 +6,8 @@ import datetime as dt
 import streamlit as st
 
 from asskomm import labels
-from asskomm.analysis import ansprache
+from asskomm.ui import ansprache, boundaries, coverage, data
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import boundaries, coverage, data, mapblock, views
-from asskomm.ui.messages import md
 
 ui_auth.restricted_page(
     "bearbeiter",
@@ -36,50 +34,16 @@ else:
 
 today = dt.date.today()
 table = data.status_table(today)
-nachbarn, centroids = boundaries.neighbours_and_centroids()
-population = coverage.population()
-frame = ansprache.candidates(
-    table, boundaries.gemeinden_index(), population.einwohner, nachbarn, centroids, kreise=kreise,
-    problemfeld_labels=problemfeld_labels, kreis_labels=kreis_labels,
-)
+frame = ansprache.candidates(table, kreise, kreis_labels, problemfeld_labels)
 where = ", ".join(kreis_labels.get(k, k) for k in kreise) if kreise else "ganz Sachsen"
 st.markdown(f"**{labels.fmt_int(len(frame))} Gemeinden ohne Beteiligung** ({where}), Stand "
-            f"{labels.fmt_date(today)}. {population.attribution()}.")
+            f"{labels.fmt_date(today)}. {coverage.population().attribution()}.")
 
-gem_index = boundaries.gemeinden_index()
-in_view = gem_index["kreis_ags"].astype(str).isin(kreise) if kreise else gem_index["ags"].notna()
-matched = table["ags"].astype(str).isin(set(gem_index.loc[in_view, "ags"].astype(str)))
-mapblock.status_map(table, matched, problemfeld_labels=problemfeld_labels, markers=("kpr",), height=460,
-                    highlight=list(frame["ags"].head(top_n)), fit_kreise=tuple(kreise))
+ansprache.candidate_map(table, frame, kreise, top_n, problemfeld_labels)
 st.caption(f"Grau: Gemeinden ohne Beteiligung; umrandet: die ersten {top_n} der Liste; blau: beteiligte "
            "Gemeinden; Punkte: Präventionsräte.")
 
-shown = ansprache.page_table(frame)
-st.dataframe(
-    shown,
-    hide_index=True,
-    width="stretch",
-    height=min(38 + 35 * len(shown), 560),
-    column_config={
-        "Rang": st.column_config.NumberColumn(width="small"),
-        "Einwohner": st.column_config.NumberColumn(format="localized"),
-        **{c: st.column_config.NumberColumn(format="%.1f", width="small") for c in ansprache.POINT_COLUMNS.values()},
-    },
-    key="ans_table",
-)
-st.markdown("**Warum die ersten zehn vorn liegen**")
-st.markdown("\n".join(
-    f"{r.rang}. **{md(r.name)}** ({labels.fmt_num(r.punkte, 1)} Punkte): {md(r.begruendung)}"
-    for r in frame.head(10).itertuples()
-))
-note = (f"ASSKomm-Ansprache, Stand {labels.fmt_date(today)}, Auswahl: {where}\n"
-        f"{population.attribution()}\n" + ansprache.weights_text())
-st.download_button(
-    "Anrufliste als Excel (XLSX)",
-    data=views.xlsx_bytes(ansprache.call_list(frame), sheet="Ansprache", note=note),
-    file_name=f"asskomm_ansprache_{today.isoformat()}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="ans_xlsx",
-)
+ansprache.candidate_table(frame)
+ansprache.call_list_download(frame, today, where)
 with st.expander("Wie die Punkte entstehen"):
-    st.markdown(ansprache.weights_text(markdown=True))
+    ansprache.weights_explanation()

@@ -1,9 +1,8 @@
 """Benutzer (URL ``/benutzer``, admins only): accounts and roles (the vocabulary: ``pages/problemfelder.py``)."""
 
-import pandas as pd
 import streamlit as st
 
-from asskomm.store import credentials, editing, roles
+from asskomm.ui import accounts as ui_accounts
 from asskomm.ui import auth as ui_auth
 from asskomm.ui.messages import flash, md
 
@@ -12,7 +11,7 @@ def _apply(action, message: str) -> None:
     """Run one account change: confirm it after the rerun, or say why it was refused (nothing changed then)."""
     try:
         action()
-    except credentials.AuthError as exc:
+    except ui_accounts.AuthError as exc:
         st.error(md(exc), icon=":material/block:")
         return
     flash(message)
@@ -21,7 +20,7 @@ def _apply(action, message: str) -> None:
 
 def _add_user(name: str, pw1: str, pw2: str, role: str) -> None:
     if pw1 != pw2:
-        raise credentials.AuthError("Die beiden Passwörter stimmen nicht überein.")
+        raise ui_accounts.AuthError("Die beiden Passwörter stimmen nicht überein.")
     accounts.add(name, pw1, role, actor=admin.name)
 
 
@@ -32,23 +31,10 @@ def _delete_user(target: str) -> None:
 
 
 admin = ui_auth.restricted_page("admin", "Die Benutzerverwaltung", title="Benutzer")
-accounts = ui_auth.accounts()
+accounts = ui_accounts.accounts()
 users = accounts.list()
 st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "Benutzer": u.name,
-                "Rolle": u.role_label,
-                "Status": "aktiv" if u.active else "gesperrt",
-                "Letzte Anmeldung": u.last_login_at.astimezone(editing.TZ).strftime("%d.%m.%Y %H:%M")
-                if u.last_login_at
-                else "nie",
-                "Fehlversuche": accounts.throttle_state(u.name)[0],
-            }
-            for u in users
-        ]
-    ),
+    ui_accounts.users_table(users),
     hide_index=True,
     width="stretch",
 )
@@ -60,10 +46,10 @@ st.caption(
 tab_new, tab_edit = st.tabs(["Neuer Benutzer", "Benutzer ändern"])
 with tab_new, st.form("usr_new", clear_on_submit=True):
     name = st.text_input("Benutzername", max_chars=64)
-    role = st.selectbox("Rolle", options=list(roles.ROLES), format_func=roles.ROLE_LABELS.get, index=1)
-    pw1 = st.text_input("Erstes Passwort", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH,
-                        help=f"mindestens {credentials.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
-    pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH)
+    role = st.selectbox("Rolle", options=list(ui_accounts.ROLES), format_func=ui_accounts.ROLE_LABELS.get, index=1)
+    pw1 = st.text_input("Erstes Passwort", type="password", max_chars=ui_accounts.MAX_PASSWORD_LENGTH,
+                        help=f"mindestens {ui_accounts.MIN_PASSWORD_LENGTH} Zeichen; bitte persönlich übergeben")
+    pw2 = st.text_input("Passwort wiederholen", type="password", max_chars=ui_accounts.MAX_PASSWORD_LENGTH)
     if st.form_submit_button("Anlegen", type="primary"):
         _apply(lambda: _add_user(name, pw1, pw2, role), f"Benutzer »{md(name)}« angelegt.")
 
@@ -74,13 +60,13 @@ with tab_edit:
         chosen = next(u for u in users if u.name == target)
         c1, c2 = st.columns(2)
         with c1, st.form("usr_role"):
-            new_role = st.selectbox("Rolle", options=list(roles.ROLES), format_func=roles.ROLE_LABELS.get,
-                                    index=roles.ROLES.index(chosen.role))
+            new_role = st.selectbox("Rolle", options=list(ui_accounts.ROLES), format_func=ui_accounts.ROLE_LABELS.get,
+                                    index=ui_accounts.ROLES.index(chosen.role))
             if st.form_submit_button("Rolle speichern"):
                 _apply(lambda: accounts.set_role(target, new_role, actor=admin.name),
                        f"Rolle von »{md(target)}« geändert.")
         with c2, st.form("usr_pw", clear_on_submit=True):
-            pw = st.text_input("Neues Passwort", type="password", max_chars=credentials.MAX_PASSWORD_LENGTH)
+            pw = st.text_input("Neues Passwort", type="password", max_chars=ui_accounts.MAX_PASSWORD_LENGTH)
             if st.form_submit_button("Passwort setzen"):
                 _apply(lambda: accounts.set_password(target, pw, actor=admin.name),
                        f"Passwort von »{md(target)}« neu gesetzt.")

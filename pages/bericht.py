@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from asskomm.analysis import bericht
 from asskomm.ui import bericht as ui_bericht
 from asskomm.ui import boundaries, data, layout
 
@@ -17,11 +16,7 @@ layout.page_title("Bericht", ui_bericht.current_stichtag(),
 choice = ui_bericht.auswahl(kreis_labels, url_notices)
 layout.notices(choice.notices)
 
-try:
-    report = ui_bericht.report(choice)
-except bericht.BerichtInputError as exc:
-    st.error(str(exc), icon=":material/error:")
-    st.stop()
+report = ui_bericht.checked_report(choice)
 
 st.caption(report.untertitel)
 ui_bericht.downloads(choice)

@@ -5,11 +5,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from asskomm import records as rec
-from asskomm.store import editing
-from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, uploads
+from asskomm.ui import data, editing, uploads
 from asskomm.ui.messages import flash, md
 
 K_PREVIEW = "imp_preview"
@@ -21,9 +18,8 @@ user = ui_auth.restricted_page(
     title="Import",
     caption="CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
     f"{uploads.limit_mb()} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
-    f"{', '.join(rec.COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
+    f"{', '.join(editing.IMPORT_COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
 )
-store = data.store()
 
 upload = uploads.uploader(st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
 if upload is None:
@@ -33,9 +29,9 @@ if upload is None:
 raw = upload.getvalue()
 digest = hashlib.sha256(raw).hexdigest()
 cached = st.session_state.get(K_PREVIEW)
-if cached is None or cached[0] != digest or cached[1].data_version != store.data_version():
+if cached is None or cached[0] != digest or cached[1].data_version != data.store().data_version():
     with st.spinner("Datei wird geprüft …"):
-        preview = editing.import_preview(store, raw, upload.name)
+        preview = editing.preview_upload(raw, upload.name)
     st.session_state[K_PREVIEW] = (digest, preview)
 else:
     preview = cached[1]
@@ -112,8 +108,8 @@ if st.button("Import übernehmen", type="primary", disabled=bool(preview.changed
              key="imp_apply"):
     try:
         with st.spinner("Import wird gespeichert …"):
-            result = editing.apply_preview(store, preview, ui_auth.actor(user), overwrite=overwrite)
-    except ConflictError as exc:
+            result = editing.apply_upload(preview, ui_auth.actor(user), overwrite=overwrite)
+    except editing.ConflictError as exc:
         st.session_state.pop(K_PREVIEW, None)
         st.error(md(exc), icon=":material/warning:")
         st.stop()

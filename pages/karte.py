@@ -4,13 +4,13 @@
 import streamlit as st
 
 from asskomm import labels
-from asskomm.render import maptext
 from asskomm.ui import (
     boundaries,
     coverage,
     data,
     firstview,
     growth,
+    karte,
     layout,
     mapblock,
     neu_seit,
@@ -43,53 +43,9 @@ subtitle = f"Allianz Sichere Sächsische Kommunen · {filter_text}"
 if presentation:  # the projector view has no footer: the source goes under the title (one line)
     subtitle = f"{filter_text} · Quelle: ASSKomm-Datenbank (SMI/LPR)"
 
-with st.sidebar, st.expander("Karteneinstellungen"):
-    # the marker layers start as the URL says (``?ebenen=``), so a shared or projected link shows them too
-    url_layers = views.layers_from_query(st.query_params.get(views.LAYER_PARAM))
-    st.session_state.setdefault("map_kpr", "kpr" in url_layers)
-    st.session_state.setdefault("map_sa", "sicherheitsanalyse" in url_layers)
-    show_kpr = st.toggle(labels.MARKER_LABELS["kpr"], key="map_kpr")
-    show_sa = st.toggle(labels.MARKER_LABELS["sicherheitsanalyse"], key="map_sa")
-    basemap = st.toggle(
-        "Hintergrundkarte basemap.de",
-        value=False,
-        key="map_basemap",
-        help="Lädt Kartenkacheln vom BKG (Internet nötig; die Adresse des Rechners wird dem BKG übermittelt).",
-    )
-markers = [k for k, on in (("kpr", show_kpr), ("sicherheitsanalyse", show_sa)) if on]
-layout.sync_layer_param(views.LAYER_PARAM, views.layers_to_query(markers))
+markers, basemap = karte.map_settings()
 
-if presentation:
-    # Projector: the title with the date, the Zeitraffer (play + monthly slider) and the way back share one line.
-    title_col, player_col, back_col = st.columns([1.6, 1, 0.32], vertical_alignment="center")
-    with title_col:
-        layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
-    with player_col:
-        player.stand_player(sidebar.K_STAND, scrubber=True, label="Abspielen")
-    with back_col:
-        layout.view_link(
-            "Beenden",
-            views.view_query(filters, markers, presentation=False, today=sidebar.today()),
-            icon=":material/close:",
-            help_text="Zurück zur normalen Karte mit derselben Ansicht",
-        )
-else:
-    # The link to the projector view sits beside the title, right above the map: it carries the whole view.
-    title_col, link_col = st.columns([3, 1], vertical_alignment="center")
-    with title_col:
-        layout.page_title("ASSKomm-Karte", filters.stand, subtitle=subtitle)
-    with link_col:
-        layout.view_link(
-            "Präsentationsansicht",
-            views.view_query(filters, markers, presentation=True, today=sidebar.today()),
-            icon=":material/present_to_all:",
-            help_text="Öffnet genau diese Ansicht (Kreis, Problemfeld, Baustein, Stand, Ebenen) groß für "
-            "Beamer und Bildschirm, ohne Seitenleiste und Downloads.",
-            key="praesentation_link",
-        )
-    with st.sidebar:
-        # the Zeitraffer sits under the filters; the »Stand« slider above it is its scrubber
-        player.stand_player(sidebar.K_STAND)
+karte.title_row(filters, subtitle, markers, presentation=presentation)
 layout.notices(state.notices)
 
 # Slots in reading order; the map is sent first (a filter change repaints it before the figures and the
@@ -135,31 +91,18 @@ cover = coverage.coverage(filters)
 # Published totals: statewide ones beside the unfiltered view, a region's own ones when exactly it is filtered.
 published = data.published_figures(filters.stand, region=views.published_region(filters))
 units = views.kpi_units(summary, table, matched)
-hit = table[matched.values]
-legend_args = {
-    "greyed": int((~matched).sum()),
-    "markers": {k: int(hit[k].astype(bool).sum()) for k in markers},
-    "models": int(hit["modellkommune"].astype(bool).sum()),
-    "highlight": (f"neu seit {labels.fmt_date(since.von)}", len(highlight)) if since is not None else None,
-}
-legend_rows = maptext.legend_rows(table, matched)
-sources = firstview.sources(filters.stand)  # shared by all sessions (once per data version)
 
 with side_col:
     if presentation:
         widgets.kpi_cards(kpis, published, stand=filters.stand, compact=True, vertical=True, units=units)
-        widgets.legend(legend_rows, **legend_args)
+        karte.legend(table, matched, markers, since, highlight)
     else:
         st.subheader("Legende")
         st.caption(f"Gemeinden, Stand {labels.fmt_date(filters.stand)}")
-        widgets.legend(legend_rows, **legend_args)
+        karte.legend(table, matched, markers, since, highlight)
+        sources = firstview.sources(filters.stand)  # shared by all sessions (once per data version)
         widgets.selection_panel(
-            st.session_state.get(sidebar.K_SELECTED),
-            table,
-            gemeinden,
-            kreis_labels,
-            problemfeld_labels,
-            sources,
+            st.session_state.get(sidebar.K_SELECTED), table, gemeinden, kreis_labels, problemfeld_labels, sources
         )
 if presentation:
     with caption_slot:
@@ -181,15 +124,7 @@ if not presentation:
             takeaways.downloads(filters, filter_text=filter_text)
     if tab_table.open:
         with tab_table:
-            st.subheader(
-                f"Gemeinden in dieser Ansicht ({labels.fmt_int(int(matched.sum()))})", anchor=mapblock.TABLE_ANCHOR
-            )
-            frame = firstview.karte_table(filters)  # shared by all sessions (once per data version and filters)
-            note = (
-                f"ASSKomm-Karte, Stand {labels.fmt_date(filters.stand)}; Filter: {filter_text}; "
-                f"Grenzen: {boundaries.bkg_attribution()}"
-            )
-            widgets.table_with_downloads(frame, filename=f"asskomm_{filters.stand.isoformat()}", note=note)
+            karte.view_table(filters, matched, filter_text)
     if tab_growth.open:
         with tab_growth:
             growth.growth_chart(filters)

@@ -6,15 +6,10 @@ Signed-in editors change milestones, focus areas, sources, notes and contacts he
 """
 
 import datetime as dt
-import html
 
 import streamlit as st
 
 from asskomm import labels
-from asskomm.analysis.filters import PROGRAMME_START
-from asskomm.geo import layers as geo
-from asskomm.records import vocabulary as vocab
-from asskomm.store import editing
 from asskomm.ui import auth as ui_auth
 from asskomm.ui import boundaries, data, kommune_editor, layout, mapblock
 from asskomm.ui import kommune as ui
@@ -22,11 +17,7 @@ from asskomm.ui.messages import md, show_flash
 
 layout.ensure_navigation()
 layout.apply_style()
-st.html(
-    "<style>.asskomm-contact{margin:.2rem 0 .8rem 0;line-height:1.45}"
-    ".asskomm-chip{display:inline-block;border:1px solid #bbb;border-radius:1em;padding:.05rem .65rem;"
-    "margin:0 .35rem .35rem 0;font-size:.9rem;background:#f6f7f9}</style>"
-)
+st.html(ui.STYLE)
 user = ui_auth.current_user()
 
 gemeinden = boundaries.gemeinden_index()
@@ -34,21 +25,14 @@ kreis_labels = boundaries.kreis_labels()
 names = dict(zip(gemeinden["ags"].astype(str), gemeinden["name"].astype(str), strict=True))
 options = boundaries.search_options()
 
-
-def _go(key: str) -> None:
-    ags = st.session_state.get(key)
-    if ags:
-        st.query_params["ags"] = ags
-
-
 if "ags" not in st.query_params and ui_auth.last_town() in names:  # »Kommune« shows the last town again
     st.query_params["ags"] = ui_auth.last_town()
-ags, message = ui.resolve_ags(st.query_params.get("ags"), names.keys(), geo.current_ags)
+ags, message = ui.resolve_ags(st.query_params.get("ags"), names.keys())
 if ags is None:
     st.title("Kommune")
     st.warning(md(message), icon=":material/search:")
     st.selectbox("Gemeinde suchen", options=list(options), format_func=options.get, index=None,
-                 placeholder="Name eingeben …", key="kommune_search", on_change=_go, args=("kommune_search",))
+                 placeholder="Name eingeben …", key="kommune_search", on_change=ui.go_to, args=("kommune_search",))
     st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
     st.stop()
 if message:  # an old key: show today's Gemeinde and say so
@@ -63,45 +47,20 @@ if stand_notice:
 meta = gemeinden.set_index(gemeinden["ags"].astype(str)).loc[ags]
 kreis_name = kreis_labels.get(str(meta["kreis_ags"]), str(meta.get("kreis_name", "")))
 records = data.all_records()  # the town page shows unconfirmed milestones too, with their reason
-participants = editing.participants_of(records, ags)
+participants = ui.participants_of(records, ags)
 own = next((p for p in participants if p.kind == "gemeinde"), None)
 table = data.status_table(stand)
 row = table.set_index(table["ags"].astype(str)).loc[ags]
 
 layout.page_title(names[ags], stand, subtitle=f"{meta.get('typ', '')} · {kreis_name} · AGS {ags}")
-with st.sidebar:
-    st.header("Kommune")
-    st.selectbox("Andere Gemeinde", options=list(options), format_func=options.get, index=None,
-                 placeholder="Name eingeben …", key="kommune_switch", on_change=_go, args=("kommune_switch",))
-    chosen = st.date_input("Stand", value=stand, min_value=PROGRAMME_START, max_value=dt.date.today(),
-                           format="DD.MM.YYYY", key=f"kommune_stand_{stand.isoformat()}")
-    if chosen != stand:
-        if chosen == dt.date.today():
-            st.query_params.pop("stand", None)
-        else:
-            st.query_params["stand"] = chosen.isoformat()
-        st.rerun()
+ui.sidebar(options, stand)
 
 left, right = st.columns([1.35, 1], gap="large")
 with left:
     st.subheader("Status")
     st.markdown(f"### {md(labels.STATUS_LABELS[row['status']])}"
                 + (f" seit {labels.fmt_date(row['status_seit'])}" if row["status_seit"] else ""))
-    chips = ui.flags(row)
-    if chips:
-        st.html("".join(f'<span class="asskomm-chip">{html.escape(c)}</span>' for c in chips))
-    pf_labels = vocab.problemfeld_labels()
-    pfs = [pf_labels.get(p, p) for p in row["problemfelder"]]
-    st.markdown("**Problemfelder:** " + (md(", ".join(pfs)) if pfs else "keine erfasst"))
-    groups = [p for p in participants if p.kind == "gruppe"]
-    if groups:
-        st.markdown("**Verbund:**")
-        for g in groups:
-            others = [names.get(a, a) for a in g.members if a != ags]
-            st.markdown(f"- {md(g.name)} – mit {md(', '.join(others)) or 'keinen weiteren Gemeinden'}")
-    kreis_level = [p for p in participants if p.kind == "landkreis"]
-    if kreis_level:
-        st.caption("Auf Kreisebene: " + md(", ".join(ui.short_name(p) for p in kreis_level)))
+    ui.status_block(row, participants, names, ags)
 
     st.subheader("Präventionsrat (KPR)")
     has_kpr = any(m.baustein == "kpr" for p in participants for m in records.milestones_of(p.id))

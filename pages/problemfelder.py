@@ -1,13 +1,9 @@
 """Problemfelder (URL ``/problemfelder``, admins only): the vocabulary, a new Problemfeld, changing one."""
 
-import pandas as pd
 import streamlit as st
 
-from asskomm.store import vocab_editing
-from asskomm.store.editing import EditError
-from asskomm.store.results import ConflictError
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data
+from asskomm.ui import editing
 from asskomm.ui.messages import flash, md
 
 NEW = "__neu__"
@@ -22,22 +18,9 @@ admin = ui_auth.restricted_page(
     "Änderungsprotokoll (rückgängig zu machen). Kennungen bleiben fest, weil Datensätze sie verwenden: "
     "umbenannt wird nur die Bezeichnung.",
 )
-store = data.store()
-entries = vocab_editing.entries(store)
+entries = editing.problemfelder()
 st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "Bezeichnung": e.label,
-                "Kennung": e.id,
-                "Farbe": e.colour,
-                "Beschreibung": e.description,
-                "Herkunft": e.origin,
-                "Meilensteine": e.usage,
-            }
-            for e in entries
-        ]
-    ),
+    editing.problemfelder_table(entries),
     hide_index=True,
     width="stretch",
 )
@@ -58,9 +41,9 @@ if st.session_state.get(K_LOADED) != pick:  # fill the form from the chosen entr
     st.session_state[K_LOADED] = pick
     st.session_state["pfv_version"] = chosen.version if chosen else None
 with st.form("pfv_form", border=True):
-    st.text_input("Bezeichnung", key=K_LABEL, max_chars=vocab_editing.MAX_LABEL)
+    st.text_input("Bezeichnung", key=K_LABEL, max_chars=editing.MAX_LABEL)
     st.color_picker("Farbe", key=K_COLOUR)
-    st.text_area("Beschreibung", key=K_TEXT, max_chars=vocab_editing.MAX_DESCRIPTION, height=90)
+    st.text_area("Beschreibung", key=K_TEXT, max_chars=editing.MAX_DESCRIPTION, height=90)
     saved = st.form_submit_button("Anlegen" if pick == NEW else "Speichern", type="primary")
 if saved:
     values = {
@@ -70,17 +53,17 @@ if saved:
     }
     try:
         if pick == NEW:
-            pf_id = vocab_editing.add(store, values, ui_auth.actor(admin))
+            pf_id = editing.add_problemfeld(values, ui_auth.actor(admin))
             flash(f"Problemfeld »{md(values['label'].strip())}« angelegt (Kennung {pf_id}).")
         else:
-            vocab_editing.change(store, pick, values, ui_auth.actor(admin), st.session_state.get("pfv_version"))
+            editing.change_problemfeld(pick, values, ui_auth.actor(admin), st.session_state.get("pfv_version"))
             flash(f"Problemfeld »{md(values['label'].strip())}« gespeichert.")
         st.session_state.pop(K_LOADED, None)
         st.rerun()
-    except EditError as exc:
+    except editing.EditError as exc:
         st.error("Nicht gespeichert:\n\n" + "\n".join(f"- {md(m)}" for m in exc.messages),
                  icon=":material/block:")
-    except ConflictError as exc:
+    except editing.ConflictError as exc:
         current = exc.current or {}
         st.error(
             f"Nicht gespeichert: {md(exc)} Jetzt gespeichert: »{md(current.get('label', ''))}«, "

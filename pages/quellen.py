@@ -4,8 +4,7 @@ and how to update both."""
 import streamlit as st
 
 from asskomm import labels
-from asskomm.analysis import sources
-from asskomm.ui import boundaries, coverage, kreise, layout, sidebar, widgets
+from asskomm.ui import boundaries, layout, quellen, sidebar
 
 layout.ensure_navigation()
 layout.apply_style(False)
@@ -16,8 +15,8 @@ CLI_NOTE = (
     "vollen Pfad nehmen (`/pfad/zum/projekt/.venv/bin/asskomm …`) oder vorher `source .venv/bin/activate`, "
     "dann nur `asskomm …`."
 )
-facts = kreise.data_facts()
-comp = kreise.comparison()
+facts = quellen.data_facts()
+comp = quellen.comparison()
 
 layout.page_title("Quellen und Datenstand", today, subtitle="Woher die Zahlen der ASSKomm-Karte kommen")
 
@@ -45,17 +44,7 @@ with st.expander("Zählregeln"):
     )
 
 st.header("Datenstand")
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Teilnehmer", labels.fmt_int(facts.participants))
-c2.metric("Meilensteine", labels.fmt_int(facts.milestones))
-c3.metric("Verschiedene Quellen", labels.fmt_int(facts.sources))
-c4.metric("Neuester datierter Eintrag", labels.fmt_date(facts.last))
-st.caption(
-    f"Teilnehmer: {labels.fmt_int(facts.gemeinde_participants)} Gemeinden, {labels.fmt_int(facts.groups)} Verbünde, "
-    f"{labels.fmt_int(facts.landkreis_participants)} Landkreise; {labels.fmt_int(facts.undated)} Meilensteine ohne "
-    f"Datum. Datenbank-Version {labels.fmt_int(facts.data_version)}"
-    + (f", zuletzt geändert am {labels.fmt_date(facts.last_entered[:10])}." if facts.last_entered else ".")
-)
+quellen.data_stand(facts)
 st.info(
     "Die Datenbank ist **unvollständig**: sie enthält nur, was öffentlich belegt ist. Die von SMI und LPR "
     "veröffentlichten Gesamtzahlen liegen höher – siehe den Vergleich unten.",
@@ -63,77 +52,21 @@ st.info(
 )
 
 st.header("Veröffentlichte Gesamtzahlen und Datenbank")
-st.image(
-    kreise.comparison_chart_png(),
-    width="stretch",
-    caption="Linie: Zahl in der ASSKomm-Datenbank am Monatsende; Kreise: veröffentlichte Gesamtzahl an ihrem Datum.",
-    alt=(
-        "Diagramm: Zahl der Kooperationsvereinbarungen und beratenen Kommunen in der ASSKomm-Datenbank seit 2019 "
-        "(Linien) und die veröffentlichten Gesamtzahlen (Kreise); die Zahlen stehen in der Tabelle darunter."
-    ),
-)
+quellen.comparison_chart_image()
 st.markdown(
     "**Zuletzt veröffentlicht, je Kennzahl** – dieselbe Zahl wie auf den Kennzahl-Karten, in der Kurzinformation "
     "und in der Offline-Karte, mit der Regel, welche Angaben dasselbe zählen:"
 )
-st.markdown("\n".join(f"- {line}" for line in sources.latest_published_lines(today)))
-st.dataframe(
-    sources.comparison_display(comp),
-    hide_index=True,
-    width="stretch",
-    height=35 * (len(comp) + 1) + 4,  # every published figure visible without scrolling
-    column_config={
-        "Datum": st.column_config.TextColumn(width="small"),
-        "Kennzahl": st.column_config.TextColumn(width="medium"),
-        "veröffentlicht als": st.column_config.TextColumn(width="medium"),
-        "veröffentlicht": st.column_config.NumberColumn(width="small"),
-        "Quelle": widgets.source_link_column(width="medium"),
-        "Differenz": st.column_config.NumberColumn(
-            width="small", help="Datenbank minus veröffentlichte Zahl"
-        ),
-        "in der Datenbank": st.column_config.NumberColumn(
-            help="Dieselbe Kennzahl aus der Datenbank an dem Tag, ab dem die veröffentlichte Zahl gilt"
-        ),
-    },
-)
+quellen.latest_published(today)
+quellen.comparison_table(comp)
 with st.expander("Alle veröffentlichten Angaben"):
-    st.dataframe(
-        sources.published_table(),
-        hide_index=True,
-        width="stretch",
-        row_height=56,
-        column_config={
-            "Datum": st.column_config.TextColumn(width="small"),
-            "Angabe": st.column_config.TextColumn(width="medium"),
-            "Wert": st.column_config.TextColumn(width="small"),
-            "Gebiet": st.column_config.TextColumn(width="small"),
-            "genannt von": st.column_config.TextColumn(width="small"),
-            "Hinweis": st.column_config.TextColumn(width="large"),
-            "Quelle": widgets.source_link_column(width="small"),
-        },
-    )
-    st.caption(
-        "Aus `data/reported_figures.csv`; Datum in der Genauigkeit der Quelle. »Gebiet«: eine Zahl für einen "
-        "Landkreis oder eine Region erscheint auf der Karte, wenn genau dieses Gebiet gefiltert ist. "
-        "»genannt von«: Angaben, die nicht vom SMI oder LPR stammen, sind als solche gekennzeichnet."
-    )
+    quellen.published_table()
 
 st.header("Gemeinde- und Kreisgrenzen")
-geo_facts = sources.boundary_facts(boundaries.geo_meta())
-st.markdown("\n".join(f"- **{label}:** {text}" for label, text in geo_facts.items()))
-changes = boundaries.geo_meta().get("changes_applied") or []
-if changes:
-    with st.expander(f"Berücksichtigte Gebietsänderungen seit der Quelle ({len(changes)})"):
-        st.markdown("\n".join(f"- {c}" for c in changes))
+quellen.boundary_facts()
 
 st.header("Einwohner")
-population = coverage.population()
-st.markdown(
-    f"- **Quelle:** {population.quelle}\n"
-    f"- **Stichtag:** {labels.fmt_date(population.stichtag) if population.stichtag else '–'}\n"
-    f"- **Lizenz:** {population.lizenz}\n"
-    f"- **Gemeinden:** {labels.fmt_int(len(population.einwohner))}, zusammen {labels.fmt_int(population.total)} Einwohner"
-)
+quellen.population_facts()
 
 st.header("Daten aktualisieren")
 st.subheader("Meilensteine")

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from asskomm.analysis.filters import Filters
+from asskomm.analysis.region import region_ags
 from asskomm.labels import STATUS_ORDER
 from asskomm.records import vocabulary as vocab
 from asskomm.records.dates import counts_at, period_end
@@ -131,8 +132,6 @@ def matching_ags(
     records: RecordSet, gemeinden: pd.DataFrame, filters: Filters, *, today: dt.date | None = None
 ) -> frozenset[str]:
     """The Gemeinden (AGS) that match the filters: Kreis ∩ any of the Problemfelder ∩ Baustein reached by stand."""
-    from asskomm.analysis.coverage import region_ags
-
     today = today or dt.date.today()
     scope = region_ags(gemeinden, filters)
     facts = _facts(records, scope, filters.stand, today)
@@ -258,8 +257,6 @@ def summary(
             participants.append((p, _participant_reached(ms), {pf for m in ms for pf in m.problemfelder}))
     sized = None
     if filters.groesse:
-        from asskomm.analysis.coverage import region_ags
-
         sized = set(region_ags(gemeinden, dataclasses.replace(filters, kreise=(), polizeidirektionen=())))
     figures = _Counting(list(table["ags"]), kreis_of, area, status_of, match, participants, filters, sized).figures
 

@@ -291,14 +291,6 @@ def contact_dict(c: rec.Contact) -> dict[str, Any]:
 
 
 
-def participants_of(records: rec.RecordSet, ags: str) -> list[rec.Participant]:
-    """The Gemeinde's own participant first, then the groups it belongs to, then its Landkreis level."""
-    own = [p for p in records.participants if p.kind == "gemeinde" and p.ags == ags]
-    groups = [p for p in records.participants if p.kind == "gruppe" and ags in p.members]
-    kreis = [p for p in records.participants if p.kind == "landkreis" and p.ags == ags[:5]]
-    return own + sorted(groups, key=lambda p: p.name) + kreis
-
-
 def actors(store: Store) -> list[str]:
     return store.audit_actors()
 

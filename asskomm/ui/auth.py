@@ -15,15 +15,14 @@ click; a changed role too. A sidebar fragment re-checks every ``CHECK_SECONDS`` 
 from __future__ import annotations
 
 import json
-import os
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from asskomm.store.accounts import Accounts
 from asskomm.store.roles import ROLE_LABELS, User
 from asskomm.store.sessions import Session, SessionCheck, session_timeout
-from asskomm.ui import data, layout, messages, webroutes
+from asskomm.ui import layout, messages, webroutes
+from asskomm.ui.accounts import accounts
 
 K_SID = "auth_session"
 K_NOTICE = "auth_notice"
@@ -41,12 +40,6 @@ CHECK_SECONDS = 30  # at most; a third of the session length if that is shorter
 
 def _check_every() -> float:
     return min(CHECK_SECONDS, session_timeout().total_seconds() / 3)
-
-
-def accounts() -> Accounts:
-    """The accounts of this database (process-wide like the store, see ``data.process_wide``)."""
-    store = data.store()
-    return data.process_wide("accounts", os.environ.get("ASSKOMM_DB", ""), lambda: Accounts(store))
 
 
 def sign_in(user: User) -> None:

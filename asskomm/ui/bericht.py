@@ -151,6 +151,16 @@ def report(choice: Auswahl) -> bericht.Bericht:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def checked_report(choice: Auswahl) -> bericht.Bericht:
+    """The report of ``choice``; a choice it cannot be built for is said in German and stops the page."""
+    try:
+        return report(choice)
+    except bericht.BerichtInputError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+        raise  # st.stop() raises; keeps type checkers honest
+
+
 def _file(
     version: str, key: str, stichtag_iso: str, von_iso: str, bis_iso: str, region: str, today_iso: str, fmt: str
 ) -> bytes:

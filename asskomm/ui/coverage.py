@@ -39,23 +39,23 @@ def population():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage(version: str, key: str, pop_key: str, fkey: tuple, region_name: str) -> dict:
-    from asskomm.analysis import coverage, status
+    from asskomm.analysis import coverage, region, status
 
     filters = Filters.from_cache_key(fkey)
     gem = boundaries.layers_for(key)[0]
     table = data.status_table_for(version, key, fkey[0])
-    region = coverage.region_ags(gem, filters, population_for(pop_key))
+    in_region = region.region_ags(gem, filters, population_for(pop_key))
     reached = None
     if filters.problemfelder or filters.baustein:
         reached = status.matching_ags(data.records_for(version), gem, filters)
-    cov = coverage.coverage(table, gem, region, population_for(pop_key), reached=reached, region_name=region_name)
+    cov = coverage.coverage(table, gem, in_region, population_for(pop_key), reached=reached, region_name=region_name)
     return {"line": coverage.coverage_line(cov), **cov.to_dict()}
 
 
 def coverage(filters: Filters) -> dict:
     """Shares of the filtered region reached (``asskomm.analysis.coverage``): ``line`` (German), ``beteiligt``,
     ``kooperation`` (each n/area/population with their totals) and ``region`` (»im Landkreis Görlitz«)."""
-    from asskomm.analysis.coverage import kreis_region_names, region_label
+    from asskomm.analysis.region import kreis_region_names, region_label
     from asskomm.geo import polizei
 
     region_name = region_label(filters, kreis_region_names(boundaries.kreise_index()), pd_labels=polizei.labels())
@@ -85,12 +85,12 @@ def coverage_by_kreis(stand: dt.date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _coverage_series(version: str, key: str, pop_key: str, today_iso: str, kreise: tuple) -> pd.DataFrame:
-    from asskomm.analysis import coverage, timeline
+    from asskomm.analysis import coverage, region, timeline
 
     gem = boundaries.layers_for(key)[0]
     today = dt.date.fromisoformat(today_iso)
-    region = coverage.region_ags(gem, Filters(today, kreise), population_for(pop_key))
-    return coverage.series(data.records_for(version), gem, region, population_for(pop_key),
+    in_region = region.region_ags(gem, Filters(today, kreise), population_for(pop_key))
+    return coverage.series(data.records_for(version), gem, in_region, population_for(pop_key),
                            timeline.month_steps(end=today), today=today)
 
 

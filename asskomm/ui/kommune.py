@@ -19,8 +19,10 @@ import streamlit as st
 from asskomm import labels
 from asskomm import records as rec
 from asskomm.analysis.filters import PROGRAMME_START
+from asskomm.geo import layers as geo
 from asskomm.records import vocabulary as vocab
 from asskomm.ui import boundaries
+from asskomm.ui.messages import md
 
 _AGS = re.compile(r"^\d{8}$")
 KIND_LABELS = {"gemeinde": "Gemeinde", "gruppe": "Verbund", "landkreis": "Kreisebene"}
@@ -40,9 +42,11 @@ def participant_label(p: rec.Participant) -> str:
 # ------------------------------------------------------------------------------------------ pure parts
 
 
-def resolve_ags(raw: str | None, known: Sequence[str] | set[str], successor=None) -> tuple[str | None, str]:
+def resolve_ags(
+    raw: str | None, known: Sequence[str] | set[str], successor=geo.current_ags
+) -> tuple[str | None, str]:
     """(today's AGS or None, German message; show it with ``messages.md``, it echoes ``raw``).
-    ``successor``: old key → today's key (``geo.current_ags``)."""
+    ``successor``: old key → today's key (None: no succession)."""
     known = set(known)
     text = (raw or "").strip().replace(" ", "")
     if not text:
@@ -284,3 +288,61 @@ def locator_map(ags: str, status: pd.DataFrame, geo_key: str, base_url_path: str
         m.fit_bounds([[south - pad_y, west - pad_x], [north + pad_y, east + pad_x]])
     st_folium(m, key=f"kommune_locator_{ags}", height=height, use_container_width=True, returned_objects=[],
               render=False)  # st_folium renders the map once itself (see mapblock.status_map)
+
+
+# ------------------------------------------------------------------------------------- the page's blocks
+STYLE = (
+    "<style>.asskomm-contact{margin:.2rem 0 .8rem 0;line-height:1.45}"
+    ".asskomm-chip{display:inline-block;border:1px solid #bbb;border-radius:1em;padding:.05rem .65rem;"
+    "margin:0 .35rem .35rem 0;font-size:.9rem;background:#f6f7f9}</style>"
+)
+
+
+def participants_of(records: rec.RecordSet, ags: str) -> list[rec.Participant]:
+    """The Gemeinde's own participant first, then the groups it belongs to, then its Landkreis level."""
+    own = [p for p in records.participants if p.kind == "gemeinde" and p.ags == ags]
+    groups = [p for p in records.participants if p.kind == "gruppe" and ags in p.members]
+    kreis = [p for p in records.participants if p.kind == "landkreis" and p.ags == ags[:5]]
+    return own + sorted(groups, key=lambda p: p.name) + kreis
+
+
+def go_to(key: str) -> None:
+    """``on_change`` of a town search (its widget ``key``): show the chosen Gemeinde."""
+    ags = st.session_state.get(key)
+    if ags:
+        st.query_params["ags"] = ags
+
+
+def sidebar(options: Mapping[str, str], stand: dt.date) -> None:
+    """Another Gemeinde and the Stand in the sidebar; a new Stand goes to the URL (today's: none)."""
+    with st.sidebar:
+        st.header("Kommune")
+        st.selectbox("Andere Gemeinde", options=list(options), format_func=options.get, index=None,
+                     placeholder="Name eingeben …", key="kommune_switch", on_change=go_to, args=("kommune_switch",))
+        chosen = st.date_input("Stand", value=stand, min_value=PROGRAMME_START, max_value=dt.date.today(),
+                               format="DD.MM.YYYY", key=f"kommune_stand_{stand.isoformat()}")
+        if chosen != stand:
+            if chosen == dt.date.today():
+                st.query_params.pop("stand", None)
+            else:
+                st.query_params["stand"] = chosen.isoformat()
+            st.rerun()
+
+
+def status_block(row: Mapping, participants: Sequence[rec.Participant], names: Mapping[str, str], ags: str) -> None:
+    """The flags as chips, the Problemfelder, the groups (with their other members) and the Kreis level."""
+    chips = flags(row)
+    if chips:
+        st.html("".join(f'<span class="asskomm-chip">{html.escape(c)}</span>' for c in chips))
+    pf_labels = vocab.problemfeld_labels()
+    pfs = [pf_labels.get(p, p) for p in row["problemfelder"]]
+    st.markdown("**Problemfelder:** " + (md(", ".join(pfs)) if pfs else "keine erfasst"))
+    groups = [p for p in participants if p.kind == "gruppe"]
+    if groups:
+        st.markdown("**Verbund:**")
+        for g in groups:
+            others = [names.get(a, a) for a in g.members if a != ags]
+            st.markdown(f"- {md(g.name)} – mit {md(', '.join(others)) or 'keinen weiteren Gemeinden'}")
+    kreis_level = [p for p in participants if p.kind == "landkreis"]
+    if kreis_level:
+        st.caption("Auf Kreisebene: " + md(", ".join(short_name(p) for p in kreis_level)))

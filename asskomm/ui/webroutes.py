@@ -30,6 +30,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from asskomm.ui.accounts import accounts
+
 COOKIE = "asskomm_sitzung"
 API = "/api/sitzung"
 _MOUNTED = False
@@ -83,12 +85,6 @@ def _secure(request: Request) -> bool:
     return proto == "https" or os.environ.get("ASSKOMM_COOKIE_SECURE", "") in ("1", "ja", "true")
 
 
-def _accounts():
-    from asskomm.ui import auth as ui_auth
-
-    return ui_auth.accounts()
-
-
 async def _activate(request: Request) -> Response:
     from asskomm.store.sessions import session_max_age
 
@@ -98,7 +94,7 @@ async def _activate(request: Request) -> Response:
         code = str(json.loads(await request.body()).get("code", ""))
     except (ValueError, AttributeError):
         return Response(status_code=400)
-    token = await run_in_threadpool(lambda: _accounts().activate_session(code))
+    token = await run_in_threadpool(lambda: accounts().activate_session(code))
     if token is None:
         return Response(status_code=403)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
@@ -119,7 +115,7 @@ async def _end(request: Request) -> Response:
         return Response(status_code=403)
     token = unsign(request.cookies.get(COOKIE))
     if token:
-        await run_in_threadpool(lambda: _accounts().end_session(token=token))
+        await run_in_threadpool(lambda: accounts().end_session(token=token))
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     response.delete_cookie(COOKIE, path=base_path() or "/", httponly=True, samesite="strict",
                            secure=_secure(request))

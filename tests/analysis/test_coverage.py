@@ -8,6 +8,7 @@ from records_support import GEMEINDEN, TODAY, parse, row, write_csv
 from asskomm import records as rec
 from asskomm.analysis import coverage
 from asskomm.analysis.filters import Filters
+from asskomm.analysis.region import kreis_region_names, region_ags, region_label
 from asskomm.analysis.status import status_table
 from asskomm.records.einwohner import Population
 
@@ -30,13 +31,13 @@ def records(tmp_path):
 def test_shares_count_against_the_filtered_kreis(tmp_path):
     table = status_table(records(tmp_path), GEMEINDEN, TODAY, today=TODAY)
     f = Filters(TODAY, kreise=("14626",))
-    region = coverage.region_ags(GEMEINDEN, f, POP)
+    region = region_ags(GEMEINDEN, f, POP)
     assert region == ["14626110", "14626450", "14626600"]
-    names = coverage.kreis_region_names(pd.DataFrame({"kreis_ags": ["14626", "14521", "14713"],
-                                                       "name": ["Görlitz", "Erzgebirgskreis", "Leipzig"],
-                                                       "typ": ["Landkreis", "Landkreis", "Kreisfreie Stadt"]}))
+    names = kreis_region_names(pd.DataFrame({"kreis_ags": ["14626", "14521", "14713"],
+                                             "name": ["Görlitz", "Erzgebirgskreis", "Leipzig"],
+                                             "typ": ["Landkreis", "Landkreis", "Kreisfreie Stadt"]}))
     assert names == {"14626": "im Landkreis Görlitz", "14521": "im Erzgebirgskreis", "14713": "in der Stadt Leipzig"}
-    cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name=coverage.region_label(f, names))
+    cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name=region_label(f, names))
     assert (cov.beteiligt.n, cov.beteiligt.n_total) == (2, 3)
     assert cov.beteiligt.p_area == (67 + 63) / (67 + 50 + 63)
     assert cov.beteiligt.p_population == (56_000 + 15_000) / 75_000
@@ -49,7 +50,7 @@ def test_shares_count_against_the_filtered_kreis(tmp_path):
 def test_statewide_and_at_an_earlier_stand(tmp_path):
     rs = records(tmp_path)
     early = status_table(rs, GEMEINDEN, dt.date(2021, 6, 30), today=TODAY)
-    region = coverage.region_ags(GEMEINDEN, Filters(TODAY), POP)
+    region = region_ags(GEMEINDEN, Filters(TODAY), POP)
     cov = coverage.coverage(early, GEMEINDEN, region, POP)
     assert (cov.beteiligt.n, cov.beteiligt.n_total) == (1, len(GEMEINDEN))  # Leipzig's 2021 counts from 31.12.
     assert cov.beteiligt.population == 56_000
@@ -58,20 +59,20 @@ def test_statewide_and_at_an_earlier_stand(tmp_path):
 
 def test_size_class_and_an_extra_region_narrow_the_whole(tmp_path):
     f = Filters(TODAY, kreise=("14626",), groesse="10000_20000")
-    assert coverage.region_ags(GEMEINDEN, f, POP) == ["14626600"]
-    assert coverage.region_label(f, {"14626": "im Landkreis Görlitz"}) == (
+    assert region_ags(GEMEINDEN, f, POP) == ["14626600"]
+    assert region_label(f, {"14626": "im Landkreis Görlitz"}) == (
         "im Landkreis Görlitz mit 10.000 bis unter 20.000 Einwohnern")
     # any other region plugs in as a set of Gemeinden
     some = {"14626110", "14626450"}
-    assert coverage.region_ags(GEMEINDEN, Filters(TODAY), POP, extra=[some]) == ["14626110", "14626450"]
+    assert region_ags(GEMEINDEN, Filters(TODAY), POP, extra=[some]) == ["14626110", "14626450"]
 
 
 def test_a_polizeidirektion_is_a_region(tmp_path):
     """PD Görlitz covers the Landkreise Bautzen and Görlitz: the shares count against their Gemeinden."""
     f = Filters(TODAY, polizeidirektionen=("goerlitz",))
-    region = coverage.region_ags(GEMEINDEN, f, POP)
+    region = region_ags(GEMEINDEN, f, POP)
     assert region == ["14625020", "14626110", "14626450", "14626600"]
-    assert coverage.region_label(f, pd_labels={"goerlitz": "PD Görlitz"}) == "im Bereich der PD Görlitz"
+    assert region_label(f, pd_labels={"goerlitz": "PD Görlitz"}) == "im Bereich der PD Görlitz"
     table = status_table(records(tmp_path), GEMEINDEN, TODAY, today=TODAY)
     cov = coverage.coverage(table, GEMEINDEN, region, POP, region_name="im Bereich der PD Görlitz")
     assert (cov.beteiligt.n, cov.beteiligt.n_total) == (2, 4)
@@ -80,7 +81,7 @@ def test_a_polizeidirektion_is_a_region(tmp_path):
 
 def test_problemfeld_filter_narrows_only_the_reached(tmp_path):
     table = status_table(records(tmp_path), GEMEINDEN, TODAY, today=TODAY)
-    region = coverage.region_ags(GEMEINDEN, Filters(TODAY, kreise=("14626",)), POP)
+    region = region_ags(GEMEINDEN, Filters(TODAY, kreise=("14626",)), POP)
     cov = coverage.coverage(table, GEMEINDEN, region, POP, reached={"14626110"})
     assert (cov.beteiligt.n, cov.beteiligt.n_total) == (1, 3)
 
