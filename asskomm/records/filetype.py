@@ -23,7 +23,6 @@ _SIGNATURES = (
     (b"\x1f\x8b", "ein gzip-Archiv"),
     (b"7z\xbc\xaf\x27\x1c", "ein 7-Zip-Archiv"),
     (b"Rar!", "ein RAR-Archiv"),
-    (b"MZ", "ein Windows-Programm"),
     (b"\x7fELF", "ein Programm (ELF)"),
     (b"{\\rtf", "ein RTF-Dokument"),
 )
@@ -52,6 +51,8 @@ def sniff(data: bytes) -> Sniffed:
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             return _not_a_table(what)
+    if data.startswith(b"MZ") and b"\x00" in data[:64]:  # a text starting with »MZ« has no NUL
+        return _not_a_table("ein Windows-Programm")
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(_MARKUP) or head.startswith(b"\xff\xfe<") or head.startswith(b"\xfe\xff\x00<"):
         return _not_a_table("eine HTML- oder XML-Datei (z. B. eine als Webseite gespeicherte Tabelle)")
