@@ -94,12 +94,12 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
     warnings = tuple(str(w) for w in parsed.warnings)
     if table.rows is None:
         return Preview(name, (), tuple(str(e) for e in parsed.errors), warnings, None, version, {},
-                       tuple(_problem(e, [], 1) for e in parsed.errors))
+                       _problems(parsed.errors, [], 1))
     rows: list[PreviewRow] = []
     problems: tuple[Problem, ...] = ()
     if not parsed.ok:
         header_line = next((i + 1 for i, r in enumerate(table.rows) if any(rec.cell_text(c) for c in r)), 1)
-        problems = tuple(_problem(e, table.rows, header_line) for e in parsed.errors)
+        problems = _problems(parsed.errors, table.rows, header_line)
         file_errors = tuple(str(e) for e in parsed.errors if e.row is None or e.row <= header_line)
         bad: dict[int, list[str]] = {}
         for e in parsed.errors:
@@ -124,16 +124,22 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
     return Preview(name, tuple(rows), (), warnings, parsed, version, counts, problems)
 
 
-def _problem(issue: rec.Issue, table: Sequence[Sequence[Any]], header_line: int) -> Problem:
-    """An issue with the cell's value as typed (looked up by the column's name in the header row)."""
-    value = ""
-    if issue.row is not None and issue.column and 0 < issue.row <= len(table) and header_line <= len(table):
-        header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]]
-        key = vocab.fold(issue.column)
-        row = table[issue.row - 1]
-        if key in header and header.index(key) < len(row):
-            value = rec.cell_text(row[header.index(key)])
-    return Problem(issue.row, issue.column or "", value, issue.message)
+def _problems(
+    issues: Sequence[rec.Issue], table: Sequence[Sequence[Any]], header_line: int
+) -> tuple[Problem, ...]:
+    """The issues with the cell's value as typed (looked up by the column's name in the header row)."""
+    header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]] if header_line <= len(table) else []
+    index = {h: i for i, h in reversed(list(enumerate(header)))}
+    out = []
+    for issue in issues:
+        value = ""
+        if issue.row is not None and issue.column and 0 < issue.row <= len(table):
+            i = index.get(vocab.fold(issue.column))
+            row = table[issue.row - 1]
+            if i is not None and i < len(row):
+                value = rec.cell_text(row[i])
+        out.append(Problem(issue.row, issue.column or "", value, issue.message))
+    return tuple(out)
 
 
 ERROR_REPORT_COLUMNS = ("Zeile", "Spalte", "Wert", "Grund")
