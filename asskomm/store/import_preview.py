@@ -124,12 +124,19 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
     return Preview(name, tuple(rows), (), warnings, parsed, version, counts, problems)
 
 
+def _header_index(table: Sequence[Sequence[Any]], header_line: int) -> dict[str, int]:
+    """Folded column name → its first index in the header row (empty without a header)."""
+    if header_line > len(table):
+        return {}
+    header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]]
+    return {h: i for i, h in reversed(list(enumerate(header)))}
+
+
 def _problems(
     issues: Sequence[rec.Issue], table: Sequence[Sequence[Any]], header_line: int
 ) -> tuple[Problem, ...]:
     """The issues with the cell's value as typed (looked up by the column's name in the header row)."""
-    header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]] if header_line <= len(table) else []
-    index = {h: i for i, h in reversed(list(enumerate(header)))}
+    index = _header_index(table, header_line)
     out = []
     for issue in issues:
         value = ""
@@ -167,10 +174,7 @@ def rows_phrase(n: int, singular: str, plural: str) -> str:
 
 def _typed_rows(table: Sequence[Sequence[Any]], header_line: int) -> dict[int, tuple[str, str, str]]:
     """Row number → (participant text, baustein, datum) as typed, for listing invalid rows."""
-    if header_line > len(table):
-        return {}
-    header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]]
-    index = {h: i for i, h in reversed(list(enumerate(header)))}
+    index = _header_index(table, header_line)
 
     def col(row: Sequence[Any], *names: str) -> str:
         for n in names:
