@@ -60,7 +60,8 @@ def rss_mb(server: harness.StreamlitServer) -> float:
 
 def sessions(browser: Any, url: str, n: int, polygons: int) -> dict[str, Any]:
     """Open ``n`` sessions at once, wait for each map; then one filter change on each. Times in ms."""
-    contexts = [harness.new_context(browser) for _ in range(n)]
+    # ignore_https_errors: the proxy (tests/proxy.py) has a certificate of a throw-away test CA
+    contexts = [harness.new_context(browser, ignore_https_errors=True) for _ in range(n)]
     pages, errors = [], []
     for ctx in contexts:
         page = ctx.new_page()

@@ -23,7 +23,7 @@ if [ ! -x "$VENV/bin/python" ]; then
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
     fi
 fi
-ensure_venv start.sh requirements-run requirements.txt requirements.txt pyproject.toml
+ensure_venv start.sh requirements-run requirements.txt requirements.txt requirements-lock.txt pyproject.toml
 
 # Only this machine can reach the dashboard unless another address is asked for explicitly: plain HTTP with
 # password sign-in must not be offered to a whole network (beyond one machine: a reverse proxy with TLS).

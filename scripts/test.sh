@@ -6,7 +6,7 @@
 # 1. Debian packages (only those missing): chromium (browser tests), fonts-dejavu-core (PDF/PNG text),
 #    poppler-utils (pdftotext for PDF checks), libreoffice-writer-nogui (DOCX → PDF check of the report),
 #    postgresql (store, editing, import and migration tests also run on a throw-away PostgreSQL cluster),
-#    nginx (deploy/nginx.conf in front of two app servers), python3-venv. `apt-get update` runs once, before the install;
+#    nginx (deploy/nginx.conf in front of two app servers), openssl (test certificates), python3-venv. `apt-get update` runs once, before the install;
 #    sudo is used only when not root.
 # 2. .venv with requirements-dev.txt (reinstalled only when a requirements file changed).
 # 3. ruff check .   4. pytest "$@"
@@ -27,6 +27,8 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 # nginx: tests/browser/test_browser_cluster.py runs it in the foreground with its own prefix (no system service).
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# openssl: tests/tls.py makes throw-away certificates (nginx with TLS, PostgreSQL with ssl=on).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
@@ -40,7 +42,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
 fi
 
-ensure_venv test.sh requirements-dev requirements-dev.txt requirements.txt requirements-dev.txt pyproject.toml
+ensure_venv test.sh requirements-dev requirements-dev.txt requirements.txt requirements-dev.txt requirements-lock.txt pyproject.toml
 
 echo "test.sh: ruff check ." >&2
 "$VENV/bin/python" -m ruff check .

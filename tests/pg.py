@@ -4,6 +4,8 @@
 socket in that directory and on a free TCP port of 127.0.0.1 (for the app servers and nginx tests); as root
 it runs them as the ``postgres`` system user via ``runuser`` (PostgreSQL refuses to run as root).
 ``ASSKOMM_TEST_PG`` (a SQLAlchemy URL of a server the tests may create databases on) replaces the cluster.
+``PgCluster(tls=certificates)`` (tests/tls.py) runs it with ``ssl=on`` and accepts TCP connections only over TLS
+(``hostssl`` in pg_hba.conf).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import glob
 import itertools
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,9 +39,11 @@ def pg_tool(name: str) -> str | None:
 
 
 class PgCluster:
-    def __init__(self, password: str | None = None) -> None:
-        """``password``: TCP connections must give it (user ``test``); otherwise every connection is trusted."""
+    def __init__(self, password: str | None = None, tls=None) -> None:
+        """``password``: TCP connections must give it (user ``test``); otherwise every connection is trusted.
+        ``tls``: a ``tls.Certificates``; the server then speaks TLS with its cert and key, and only TLS on TCP."""
         self.password = password
+        self.tls = tls
         self.base: pathlib.Path | None = None
         self.port = 0
         self.external = os.environ.get("ASSKOMM_TEST_PG")
@@ -68,9 +73,23 @@ class PgCluster:
             auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
         subprocess.run([*self._as_user, initdb, "-D", str(self.data), "-U", "test", *auth,
                         "--encoding=UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+        if self.tls is not None:
+            self._only_tls()
         self.port = free_port()
         self.resume()
         return self
+
+    def _only_tls(self) -> None:
+        """Server certificate and key into the cluster (the key readable by the server's user only), and TCP
+        connections only over TLS."""
+        for name, source in (("server.crt", self.tls.cert), ("server.key", self.tls.key)):
+            target = self.data / name
+            shutil.copyfile(source, target)
+            target.chmod(0o600)
+            if self._as_user:
+                shutil.chown(target, "postgres")
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(re.sub(r"^host(\s)", r"hostssl\1", hba.read_text(), flags=re.M))
 
     @property
     def data(self) -> pathlib.Path:
@@ -81,8 +100,12 @@ class PgCluster:
         """Start (again) the server of an existing cluster."""
         subprocess.run(
             [*self._as_user, self._pg_ctl, "-D", str(self.data), "-w", "-l", str(self.base / "log"),
-             "-o", f"-k {self.base} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off", "start"],
+             "-o", f"-k {self.base} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off{self._ssl_options()}",
+             "start"],
             check=True, capture_output=True)
+
+    def _ssl_options(self) -> str:
+        return " -c ssl=on -c ssl_min_protocol_version=TLSv1.2" if self.tls is not None else ""
 
     def halt(self, mode: str = "immediate") -> None:
         """Stop the server (``immediate``: like a crash; connections are cut)."""

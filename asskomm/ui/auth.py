@@ -14,6 +14,7 @@ click; a changed role too. A sidebar fragment re-checks every ``CHECK_SECONDS`` 
 
 from __future__ import annotations
 
+import html
 import json
 
 import streamlit as st
@@ -21,7 +22,7 @@ from streamlit.errors import StreamlitAPIException
 
 from asskomm.store.roles import ROLE_LABELS, User
 from asskomm.store.sessions import Session, SessionCheck, session_timeout
-from asskomm.ui import layout, messages, webroutes
+from asskomm.ui import layout, messages, page_scripts, webroutes
 from asskomm.ui.accounts import accounts
 
 K_SID = "auth_session"
@@ -215,15 +216,15 @@ def last_town() -> str | None:
 
 
 # -- the browser side of the cookie ---------------------------------------------------------------------
-_COOKIE_JS = """<script>
-(() => {{
-  const url = window.location.origin + {path};
-  fetch(url, {{method: "POST", credentials: "same-origin", cache: "no-store",
-              headers: {{"Content-Type": "application/json"}}, body: {body}}})
-    .then(r => {{ document.documentElement.dataset.asskommSitzung = r.ok ? {done} : "fehler"; }})
-    .catch(() => {{ document.documentElement.dataset.asskommSitzung = "fehler"; }});
-}})();
-</script>"""
+# One constant script (``page_scripts.SIGN_IN_COOKIE``, allowed by its hash in the Content-Security-Policy); what
+# changes (the route, the body with the one-time code) travels in data attributes of its element, which
+# Streamlit copies to the script it runs.
+
+
+def _cookie_script(path: str, body: str, done: str) -> str:
+    attrs = " ".join(f'data-{k}="{html.escape(v, quote=True)}"' for k, v in
+                     (("path", path), ("body", body), ("done", done)))
+    return f"<script {attrs}>{page_scripts.SIGN_IN_COOKIE}</script>"
 
 
 def sync_cookie() -> None:
@@ -239,10 +240,9 @@ def sync_cookie() -> None:
         return
     path = webroutes.base_path() + webroutes.API
     if code:
-        js = _COOKIE_JS.format(path=json.dumps(path), body=json.dumps(json.dumps({"code": code})),
-                               done=json.dumps("aktiv"))
+        js = _cookie_script(path, json.dumps({"code": code}), "aktiv")
     else:
-        js = _COOKIE_JS.format(path=json.dumps(path + "/ende"), body=json.dumps("{}"), done=json.dumps("beendet"))
+        js = _cookie_script(path + "/ende", "{}", "beendet")
     with st.sidebar:
         st.html(js, unsafe_allow_javascript=True, width="content")
 

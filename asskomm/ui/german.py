@@ -11,11 +11,9 @@ the listed Streamlit texts, never markdown or data. See :data:`STAYS_ENGLISH` fo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-_JS = (Path(__file__).with_name("german.js")).read_text(encoding="utf-8")
+from asskomm.ui import page_scripts
 
 #: Streamlit texts that stay English (documented in the README): shown rarely or never to users of this app.
 STAYS_ENGLISH = (
@@ -29,4 +27,4 @@ STAYS_ENGLISH = (
 def install() -> None:
     """Put the translating script on the page (it installs itself once per browser tab)."""
     with st.sidebar:
-        st.html(f"<script>{_JS}</script>", unsafe_allow_javascript=True, width="content")
+        st.html(f"<script>{page_scripts.GERMAN}</script>", unsafe_allow_javascript=True, width="content")

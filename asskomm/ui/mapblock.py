@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 
 from asskomm.analysis.filters import Filters
 from asskomm.render import mapbase, mapcontrols, mapgeometry, mapstatus, maptext
-from asskomm.ui import boundaries, firstview
+from asskomm.ui import boundaries, firstview, page_scripts
 from asskomm.ui.sidebar import K_JUMP, K_SELECTED
 
 MAP_KEY = "karte_map"
@@ -27,23 +27,6 @@ MAP_KEY = "karte_map"
 TABLE_ANCHOR = "tabelle"
 #: The tab below the map that holds the table (it runs only while open: the first view needs no table code).
 TABLE_TAB = "Tabelle der Gemeinden"
-# The skip link opens the table's tab and puts the focus on it (Tab then leads into the table and its downloads).
-_SKIP_TO_TAB_JS = """(() => {
-  if (window.__asskommSkipToTab) return;
-  window.__asskommSkipToTab = true;
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest("a[data-asskomm-tab]");
-    if (!link) return;
-    const name = link.getAttribute("data-asskomm-tab");
-    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === name);
-    if (!tab) return;
-    event.preventDefault();
-    history.replaceState(history.state, "", link.hash);
-    if (tab.getAttribute("aria-selected") !== "true") tab.click();
-    tab.scrollIntoView({block: "start"});
-    tab.focus();
-  });
-})();"""
 RETURNED = ["last_active_drawing", "last_object_clicked_count"]
 _LAST_COUNT = "karte_map_clicks"
 
@@ -129,7 +112,7 @@ def text_alternative(summary: str, table_anchor: str | None = TABLE_ANCHOR) -> N
     """Before the map: its summary for screen readers and a link to the table (shown when focused)."""
     skip = (
         f'<a class="asskomm-skip" href="#{table_anchor}" data-asskomm-tab="{html.escape(TABLE_TAB)}">'
-        f"Karte überspringen: zur Tabelle der Gemeinden</a><script>{_SKIP_TO_TAB_JS}</script>"
+        f"Karte überspringen: zur Tabelle der Gemeinden</a><script>{page_scripts.SKIP_TO_TAB}</script>"
         if table_anchor
         else ""
     )

@@ -80,7 +80,7 @@ def fill_sign_in(page, name="berta"):
     page.get_by_label("Benutzername").fill(name)
     page.get_by_label("Passwort", exact=True).fill(PASSWORDS[name])
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_function("document.documentElement.dataset.asskommSitzung === 'aktiv'", timeout=30_000)
+    page.wait_for_function("() => document.documentElement.dataset.asskommSitzung === 'aktiv'", timeout=30_000)
     idle(page)
 
 
@@ -142,7 +142,7 @@ def test_sign_out_ends_the_sign_in_in_every_tab(browser, url, screenshot):
         second.locator('[data-testid="stFileUploader"]').wait_for(timeout=30_000)
         click(first, first.locator('[data-testid="stMain"]').get_by_role("button", name="Abmelden"),
               "Sie wurden abgemeldet")
-        first.wait_for_function("document.documentElement.dataset.asskommSitzung === 'beendet'", timeout=30_000)
+        first.wait_for_function("() => document.documentElement.dataset.asskommSitzung === 'beendet'", timeout=30_000)
         assert session_cookie(context) is None  # the route deleted the cookie
         # the other tab: its next click finds the session gone
         nav(second, "Karte")
