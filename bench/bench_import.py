@@ -3,6 +3,9 @@
 Builds a synthetic 10,000-row CSV (half the rows by AGS, half by name + Kreis, a few groups) against a
 synthetic gazetteer of 418 Gemeinden in 13 Kreise, then measures, each as the median of several runs:
 parsing + validation, a dry run into an empty SQLite database, and a real import (one transaction).
+Then the import preview of files whose every row is invalid (unknown keys), at 5,000 and at 50,000 rows (the
+import's limit): CPU seconds (median) and their ratio, which is 10 when the preview is linear (issue 25: it
+re-read the file for each bad row, 1,000/2,000/4,000 rows took 2.7/10.6/56 s).
 A script, not a test: it reports figures and asserts nothing.
 """
 
@@ -73,6 +76,42 @@ def synthetic_file(path: Path, gemeinden: pd.DataFrame, rows: int = ROWS, seed: 
     return path
 
 
+def invalid_file(path: Path, rows: int) -> Path:
+    """``rows`` rows that all name a Gemeindeschlüssel no Gemeinde has."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(rec.COLUMNS)
+        for i in range(rows):
+            writer.writerow([f"14999{i % 1000:03d}", "", "", "beratung", "2021", "", "", f"https://example.org/{i}",
+                             "", "", ""])
+    return path
+
+
+def preview_invalid(rows: tuple[int, ...] = (5_000, 50_000), runs: int = 3) -> dict:
+    """CPU seconds of ``import_preview`` on all-invalid files (median of ``runs``) and the ratio large/small."""
+    from asskomm.store import import_preview
+
+    gaz = rec.Gazetteer(synthetic_gemeinden())
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'preview.db'}", seed_file=None, gazetteer=gaz)
+        for n in rows:
+            data = invalid_file(Path(tmp) / f"invalid{n}.csv", n).read_bytes()
+            times = []
+            for _ in range(runs):
+                t0 = time.process_time()
+                preview = import_preview.import_preview(store, data, f"invalid{n}.csv", today=TODAY)
+                times.append(time.process_time() - t0)
+                if preview.invalid != n:
+                    raise RuntimeError(f"{preview.invalid} of {n} rows invalid")
+            out[f"preview_{n}_invalid_rows_cpu_s"] = round(statistics.median(times), 3)
+        store.dispose()
+    small, large = (out[f"preview_{n}_invalid_rows_cpu_s"] for n in (rows[0], rows[-1]))
+    out[f"preview_ratio_{rows[-1]}_to_{rows[0]}"] = round(large / small, 2) if small else None
+    out["preview_ratio_if_linear"] = rows[-1] / rows[0]
+    return out
+
+
 def run(runs: int = 3) -> dict:
     gemeinden = synthetic_gemeinden()
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,7 +144,9 @@ def run(runs: int = 3) -> dict:
         "dry_run_median_s": round(statistics.median(dry_s), 3),
         "import_median_s": round(statistics.median(real_s), 3),
         "milestones_written": result.count("neuer_meilenstein") if result else 0,
-        "note": "dry run and import include parsing + validation; SQLite file database, one transaction",
+        **preview_invalid(runs=runs),
+        "note": "dry run and import include parsing + validation; SQLite file database, one transaction; "
+                "the preview figures are CPU seconds (time.process_time)",
     }
 
 

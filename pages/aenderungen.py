@@ -35,7 +35,8 @@ if isinstance(period, tuple | list) and period:
     until = period[1] if len(period) > 1 else period[0]
 
 records = data.records()
-rows = editing.audit_rows(records, ags=ags, actor=person, since=since, until=until, limit=500)
+rows = editing.audit_rows(records, ags=ags, actor=person, since=since, until=until, limit=500,
+                          admin=user.can("admin"))
 if not rows:
     st.info("Keine Änderungen für diese Auswahl.")
     st.stop()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from asskomm.ui import accounts, layout, webroutes
 from asskomm.ui import auth as ui_auth
+from asskomm.ui.messages import md
 
 layout.ensure_navigation()
 layout.apply_style()
@@ -15,7 +16,7 @@ if user is not None:
     if back:  # just signed in: back to the page (and town) the user came from
         st.switch_page(back[0], query_params=back[1] or None)
     st.title("Abmelden")
-    st.success(f"Angemeldet als **{user.name}** (Rolle: {user.role_label}).")
+    st.success(f"Angemeldet als **{md(user.name)}** (Rolle: {user.role_label}).")
     st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
     if webroutes.mounted():
         st.caption(

@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from asskomm.ui import auth as ui_auth
-from asskomm.ui import data, editing
+from asskomm.ui import data, editing, uploads
 from asskomm.ui.messages import flash, md
 
-MAX_MB = editing.MAX_UPLOAD_MB
 K_PREVIEW = "imp_preview"
 K_UPLOAD = "imp_upload"
 
@@ -18,12 +17,11 @@ user = ui_auth.restricted_page(
     "Der Import",
     title="Import",
     caption="CSV- oder Excel-Datei (.csv, .xlsx, höchstens "
-    f"{MAX_MB} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
+    f"{uploads.limit_mb()} MB) im Importformat: eine Zeile je Meilenstein mit den Spalten "
     f"{', '.join(editing.IMPORT_COLUMNS)}. Erst die Vorschau, dann die Übernahme – alles oder nichts.",
 )
 
-upload = st.file_uploader("Datei wählen", type=list(editing.UPLOAD_TYPES), max_upload_size=MAX_MB,
-                          key=st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
+upload = uploads.uploader(st.session_state.setdefault(K_UPLOAD, "imp_file_0"))
 if upload is None:
     st.session_state.pop(K_PREVIEW, None)
     st.stop()

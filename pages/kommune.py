@@ -30,19 +30,19 @@ if "ags" not in st.query_params and ui_auth.last_town() in names:  # »Kommune«
 ags, message = ui.resolve_ags(st.query_params.get("ags"), names.keys())
 if ags is None:
     st.title("Kommune")
-    st.warning(message, icon=":material/search:")
+    st.warning(md(message), icon=":material/search:")
     st.selectbox("Gemeinde suchen", options=list(options), format_func=options.get, index=None,
                  placeholder="Name eingeben …", key="kommune_search", on_change=ui.go_to, args=("kommune_search",))
     st.page_link("pages/karte.py", label="Zur Karte", icon=":material/map:")
     st.stop()
 if message:  # an old key: show today's Gemeinde and say so
-    st.info(f"{message} **{md(names[ags])}** ({ags}).")
+    st.info(f"{md(message)} **{md(names[ags])}** ({ags}).")
     st.query_params["ags"] = ags
 
 ui_auth.remember_town(ags)
 stand, stand_notice = ui.parse_stand(st.query_params.get("stand"))
 if stand_notice:
-    st.warning(stand_notice, icon=":material/warning:")
+    st.warning(md(stand_notice), icon=":material/warning:")
 
 meta = gemeinden.set_index(gemeinden["ags"].astype(str)).loc[ags]
 kreis_name = kreis_labels.get(str(meta["kreis_ags"]), str(meta.get("kreis_name", "")))

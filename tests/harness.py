@@ -662,6 +662,22 @@ def run_page(
     return at
 
 
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+
+
+def shown(markdown: str) -> str:
+    """A markdown text as the reader sees it: code spans without their backticks, backslash escapes resolved
+    (``ui.messages.md`` writes echoed values as code spans and escapes the rest)."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(markdown):
+        out.append(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown[pos:m.start()]))
+        inner = m.group(2)
+        out.append(inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else inner)
+        pos = m.end()
+    out.append(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown[pos:]))
+    return "".join(out)
+
+
 def exceptions(at: AppTest) -> list[str]:
     """Messages of every exception element the run produced (empty list = no traceback shown)."""
     return [f"{e.message}\n{''.join(e.stack_trace or [])}" for e in at.exception]

@@ -22,13 +22,15 @@ from asskomm.records.importformat import (
     EXPORT_COLUMNS,
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
+    MAX_IMPORT_COLUMNS,
     MAX_IMPORT_ROWS,
+    MAX_XLSX_UNPACKED_BYTES,
     SOURCE_SEPARATOR,
     Issue,
 )
 from asskomm.records.model import Contact, FocusAssignment, Milestone, OfficialFigure, Participant, RecordSet
 from asskomm.records.parsed import ImportRow, MilestoneSpec, ParsedImport, ParticipantSpec, group_key
-from asskomm.records.parsing import parse_bytes, parse_file
+from asskomm.records.parsing import ImportTable, parse_bytes, parse_file, read_import, validate_table
 from asskomm.records.reading import cell_text, read_table
 from asskomm.records.validation import parse_amount, validate
 
@@ -38,7 +40,9 @@ __all__ = [
     "EXPORT_COLUMNS",
     "MAX_CELL_CHARS",
     "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_COLUMNS",
     "MAX_IMPORT_ROWS",
+    "MAX_XLSX_UNPACKED_BYTES",
     "PROGRAMME_START",
     "SOURCE_SEPARATOR",
     "Contact",
@@ -46,6 +50,7 @@ __all__ = [
     "FocusAssignment",
     "Gazetteer",
     "ImportRow",
+    "ImportTable",
     "Issue",
     "Milestone",
     "MilestoneSpec",
@@ -73,6 +78,8 @@ __all__ = [
     "period_end",
     "period_start",
     "precision",
+    "read_import",
     "read_table",
     "validate",
+    "validate_table",
 ]

@@ -44,6 +44,14 @@ REQUIRED_COLUMNS = ("baustein", "datum", "quelle")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
 MAX_CELL_CHARS = 5_000
+# The format has 12 columns (with the export's derived one); the rest of 32 leaves room for own notes.
+# A value further right is refused when read, before a row of millions of cells costs time and memory.
+MAX_IMPORT_COLUMNS = 32
+# An XLSX file is a zip: limits on what it unpacks to, checked before any XML is parsed (a 50,000-row
+# workbook unpacks to about 30 MB at a ratio of about 12).
+MAX_XLSX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # unpacked : packed, for entries above 1 MB
+MAX_XLSX_ENTRIES = 1_000
 # Milestones before the preparation of the programme are refused as typos,
 # except a Präventionsrat, which may be older than ASSKomm (counted as "reactivated" or existing).
 EARLIEST_DATE = dt.date(2018, 1, 1)

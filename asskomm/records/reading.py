@@ -9,44 +9,50 @@ import math
 from pathlib import Path
 from typing import Any
 
-from asskomm.records.importformat import _CONTROL, _MOJIBAKE, MAX_IMPORT_ROWS, Issue
+from asskomm.records import filetype, xlsx_guard
+from asskomm.records.importformat import _CONTROL, _MOJIBAKE, MAX_IMPORT_COLUMNS, Issue
 
 # Reading files
 
 
-def read_table(path: Path, data: bytes, issues: list[Issue]) -> list[list[Any]] | None:
-    """Raw cells (header first) from CSV or XLSX bytes; None after recording an error."""
+def read_table(
+    path: Path, data: bytes, issues: list[Issue], warnings: list[Issue] | None = None
+) -> list[list[Any]] | None:
+    """Raw cells (header first) from CSV or XLSX bytes; None after recording an error.
+
+    The content decides how the file is read (``filetype.sniff``), not the name; a name whose suffix says
+    otherwise gets a notice in ``warnings``."""
     name = path.name
-    suffix = path.suffix.lower()
-    is_zip = data[:4] == b"PK\x03\x04"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        issues.append(
-            Issue(
-                "Das alte Excel-Format (.xls) wird nicht unterstützt; bitte als .xlsx oder CSV speichern.",
-                file=name,
-            )
-        )
+    kind = filetype.sniff(data)
+    if kind.refused:
+        issues.append(Issue(kind.refusal, file=name))
         return None
-    if suffix in (".xlsx", ".xlsm"):
-        if not is_zip:
-            issues.append(Issue("Die Datei ist keine gültige Excel-Datei (.xlsx).", file=name))
-            return None
+    if notice := filetype.suffix_notice(kind.kind, path.suffix):
+        (warnings if warnings is not None else []).append(Issue(notice, file=name))
+    if kind.kind == filetype.XLSX:
         return _read_xlsx(data, name, issues)
-    if is_zip:
-        issues.append(
-            Issue(
-                "Die Datei ist keine CSV-Datei, sondern eine Binärdatei (vermutlich eine Excel- "
-                "oder ZIP-Datei mit falscher Endung). Bitte als .xlsx hochladen oder als CSV speichern.",
-                file=name,
-            )
-        )
-        return None
     text = _decode(data, name, issues)
     if text is None:
         return None
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=lambda d: (first.count(d), d == ";"))
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _csv_rows(text, delimiter, name, issues)
+
+
+def _csv_rows(text: str, delimiter: str, name: str, issues: list[Issue]) -> list[list[Any]] | None:
+    """The CSV's rows, cut at the format's column count: a value further right is refused."""
+    rows: list[list[Any]] = []
+    for line, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        if len(row) > MAX_IMPORT_COLUMNS:
+            far = next((i for i in range(len(row) - 1, MAX_IMPORT_COLUMNS - 1, -1) if row[i].strip()), None)
+            if far is not None:
+                issues.append(Issue(f"Ein Wert steht in der {far + 1}. Spalte; das Importformat hat höchstens "
+                                    f"{MAX_IMPORT_COLUMNS} Spalten. Bitte die Spalten rechts davon löschen.",
+                                    line, None, name))
+                return None
+            row = row[:MAX_IMPORT_COLUMNS]
+        rows.append(row)
+    return rows
 
 
 def _decode(data: bytes, name: str, issues: list[Issue]) -> str | None:
@@ -100,10 +106,18 @@ def _decode(data: bytes, name: str, issues: list[Issue]) -> str | None:
 
 
 def _read_xlsx(data: bytes, name: str, issues: list[Issue]) -> list[list[Any]] | None:
+    """The first sheet's cells, after ``xlsx_guard`` checked the zip and found the used range."""
     import zipfile
 
     import openpyxl
 
+    try:
+        used = xlsx_guard.check(data)
+    except xlsx_guard.Refused as exc:
+        issues.append(Issue(str(exc), exc.row, exc.column, name))
+        return None
+    if not used.rows:
+        return []
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -111,29 +125,26 @@ def _read_xlsx(data: bytes, name: str, issues: list[Issue]) -> list[list[Any]] |
         return None
     try:
         ws = wb.worksheets[0]
+        if getattr(ws, "_worksheet_path", used.sheet).lstrip("/") != used.sheet:  # openpyxl's view of "first"
+            issues.append(Issue("Die Excel-Datei ist nicht lesbar (unklares erstes Tabellenblatt).", file=name))
+            return None
         rows: list[list[Any]] = []
-        for r, cells in enumerate(ws.iter_rows(), start=1):
-            values = []
-            for c, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) == "f":
-                    issues.append(
-                        Issue(
-                            f"Formel »{str(cell.value)[:40]}« ist nicht erlaubt; bitte den Wert als Text "
-                            "eingeben.",
-                            row=r,
-                            column=f"Spalte {c + 1}",
-                            file=name,
-                        )
-                    )
-                    values.append("")
-                else:
-                    values.append(cell.value)
-            rows.append(values)
-            if r > MAX_IMPORT_ROWS + 1:
-                break
+        for r, cells in enumerate(ws.iter_rows(max_row=used.rows, max_col=used.columns), start=1):
+            rows.append([_xlsx_value(cell, r, c, name, issues) for c, cell in enumerate(cells)])
         return rows
     finally:
         wb.close()
+
+
+def _xlsx_value(cell: Any, row: int, col: int, name: str, issues: list[Issue]) -> Any:
+    """A cell's value; a formula is refused (its text is not what Excel shows)."""
+    if getattr(cell, "data_type", None) != "f":
+        return cell.value
+    issues.append(
+        Issue(f"Formel »{str(cell.value)[:40]}« ist nicht erlaubt; bitte den Wert als Text eingeben.",
+              row=row, column=xlsx_guard.column_letter(col + 1), file=name)
+    )
+    return ""
 
 
 def cell_text(value: Any) -> str:

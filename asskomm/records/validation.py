@@ -324,10 +324,10 @@ class Duplicates:
 
 def validate(
     table: list[list[Any]], name: str, gaz: Gazetteer, today: dt.date, issues: list[Issue],
-    text_formulas: bool = True,
+    text_formulas: bool = True, warnings: list[Issue] | None = None,
 ) -> ParsedImport:
     """Check a whole table; the rows when every rule passed, else every problem and no rows."""
-    warnings: list[Issue] = []
+    warnings = list(warnings or ())
     head = read_header(table, name, issues, warnings)
     body = data_rows(table, head[0], name, issues) if head else None
     if head is None or body is None:

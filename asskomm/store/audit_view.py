@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asskomm import records as rec
+from asskomm.store.auditlog import ADMIN_ONLY_REVERTS
 from asskomm.store.database import Store
 from asskomm.store.display import FIELD_LABELS, FORM_SOURCE, same_value, show_value
 from asskomm.store.official_figures import describe as official_describe
@@ -119,8 +120,10 @@ def audit_view(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int = 300,
+    admin: bool = False,
 ) -> list[AuditRow]:
-    """The audit log as German rows, newest first, filtered by Gemeinde (AGS), person and local dates."""
+    """The audit log as German rows, newest first, filtered by Gemeinde (AGS), person and local dates;
+    ``admin``: the viewer is an admin (who may also undo changes of the Problemfelder)."""
     entries = store.audit_query(actor=actor or None)
     by_id = {p.id: p for p in records.participants}
     by_key = {p.key: p for p in records.participants}
@@ -152,7 +155,7 @@ def audit_view(
                 was=_describe(e),
                 reverted_by=e.get("reverted_by"),
                 revert_of=revert_of.get(e["id"]),
-                revertable=_revertable(e),
+                revertable=_revertable(e, admin),
             )
         )
         if len(out) >= limit:
@@ -180,10 +183,12 @@ def _participant_id(
     return None
 
 
-def _revertable(e: Mapping[str, Any]) -> bool:
-    """Not yet reverted, not the seed data, not an account change, not itself the revert of an import."""
+def _revertable(e: Mapping[str, Any], admin: bool) -> bool:
+    """Not yet reverted, not the seed data, not an account change, not itself the revert of an import; a
+    change that only admins make (the Problemfelder) only for admins (``Store.revert`` checks it again)."""
     return (
         not e.get("reverted_by")
+        and (admin or e["entity"] not in ADMIN_ONLY_REVERTS)
         and e["action"] != "seed"
         and e["entity"] != "users"
         and not (e["entity"] == "import" and e["action"] == "revert")

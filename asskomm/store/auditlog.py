@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from asskomm.store.account_tables import users
 from asskomm.store.results import ConflictError
 from asskomm.store.rows import audit_entry, contact_fields, milestone_fields, same_values
 from asskomm.store.schema import (
@@ -21,6 +22,14 @@ from asskomm.store.schema import (
     participants,
     utc_now,
 )
+
+# Entities whose changes only admins make, so only admins may undo them (the role as stored at this moment).
+ADMIN_ONLY_REVERTS = frozenset({"problemfelder"})
+
+
+def _is_admin(conn: sa.Connection, actor: str) -> bool:
+    row = conn.execute(sa.select(users.c.role, users.c.active).where(users.c.name == actor)).first()
+    return row is not None and bool(row.active) and row.role == "admin"
 
 
 class AuditLog:
@@ -105,6 +114,9 @@ class AuditLog:
             }
             if audit_id in done or any(t["id"] in done for t in targets):
                 raise ConflictError("Diese Änderung wurde bereits rückgängig gemacht.")
+            if any(t["entity"] in ADMIN_ONLY_REVERTS for t in targets) and not _is_admin(conn, actor):
+                raise ConflictError("Änderungen an den Problemfeldern kann nur eine Administratorin oder ein "
+                                    "Administrator rückgängig machen.")
             new_ids: list[int] = []
             for target in targets:
                 log = self._revert_entry(conn, dict(target), actor, now, batch)

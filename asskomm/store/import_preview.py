@@ -81,25 +81,25 @@ class Preview:
 
 
 def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | None = None) -> Preview:
-    """Classify every row of an uploaded file; changes nothing."""
-    suffix = Path(name).suffix.lower().lstrip(".")
+    """Classify every row of an uploaded file; changes nothing. The file is read and parsed once."""
     version = store.data_version()
-    if suffix not in UPLOAD_TYPES:
-        msg = f"{name}: nur CSV- oder Excel-Dateien (.csv, .xlsx) können importiert werden."
-        return Preview(name, (), (msg,), (), None, version, {})
     gaz = store.gazetteer()
     today = today or dt.date.today()
     try:
-        parsed = rec.parse_bytes(data, name, gaz, today=today)
+        table = rec.read_import(data, name)
     except (csv.Error, ValueError, OSError) as exc:  # e.g. a CSV cell above the csv module's field limit
         msg = f"{name}: Die Datei kann nicht gelesen werden ({exc}). Bitte als CSV (;) oder .xlsx speichern."
         return Preview(name, (), (msg,), (), None, version, {})
+    parsed = rec.validate_table(table, gaz, today=today)
     warnings = tuple(str(w) for w in parsed.warnings)
+    if table.rows is None:
+        return Preview(name, (), tuple(str(e) for e in parsed.errors), warnings, None, version, {},
+                       _problems(parsed.errors, [], 1))
     rows: list[PreviewRow] = []
+    problems: tuple[Problem, ...] = ()
     if not parsed.ok:
-        raw_table = [] if len(data) > rec.MAX_IMPORT_BYTES else (rec.read_table(Path(name), data, []) or [])
-        header_line = next((i + 1 for i, r in enumerate(raw_table) if any(rec.cell_text(c) for c in r)), 1)
-        problems = tuple(_problem(e, raw_table, header_line) for e in parsed.errors)
+        header_line = next((i + 1 for i, r in enumerate(table.rows) if any(rec.cell_text(c) for c in r)), 1)
+        problems = _problems(parsed.errors, table.rows, header_line)
         file_errors = tuple(str(e) for e in parsed.errors if e.row is None or e.row <= header_line)
         bad: dict[int, list[str]] = {}
         for e in parsed.errors:
@@ -108,20 +108,12 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
         if file_errors or not bad:
             return Preview(name, (), file_errors or tuple(str(e) for e in parsed.errors), warnings, None,
                            version, {}, problems)
-        # Re-read the file without the invalid rows (blanked, so row numbers stay) to classify the rest.
-        issues: list[rec.Issue] = []
-        table = rec.read_table(Path(name), data, issues)  # same reader as parse_bytes
-        if table is None:
-            return Preview(name, (), tuple(str(i) for i in issues), warnings, None, version, {})
-        table = [[] if (i + 1) in bad else r for i, r in enumerate(table)]
-        valid = rec.validate(table, name, gaz, today, [], data[:4] != b"PK\x03\x04")
+        # The same table without the invalid rows (blanked, so row numbers stay) classifies the rest.
+        valid = rec.validate_table(table, gaz, today=today, skip_rows=bad)
+        typed = _typed_rows(table.rows, header_line)
         for line, reasons in sorted(bad.items()):
-            raw = next((r for r in _raw_rows(data, name) if r[0] == line), None)
-            rows.append(PreviewRow(line, "ungültig", raw[1] if raw else "", raw[2] if raw else "",
-                                   raw[3] if raw else "", "; ".join(reasons)))
+            rows.append(PreviewRow(line, "ungültig", *typed.get(line, ("", "", "")), "; ".join(reasons)))
         parsed = valid if valid.ok else rec.ParsedImport(name)
-    else:
-        problems = ()
     if parsed.rows:
         result = store.apply_import(parsed, "vorschau", dry_run=True, overwrite=True)
         rows.extend(_classify(parsed, result))
@@ -132,16 +124,29 @@ def import_preview(store: Store, data: bytes, name: str, *, today: dt.date | Non
     return Preview(name, tuple(rows), (), warnings, parsed, version, counts, problems)
 
 
-def _problem(issue: rec.Issue, table: Sequence[Sequence[Any]], header_line: int) -> Problem:
-    """An issue with the cell's value as typed (looked up by the column's name in the header row)."""
-    value = ""
-    if issue.row is not None and issue.column and 0 < issue.row <= len(table) and header_line <= len(table):
-        header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]]
-        key = vocab.fold(issue.column)
-        row = table[issue.row - 1]
-        if key in header and header.index(key) < len(row):
-            value = rec.cell_text(row[header.index(key)])
-    return Problem(issue.row, issue.column or "", value, issue.message)
+def _header_index(table: Sequence[Sequence[Any]], header_line: int) -> dict[str, int]:
+    """Folded column name → its first index in the header row (empty without a header)."""
+    if header_line > len(table):
+        return {}
+    header = [vocab.fold(rec.cell_text(c)) for c in table[header_line - 1]]
+    return {h: i for i, h in reversed(list(enumerate(header)))}
+
+
+def _problems(
+    issues: Sequence[rec.Issue], table: Sequence[Sequence[Any]], header_line: int
+) -> tuple[Problem, ...]:
+    """The issues with the cell's value as typed (looked up by the column's name in the header row)."""
+    index = _header_index(table, header_line)
+    out = []
+    for issue in issues:
+        value = ""
+        if issue.row is not None and issue.column and 0 < issue.row <= len(table):
+            i = index.get(vocab.fold(issue.column))
+            row = table[issue.row - 1]
+            if i is not None and i < len(row):
+                value = rec.cell_text(row[i])
+        out.append(Problem(issue.row, issue.column or "", value, issue.message))
+    return tuple(out)
 
 
 ERROR_REPORT_COLUMNS = ("Zeile", "Spalte", "Wert", "Grund")
@@ -167,26 +172,23 @@ def rows_phrase(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def _raw_rows(data: bytes, name: str) -> list[tuple[int, str, str, str]]:
-    """(row number, participant text, baustein, datum) as typed, for listing invalid rows."""
-    table = rec.read_table(Path(name), data, []) or []
-    if not table:
-        return []
-    header = [vocab.fold(rec.cell_text(c)) for c in table[0]]
+def _typed_rows(table: Sequence[Sequence[Any]], header_line: int) -> dict[int, tuple[str, str, str]]:
+    """Row number → (participant text, baustein, datum) as typed, for listing invalid rows."""
+    index = _header_index(table, header_line)
 
-    def col(row: list[Any], *names: str) -> str:
+    def col(row: Sequence[Any], *names: str) -> str:
         for n in names:
-            if n in header and header.index(n) < len(row):
-                text = rec.cell_text(row[header.index(n)])
+            if n in index and index[n] < len(row):
+                text = rec.cell_text(row[index[n]])
                 if text:
                     return text
         return ""
 
-    return [
-        (i + 1, col(r, "gruppe") or col(r, "gemeinde", "name", "kommune") or col(r, "ags"),
-         col(r, "baustein"), col(r, "datum"))
-        for i, r in enumerate(table[1:], start=1)
-    ]
+    return {
+        i: (col(r, "gruppe") or col(r, "gemeinde", "name", "kommune") or col(r, "ags"), col(r, "baustein"),
+            col(r, "datum"))
+        for i, r in enumerate(table[header_line:], start=header_line + 1)
+    }
 
 
 def _classify(parsed: rec.ParsedImport, result: ImportResult) -> list[PreviewRow]:

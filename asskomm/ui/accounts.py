@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 
 import pandas as pd
-import streamlit as st
 
 from asskomm.store.accounts import Accounts
 from asskomm.store.audit_view import TZ
@@ -32,14 +31,11 @@ __all__ = [
 ]
 
 
-@st.cache_resource(show_spinner=False)
-def _accounts(db_setting: str) -> Accounts:
-    return Accounts(data.store())
-
-
 def accounts() -> Accounts:
-    """The accounts of the database named by ``ASSKOMM_DB`` (one per setting)."""
-    return _accounts(os.environ.get("ASSKOMM_DB", ""))
+    """The accounts of the database named by ``ASSKOMM_DB`` (one per setting; process-wide like the store,
+    not in st.cache_resource, see ``data.process_wide``)."""
+    store = data.store()
+    return data.process_wide("accounts", os.environ.get("ASSKOMM_DB", ""), lambda: Accounts(store))
 
 
 def users_table(users: list[User]) -> pd.DataFrame:

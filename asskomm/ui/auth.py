@@ -282,7 +282,7 @@ def sidebar_status() -> None:
     if user is None:
         return
     with st.sidebar:
-        st.caption(f"Angemeldet als **{user.name}** ({user.role_label})")
+        st.caption(f"Angemeldet als **{messages.md(user.name)}** ({user.role_label})")
         if st.button("Abmelden", key="auth_signout_sidebar"):
             sign_out("Sie wurden abgemeldet.")
             st.rerun()

@@ -16,7 +16,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -25,13 +29,30 @@ from asskomm.analysis.filters import Filters
 from asskomm.ui import boundaries
 from asskomm.ui.runmemo import once_per_run
 
+T = TypeVar("T")
+
 
 # ----------------------------------------------------------------------------------------------- records
-@st.cache_resource(show_spinner=False)
+# Objects this process must keep while it runs: the Store holds the lock that serialises this process's
+# writes and the connection pool. Not in st.cache_resource, which any visitor can empty (Streamlit accepts a
+# »clear_cache« message from every client): a second Store would bring a second lock and pool.
+_PROCESS_WIDE: dict[tuple[str, str], Any] = {}
+_PROCESS_WIDE_LOCK = threading.Lock()
+
+
+def process_wide(kind: str, setting: str, build: Callable[[], T]) -> T:
+    """One ``build()`` per (kind, setting) for the life of the process; not kept if it raises (the next call
+    tries again, e.g. once the database is back)."""
+    with _PROCESS_WIDE_LOCK:
+        if (kind, setting) not in _PROCESS_WIDE:
+            _PROCESS_WIDE[(kind, setting)] = build()
+        return _PROCESS_WIDE[(kind, setting)]
+
+
 def _store(db_setting: str):
     from asskomm.store.database import Store
 
-    return Store.from_env()
+    return process_wide("store", db_setting, Store.from_env)
 
 
 def store():
@@ -71,12 +92,19 @@ def database_notice(exc: BaseException) -> None:
         detail = str(exc)
     else:
         detail = unavailable_message(url_from_setting(os.environ.get("ASSKOMM_DB")), exc)
+    # The address and the error are for the operators (server log), not for every visitor.
+    logging.getLogger("asskomm").error("database unavailable: %s", " | ".join(detail.splitlines()))
+    if isinstance(exc, SchemaError):
+        summary = "Der Aufbau der Datenbank passt nicht zu dieser Programmversion."
+    else:
+        summary = detail.splitlines()[0] if detail.strip() else "Der Datenbankserver ist nicht erreichbar."
     st.title("ASSKomm-Karte ist gerade nicht verfügbar")
     st.error(
         "Die Datenbank kann im Moment nicht verwendet werden. Es wurde nichts halb gespeichert. "
         "Bitte in einigen Minuten erneut versuchen; bleibt der Fehler, bitte die Administration informieren."
     )
-    st.caption(detail.replace("\n", "  \n"))
+    st.caption(f"{summary} Die Einzelheiten stehen im Protokoll des Servers "
+               f"({dt.datetime.now():%d.%m.%Y, %H:%M:%S} Uhr).")
     st.button("Erneut versuchen", type="primary")
     st.stop()
 

@@ -37,7 +37,6 @@ __all__ = [
     "IMPORT_COLUMNS",
     "MAX_DESCRIPTION",
     "MAX_LABEL",
-    "MAX_UPLOAD_MB",
     "UPLOAD_TYPES",
     "ConflictError",
     "EditError",
@@ -73,9 +72,12 @@ def audit_rows(
     since: dt.date | None,
     until: dt.date | None,
     limit: int,
+    admin: bool = False,
 ) -> list[AuditRow]:
-    """The audit log as German rows, newest first, filtered by Gemeinde, person and period."""
-    return audit_view(data.store(), records, ags=ags, actor=actor, since=since, until=until, limit=limit)
+    """The audit log as German rows, newest first, filtered by Gemeinde, person and period; ``admin``: the
+    viewer may also undo changes of the Problemfelder (``Store.revert`` checks the role again)."""
+    return audit_view(data.store(), records, ags=ags, actor=actor, since=since, until=until, limit=limit,
+                      admin=admin)
 
 
 def audit_table(rows: list[AuditRow]) -> pd.DataFrame:
@@ -110,7 +112,6 @@ def stored_now(current: Mapping[str, Any]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------- an upload (Import)
-MAX_UPLOAD_MB = rec.MAX_IMPORT_BYTES // (1024 * 1024)
 IMPORT_COLUMNS = rec.COLUMNS
 
 

@@ -42,16 +42,11 @@ def participant_label(p: rec.Participant) -> str:
 # ------------------------------------------------------------------------------------------ pure parts
 
 
-def shown_param(raw: object, limit: int = 40) -> str:
-    """A URL parameter as it may be shown inside a code span: printable, short, no backticks."""
-    text = "".join(ch for ch in str(raw) if ch.isprintable() and ch != "`")
-    return text[:limit] + ("…" if len(text) > limit else "")
-
-
 def resolve_ags(
     raw: str | None, known: Sequence[str] | set[str], successor=geo.current_ags
 ) -> tuple[str | None, str]:
-    """(today's AGS or None, German message). ``successor``: old key → today's key (None: no succession)."""
+    """(today's AGS or None, German message; show it with ``messages.md``, it echoes ``raw``).
+    ``successor``: old key → today's key (None: no succession)."""
     known = set(known)
     text = (raw or "").strip().replace(" ", "")
     if not text:
@@ -60,7 +55,7 @@ def resolve_ags(
         text = text[:5] + text[9:]
     if not _AGS.match(text):
         return None, (
-            f"»`{shown_param(raw)}`« ist kein Gemeindeschlüssel. Ein Gemeindeschlüssel (AGS) hat 8 Ziffern, "
+            f"»{raw}« ist kein Gemeindeschlüssel. Ein Gemeindeschlüssel (AGS) hat 8 Ziffern, "
             "z. B. 14626110 für Görlitz."
         )
     if text in known:
@@ -84,7 +79,7 @@ def parse_stand(raw: str | None, today: dt.date | None = None) -> tuple[dt.date,
     try:
         value = dt.date.fromisoformat(str(raw).strip())
     except ValueError:
-        return today, f"Parameter »stand« ignoriert: `{shown_param(raw)}` ist kein Datum (JJJJ-MM-TT)."
+        return today, f"Parameter »stand={raw}« ignoriert: kein Datum (JJJJ-MM-TT)."
     if not PROGRAMME_START <= value <= today:
         return today, (
             f"Parameter »stand« ignoriert: liegt außerhalb von {labels.fmt_date(PROGRAMME_START)} "

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from asskomm import labels
+from asskomm.ui.messages import md
 
 PRESENTATION_PARAM = "praesentation"
 
@@ -164,9 +165,9 @@ def page_title(title: str, stand: dt.date, *, subtitle: str = "") -> None:
 
 
 def notices(messages: Iterable[str]) -> None:
-    """Visible German notices (e.g. ignored URL parameters)."""
+    """Visible German notices (e.g. ignored URL parameters); the values they echo are made inert (``md``)."""
     for message in messages:
-        st.warning(message, icon=":material/warning:")
+        st.warning(md(message), icon=":material/warning:")
 
 
 def sources_footer(*, data_stand: str, attribution: str, extra: Iterable[str] = ()) -> None:

@@ -1,5 +1,5 @@
-"""Messages on every page: user text made inert for Streamlit markdown (:func:`md`) and the confirmation of
-an action that survives the rerun it causes (:func:`flash`, shown by :func:`show_flash`)."""
+"""Messages on every page: user text made inert for Streamlit markdown (:func:`md`, the one helper for it) and
+the confirmation of an action that survives the rerun it causes (:func:`flash`, shown by :func:`show_flash`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from asskomm import labels
 K_FLASH = "ed_flash"
 K_TOAST = "ed_toast"
 
-
-def md(text: object) -> str:
-    """User text made inert for Streamlit markdown (no links, images, emphasis or HTML from it)."""
-    return labels.md_inert(text)
+md = labels.md_inert
+code_span = labels.code_span
 
 
 def flash(message: str, *, toast: bool = False) -> None:

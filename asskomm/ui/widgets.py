@@ -13,6 +13,7 @@ from asskomm import labels
 from asskomm.analysis.kpis import KPI_HELP
 from asskomm.render import mapcontroller, maptext
 from asskomm.ui import views
+from asskomm.ui.messages import md
 
 # Relative card widths so that »Kooperationsvereinbarungen« fits on one line without hyphenation.
 KPI_WIDTHS = {"Kooperationsvereinbarungen": 1.45, "Sicherheitsanalysen": 1.1, "Präventionsräte": 1.05}
@@ -207,7 +208,7 @@ def selection_panel(
             st.markdown(" · ".join(flags))
         pfs = [problemfeld_labels.get(p, p) for p in (row.get("problemfelder") or ())]
         if pfs:
-            st.markdown("Problemfelder: " + html.escape(", ".join(pfs)))
+            st.markdown("Problemfelder: " + md(", ".join(pfs)))
     urls = sources.get(ags, [])
     if urls:
         st.markdown(

@@ -296,3 +296,26 @@ def test_admin_adds_a_problemfeld_used_by_the_map_filter(page, url, screenshot):
     page.get_by_role("option", name="Sicherheit im Nahverkehr").first.click()
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(r"problemfeld=sicherheit_im_nahverkehr"), timeout=15_000)
+
+
+def test_import_judges_the_content_and_refuses_a_bomb(page, url, tmp_path, screenshot):
+    """Issue 25: a PDF named .xlsx and a workbook with one row of 2 million cells (5 MB; it took minutes and
+    gigabytes before) get German messages naming the file; the uploader states its limit."""
+    import xlsx_support
+
+    sign_in(page, url, "berta")
+    nav(page, "Import")
+    assert "höchstens 10 MB" in main_text(page)
+    files = {
+        "tabelle.xlsx": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "ist ein PDF-Dokument"),
+        "bombe.xlsx": (xlsx_support.workbook(xlsx_support.wide_row(2_000_000)), "Ein Wert steht in Spalte AG"),
+    }
+    for name, (data, message) in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(path))
+        alert = page.locator('[data-testid="stAlertContentError"]').filter(has_text=message).first
+        alert.wait_for(timeout=60_000)
+        idle(page)
+        assert alert.inner_text().split("\n")[-1].startswith(name) and "Import übernehmen" not in main_text(page)
+        screenshot(f"edit-09-import-{path.stem}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import harness
+
 from asskomm.ui.mapblock import TABLE_TAB
 
 PAGE = "pages/bericht.py"
@@ -67,7 +69,7 @@ def test_region_and_period_from_url(visitor_apptest):
 def test_bad_url_parameters_give_german_notices(visitor_apptest):
     at = visitor_apptest(PAGE, query_params={"stichtag": "2099-01-01", "region": "Atlantis"}, timeout=90)
     _no_exception(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(harness.shown(w.value) for w in at.warning)
     assert "»stichtag=2099-01-01« ignoriert" in warnings
     assert "»region=Atlantis« ignoriert" in warnings and "PD Zwickau" in warnings
     assert f"Stand {dt.date.today():%d.%m.%Y}" in at.title[0].value
@@ -112,5 +114,5 @@ def test_period_bis_from_url_and_its_checks(visitor_apptest):
     assert "liegt vor seinem Beginn (»von«) 01.01.2022" in at.error[0].value
     # a »bis« outside the programme in the URL is ignored with a notice (as »von«)
     later = visitor_apptest(PAGE, query_params={"stichtag": "2022-12-31", "bis": "2099-01-01"}, timeout=90)
-    assert "»bis=2099-01-01« ignoriert" in " ".join(w.value for w in later.warning)
+    assert "»bis=2099-01-01« ignoriert" in " ".join(harness.shown(w.value) for w in later.warning)
     assert [s.value for s in later.subheader][-2] == "Tabelle 6: Änderungen vom 06.02.2019 bis 31.12.2022"

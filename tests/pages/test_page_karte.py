@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 
+import harness
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -86,7 +87,7 @@ def test_kreis_filter_from_url(visitor_apptest):
 def test_bad_query_params_give_a_german_notice(visitor_apptest, params, fragments):
     at = visitor_apptest(query_params=params, timeout=90)
     _no_exception(at)
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(harness.shown(w.value) for w in at.warning)
     for fragment in fragments:
         assert fragment in text
     assert "ignoriert" in text

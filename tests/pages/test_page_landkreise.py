@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import harness
 import pytest
 
 from asskomm.analysis import kreise as kreisview
@@ -112,7 +113,7 @@ def test_stand_chosen_on_the_karte_page_carries_over(visitor_apptest):
 def test_bad_query_params_give_a_german_notice(visitor_apptest, params, fragments):
     at = visitor_apptest(PAGE, query_params=params, timeout=90)
     _no_exception(at)
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(harness.shown(w.value) for w in at.warning)
     assert "ignoriert" in text
     for fragment in fragments:
         assert fragment in text

@@ -120,7 +120,7 @@ def test_binary_file_renamed_csv(store, tmp_path):
         zf.writestr("x.txt", "hello")
     path = tmp_path / "tabelle.csv"
     path.write_bytes(buf.getvalue())
-    assert "Binärdatei" in _refused(store, tmp_path, path)[0].message
+    assert "ZIP-Archiv" in _refused(store, tmp_path, path)[0].message
     path.write_bytes(bytes(range(256)) * 10)
     assert "keine Textdatei" in _refused(store, tmp_path, path)[0].message
 

@@ -266,3 +266,36 @@ def test_audit_view_filters(store):
 
 def test_header_constant_matches_import_format():
     assert list(rec.COLUMNS) == HEADER
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_import_preview_reads_the_file_once_however_many_rows_are_invalid(store, tmp_path, monkeypatch, fmt):
+    """Issue 25: the preview re-read the whole file for every invalid row (quadratic: 4,000 rows took 56 s)."""
+    import openpyxl
+
+    from asskomm.records import xlsx_guard
+
+    rows = [row(ags=f"14999{i:03d}", baustein="beratung", datum="2021") for i in range(40)]  # all invalid
+    rows += [row(ags="14729260", baustein="beratung", datum="2021")]
+    path = write_csv(tmp_path / "viele.csv", rows)
+    if fmt == "xlsx":
+        wb = openpyxl.Workbook()
+        for line in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            wb.active.append(line)
+        wb.save(path := tmp_path / "viele.xlsx")
+    calls = {"csv": 0, "openpyxl": 0, "guard": 0}
+
+    def counted(key, real):
+        def wrapper(*args, **kwargs):
+            calls[key] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(csv, "reader", counted("csv", csv.reader))
+    monkeypatch.setattr(openpyxl, "load_workbook", counted("openpyxl", openpyxl.load_workbook))
+    monkeypatch.setattr(xlsx_guard, "check", counted("guard", xlsx_guard.check))
+    preview = editing.import_preview(store, path.read_bytes(), path.name, today=TODAY)
+    assert preview.invalid == 40 and preview.counts.get("neu") == 1
+    assert [r.teilnehmer for r in preview.rows[:2]] == ["14999000", "14999001"]  # as typed
+    expected = {"csv": 1, "openpyxl": 0, "guard": 0} if fmt == "csv" else {"csv": 0, "openpyxl": 1, "guard": 1}
+    assert calls == expected

@@ -7,13 +7,20 @@ from records_support import BASE_ROWS, TODAY, gazetteer, make_store, row, write_
 from asskomm import records as rec
 from asskomm.records import vocabulary as vocab
 from asskomm.store import editing, vocab_editing
+from asskomm.store.accounts import Accounts
 from asskomm.store.editing import EditError
 from asskomm.store.results import ConflictError
+
+PW = "Ein-gutes-Passwort-9"
 
 
 @pytest.fixture
 def store(tmp_path, db_url):
     s = make_store(tmp_path, BASE_ROWS, db_url)
+    accounts = Accounts(s)
+    accounts.add("admin", PW, "admin", actor="test")
+    accounts.add("berta", PW, "bearbeiter", actor="test")
+    accounts.add("zweite", PW, "admin", actor="test")
     yield s
     s.dispose()
     vocab.set_problemfeld_overlay(())
@@ -115,3 +122,27 @@ def test_each_database_has_its_own_vocabulary(store, tmp_path):
         assert "nur_hier" in vocab.problemfeld_ids()
     finally:
         other.dispose()
+
+
+def test_only_an_admin_may_undo_a_change_of_the_problemfelder(store):
+    """Issue 25: a Bearbeiter could undo an admin's Problemfeld change on »Änderungen«."""
+    vocab_editing.change(store, "senioren", {"label": "Ältere Menschen", "colour": "#0000AA"}, "admin", None)
+    entry = next(e for e in store.audit_query() if e["entity"] == "problemfelder")
+    version = store.data_version()
+    for actor in ("berta", "unbekannt"):
+        with pytest.raises(ConflictError, match="Administrator"):
+            store.revert(entry["id"], actor)
+    assert vocab.problemfeld_labels()["senioren"] == "Ältere Menschen" and store.data_version() == version
+    row_of = {False: None, True: None}
+    for admin in row_of:
+        row_of[admin] = next(r for r in editing.audit_view(store, store.load(), admin=admin) if r.id == entry["id"])
+    assert not row_of[False].revertable and row_of[True].revertable  # the page offers it to admins only
+    Accounts(store).set_role("admin", "bearbeiter", actor="test")  # the role now, not when the page was drawn
+    with pytest.raises(ConflictError, match="Administrator"):
+        store.revert(entry["id"], "admin")
+    Accounts(store).set_role("admin", "admin", actor="test")
+    store.revert(entry["id"], "admin")
+    assert vocab.problemfeld_labels()["senioren"] != "Ältere Menschen"
+    # other entries stay revertable for editors
+    milestone = next(r for r in editing.audit_view(store, store.load()) if r.entity == "Meilenstein")
+    assert milestone.revertable
