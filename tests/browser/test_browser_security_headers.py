@@ -268,4 +268,7 @@ def test_the_upload_limit_is_the_imports_limit():
     config = (harness.REPO_ROOT / ".streamlit" / "config.toml").read_text()
     limit = int(re.search(r"^maxUploadSize\s*=\s*(\d+)", config, re.M).group(1))
     assert limit * 1024 * 1024 == rec.MAX_IMPORT_BYTES
-    assert Path(harness.REPO_ROOT / "pages" / "import.py").read_text().count("max_upload_size=MAX_MB")
+    # the import page's one uploader states and enforces that limit (ui.uploads, read from the server's option)
+    assert "uploads.uploader(" in Path(harness.REPO_ROOT / "pages" / "import.py").read_text()
+    uploads = Path(harness.REPO_ROOT / "asskomm" / "ui" / "uploads.py").read_text()
+    assert "max_upload_size=limit_mb()" in uploads and 'st.get_option("server.maxUploadSize")' in uploads
